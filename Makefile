@@ -1,0 +1,51 @@
+# PMIS — the two commands: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: demo test install messages migrate lint serve worker beat clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compile the Swahili catalogue: GNU msgfmt when present, else Babel (pure Python).
+messages: install
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v0; \
+	else $(VENV)/bin/pybabel compile -q -D django -d locale; fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+
+demo: messages migrate
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "PMIS is at http://127.0.0.1:$(PORT)/  — log in as admin, perfdept, principal, head, director,"
+	@echo "supervisor, officer, vetting, appeals, auditor, head2 or officer2 with password pmis-demo."
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: messages lint
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(PY) -m pytest
+
+# The processes docker-compose.yml runs, started by hand (needs DATABASE_URL and CELERY_BROKER_URL).
+serve: install
+	$(VENV)/bin/gunicorn pmis.wsgi:application --bind 0.0.0.0:$(PORT) --workers 2
+
+worker: install
+	$(VENV)/bin/celery -A pmis worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A pmis beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,75 @@
+from django.contrib import admin
+from guardian.admin import GuardedModelAdmin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from . import audit
+from .models import AuditEvent, FinancialYear, Institution, Officer, OrgUnit, RoleMembership
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin edits are recorded in the audit trail like any other write."""
+
+    def save_model(self, request, obj, form, change):
+        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        audit.record(request.user, "admin.change" if change else "admin.create", obj, before, audit.snapshot(obj))
+
+    def delete_model(self, request, obj):
+        before = audit.snapshot(obj)
+        audit.record(request.user, "admin.delete", obj, before, None)
+        super().delete_model(request, obj)
+
+
+@admin.register(Institution)
+class InstitutionAdmin(AuditedAdmin, GuardedModelAdmin):
+    list_display = ["name", "kind", "oversight_parent", "fy_start_month"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(AuditedAdmin, TreeAdmin):
+    form = movenodeform_factory(OrgUnit)
+    list_display = ["name", "level", "institution"]
+    list_filter = ["institution", "level"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(AuditedAdmin):
+    list_display = ["__str__", "personal_number", "designation", "institution", "org_unit"]
+    list_filter = ["institution"]
+    search_fields = ["personal_number", "user__username", "user__last_name"]
+    raw_id_fields = ["user", "supervisor", "org_unit"]
+
+
+@admin.register(FinancialYear)
+class FinancialYearAdmin(AuditedAdmin):
+    list_display = ["name", "institution", "start_date", "end_date", "is_current"]
+    list_filter = ["institution", "is_current"]
+
+
+@admin.register(RoleMembership)
+class RoleMembershipAdmin(AuditedAdmin):
+    list_display = ["user", "role", "institution", "org_unit"]
+    list_filter = ["role", "institution"]
+    raw_id_fields = ["user", "org_unit"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail cannot be edited or deleted here."""
+
+    list_display = ["seq", "institution", "created_at", "actor_name", "action", "object_repr"]
+    list_filter = ["institution", "action"]
+    search_fields = ["object_repr", "actor_name", "hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

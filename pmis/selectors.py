@@ -1,0 +1,112 @@
+"""Read-side helpers for the organisation pages: what each role should look at first."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent, FinancialYear, Institution, Officer, Role, RoleMembership
+
+
+@dataclass
+class Panel:
+    """One card on the home page: a title, a one-line summary and a few links."""
+
+    key: str
+    title: str
+    summary: str = ""
+    items: list = field(default_factory=list)  # (label, url, detail) triples
+
+
+def roles_of(user):
+    return list(
+        RoleMembership.objects.filter(user=user)
+        .select_related("institution", "org_unit")
+        .order_by("institution__name", "role")
+    )
+
+
+def home_for(user):
+    """The panels a user's roles call for, with a bounded number of queries."""
+    memberships = roles_of(user)
+    roles = {m.role for m in memberships}
+    officer = Officer.objects.select_related("institution", "org_unit", "supervisor__user").filter(user=user).first()
+    panels = []
+
+    if officer:
+        items = [(_("My profile"), officer.get_absolute_url(), officer.designation)]
+        if officer.org_unit:
+            items.append((officer.org_unit.name, officer.org_unit.get_absolute_url(), _("My unit")))
+        if officer.supervisor:
+            items.append((str(officer.supervisor), officer.supervisor.get_absolute_url(), _("My supervisor")))
+        panels.append(
+            Panel("officer", _("My work"), _("Your annual plan, progress reports and appraisal start here."), items)
+        )
+
+    if officer and (roles & {Role.SUPERVISOR, Role.DIRECTOR, Role.HEAD}):
+        reports = officer.reports.select_related("user", "org_unit")[:10]
+        panels.append(
+            Panel(
+                "supervisor",
+                _("My team"),
+                _("Officers who report to you."),
+                [(str(r), r.get_absolute_url(), r.designation) for r in reports],
+            )
+        )
+
+    if roles & {Role.HEAD, Role.PRINCIPAL, Role.DIRECTOR, Role.PERFORMANCE_OFFICER, Role.ADMIN, Role.VETTING,
+                Role.APPEALS}:
+        institutions = {m.institution for m in memberships if m.role != Role.OVERSIGHT}
+        years = {
+            y.institution_id: y
+            for y in FinancialYear.objects.filter(institution__in=institutions, is_current=True)
+        }
+        items = []
+        for inst in sorted(institutions, key=lambda i: i.name):
+            year = years.get(inst.pk)
+            detail = _("Current year %(year)s") % {"year": year.name} if year else _("No current financial year")
+            items.append((inst.name, inst.get_absolute_url(), detail))
+        panels.append(Panel("institution", _("My institution"), _("Contracts, units and the current year."), items))
+
+    if Role.OVERSIGHT in roles or user.is_superuser:
+        overseen = (
+            Institution.objects.visible_to(user)
+            .exclude(kind=Institution.Kind.OVERSIGHT)
+            .annotate(officer_count=Count("officers", distinct=True))
+            .order_by("name")
+        )
+        panels.append(
+            Panel(
+                "oversight",
+                _("Institutions under oversight"),
+                _("Monitor every institution's contracts and reporting."),
+                [(i.name, i.get_absolute_url(), _("%(n)s officers") % {"n": i.officer_count}) for i in overseen[:20]],
+            )
+        )
+
+    if Role.AUDITOR in roles:
+        audited = Institution.objects.filter(
+            institutionuserobjectpermission__user=user,
+            institutionuserobjectpermission__permission__codename="audit_institution",
+        ).distinct()
+        panels.append(
+            Panel(
+                "auditor",
+                _("Assigned for audit"),
+                _("Read-only access to these institutions' records."),
+                [(i.name, i.get_absolute_url(), _("Read-only")) for i in audited],
+            )
+        )
+
+    if roles & {Role.HEAD, Role.PERFORMANCE_OFFICER, Role.AUDITOR, Role.ADMIN}:
+        events = AuditEvent.objects.visible_to(user).select_related("institution").order_by("-created_at")[:5]
+        panels.append(
+            Panel(
+                "activity",
+                _("Recent activity"),
+                _("The latest entries of the audit trail."),
+                [(e.action, reverse("audit-event-detail", args=[e.pk]), e.object_repr) for e in events],
+            )
+        )
+    return {"panels": panels, "memberships": memberships, "officer": officer}

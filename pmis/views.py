@@ -1,0 +1,118 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .models import AuditEvent, FinancialYear, Institution, Officer, OrgUnit
+from .tenancy import scoped
+
+
+def visible_or_404(model, user, pk, queryset=None):
+    """The one way a view fetches an object by id: scoped, and 404 outside the user's scope."""
+    qs = queryset if queryset is not None else model.objects.all()
+    return get_object_or_404(qs.visible_to(user), pk=pk)
+
+
+@login_required
+def home(request):
+    return render(request, "pmis/home.html", {"attention": selectors.home_for(request.user)})
+
+
+@login_required
+def institution_list(request):
+    institutions = Institution.objects.visible_to(request.user).select_related("oversight_parent")
+    page = Paginator(institutions, 25).get_page(request.GET.get("page"))
+    return render(request, "pmis/institution_list.html", {"page": page})
+
+
+@login_required
+@scoped(Institution)
+def institution_detail(request, pk):
+    institution = visible_or_404(Institution, request.user, pk)
+    units = OrgUnit.objects.filter(institution=institution).only("name", "level", "depth", "path")
+    return render(
+        request,
+        "pmis/institution_detail.html",
+        {
+            "institution": institution,
+            "units": units,
+            "years": institution.financial_years.all(),
+            "officer_count": institution.officers.count(),
+        },
+    )
+
+
+@login_required
+@scoped(OrgUnit)
+def orgunit_detail(request, pk):
+    unit = visible_or_404(OrgUnit, request.user, pk, OrgUnit.objects.select_related("institution"))
+    subtree = unit.subtree()
+    officers = (
+        Officer.objects.filter(org_unit__in=subtree)
+        .select_related("user", "org_unit", "supervisor__user")
+        .order_by("org_unit__path", "user__last_name")
+    )
+    page = Paginator(officers, 50).get_page(request.GET.get("page"))
+    return render(request, "pmis/orgunit_detail.html", {"unit": unit, "subtree": subtree, "page": page})
+
+
+@login_required
+@scoped(Officer)
+def officer_detail(request, pk):
+    officer = visible_or_404(
+        Officer,
+        request.user,
+        pk,
+        Officer.objects.select_related("user", "institution", "org_unit", "supervisor__user"),
+    )
+    reports = officer.reports.select_related("user", "org_unit")
+    return render(request, "pmis/officer_detail.html", {"officer": officer, "reports": reports})
+
+
+@login_required
+@scoped(FinancialYear)
+def financialyear_detail(request, pk):
+    year = visible_or_404(FinancialYear, request.user, pk, FinancialYear.objects.select_related("institution"))
+    return render(request, "pmis/financialyear_detail.html", {"year": year})
+
+
+@login_required
+@scoped(AuditEvent)
+def audit_event_detail(request, pk):
+    event = visible_or_404(AuditEvent, request.user, pk, AuditEvent.objects.select_related("institution"))
+    return render(request, "pmis/audit_event_detail.html", {"event": event})
+
+
+@never_cache
+@require_GET
+@transaction.non_atomic_requests
+def healthz(request):
+    body = {"status": "ok", "database": "ok", "broker": "eager"}
+    status = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any database failure means "down"
+        body.update(status="error", database="down")
+        status = 503
+    if settings.CELERY_BROKER_URL:
+        body["broker"] = broker_status()
+        if body["broker"] != "ok":
+            body["status"] = "degraded" if status == 200 else body["status"]
+    return JsonResponse(body, status=status)
+
+
+def broker_status() -> str:
+    from .celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception:  # noqa: BLE001
+        return "down"

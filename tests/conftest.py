@@ -1,0 +1,82 @@
+import os
+import types
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from pmis import audit, org
+from pmis.models import FinancialYear, Institution, Officer, OrgUnit
+
+DEMO_LOGINS = ["admin", "perfdept", "principal", "head", "director", "supervisor", "officer", "secretariat",
+               "vetting", "appeals", "auditor", "head2", "officer2"]
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness would dominate the suite; the hasher is not what it tests.
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+def load_demo():
+    """seed_demo plus an institution outside the demo oversight body."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        call_command("seed_demo", stdout=open(os.devnull, "w"))
+    if Institution.objects.filter(slug="outside").exists():
+        return
+    admin = get_user_model().objects.get(username="admin")
+    outside = org.create_institution(admin, name="Kenya Outside Agency", slug="outside", kind="agency")
+    unit = org.add_org_unit(admin, outside, name="Outside Directorate", level="directorate")
+    outsider, _ = org.ensure_user("outsider", password="pmis-demo")
+    officer = org.add_officer(admin, outside, outsider, personal_number="OUT-1", designation="Officer",
+                              org_unit=unit)
+    org.open_financial_year(admin, outside, 2026)
+    audit.record(admin, "test.event", officer)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the demo once per test database; each test then runs inside a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def demo(db):
+    if not Institution.objects.filter(slug="outside").exists():
+        load_demo()  # a transactional test before this one flushed the database
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LOGINS)}
+    return types.SimpleNamespace(
+        users=users,
+        water=Institution.objects.get(slug="water"),
+        machakos=Institution.objects.get(slug="machakos"),
+        pmco=Institution.objects.get(slug="pmco"),
+        outside=Institution.objects.get(slug="outside"),
+        officer=Officer.objects.get(user=users["officer"]),
+        officer2=Officer.objects.get(user=users["officer2"]),
+        password="pmis-demo",
+    )
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def first_of(model, institution):
+    """Any row of ``model`` belonging to ``institution`` (the institution itself for Institution)."""
+    if model is Institution:
+        return institution
+    return model.objects.filter(institution=institution).order_by("pk").first()
+
+
+__all__ = ["FinancialYear", "OrgUnit", "first_of"]
