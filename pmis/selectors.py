@@ -55,9 +55,8 @@ def home_for(user):
             )
         )
 
-    if roles & {Role.HEAD, Role.PRINCIPAL, Role.DIRECTOR, Role.PERFORMANCE_OFFICER, Role.ADMIN, Role.VETTING,
-                Role.APPEALS}:
-        institutions = {m.institution for m in memberships if m.role != Role.OVERSIGHT}
+    institutions = {m.institution for m in memberships if m.role not in (Role.OVERSIGHT, Role.AUDITOR)}
+    if institutions:
         years = {
             y.institution_id: y
             for y in FinancialYear.objects.filter(institution__in=institutions, is_current=True)
