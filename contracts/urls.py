@@ -1,2 +1,8 @@
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("<int:pk>/scorecard/", views.contract_scorecard, name="contract-scorecard"),
+    path("cascade/<int:pk>/", views.cascade_report, name="cascade-report"),
+]

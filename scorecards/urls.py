@@ -1,2 +1,7 @@
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("years/<int:pk>/", views.framework, name="scorecard-framework"),
+]

@@ -1,12 +1,15 @@
 import os
 import types
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from contracts import targets
 from pmis import audit, org
 from pmis.models import FinancialYear, Institution, Officer, OrgUnit
+from scorecards import setup
 
 DEMO_LOGINS = ["admin", "perfdept", "principal", "head", "director", "supervisor", "officer", "secretariat",
                "vetting", "appeals", "auditor", "head2", "officer2"]
@@ -35,8 +38,17 @@ def load_demo():
     outsider, _ = org.ensure_user("outsider", password="pmis-demo")
     officer = org.add_officer(admin, outside, outsider, personal_number="OUT-1", designation="Officer",
                               org_unit=unit)
-    org.open_financial_year(admin, outside, 2026)
+    year = org.open_financial_year(admin, outside, 2026)
     audit.record(admin, "test.event", officer)
+    # A contract with a target, so contract pages have a foreign object to refuse.
+    setup.seed_defaults(admin, outside, year)
+    indicator = setup.add_indicator(admin, outside, name="Reports filed", measurement_type="number")
+    contract = targets.create_contract(admin, financial_year=year, level="institution", title="Outside contract",
+                                       performer=outsider)
+    targets.add_target(admin, contract, indicator=indicator, description="File 10 reports", weight=Decimal(100),
+                       target_value=Decimal(10), actual=Decimal(9), criteria_excellent=Decimal(12),
+                       criteria_very_good=Decimal(10), criteria_good=Decimal(8), criteria_fair=Decimal(6),
+                       criteria_poor=Decimal(4))
 
 
 @pytest.fixture(scope="session")

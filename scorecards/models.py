@@ -1,0 +1,254 @@
+"""What a scorecard is made of, per institution and financial year: perspectives (or performance-
+criteria categories) with their weights, strategic objectives, indicator definitions, and the
+scoring scheme and band table each contract level is scored with.
+
+The arithmetic lives in ``scorecards.scoring``; these models only hold the data it is given.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pmis.models import FinancialYear, Institution
+from pmis.tenancy import TenantManager
+
+from . import scoring
+
+NUMBER = {"max_digits": 20, "decimal_places": 4}
+
+
+class Scheme(models.TextChoices):
+    KENYA_PC = "kenya_pc", _("Kenya performance contract (criteria values, 1 best … 5 worst)")
+    PERCENT_ACHIEVEMENT = "percent_achievement", _("Percentage achievement of target (SPAS)")
+    OPRAS = "opras", _("OPRAS marks (Tanzania)")
+    LIKERT_5 = "likert_5", _("Rating 1–5 (Uganda performance agreement)")
+    PEPMIS = "pepmis", _("Task scores 0–100 (Tanzania PEPMIS)")
+
+
+assert set(Scheme.values) == set(scoring.SCHEMES), "Scheme choices must follow the scoring engine"
+
+
+class ContractLevel(models.TextChoices):
+    """Who a performance contract binds; declared here so a scoring policy can name it."""
+
+    INSTITUTION = "institution", _("Institution")
+    UNIT = "unit", _("Directorate or unit")
+    OFFICER = "officer", _("Officer")
+
+
+def level_order(field="level"):
+    """An ORDER BY expression putting institution before unit before officer."""
+    return models.Case(
+        models.When(**{field: ContractLevel.INSTITUTION}, then=0),
+        models.When(**{field: ContractLevel.UNIT}, then=1),
+        default=2,
+    )
+
+
+class Direction(models.TextChoices):
+    HIGHER = scoring.HIGHER, _("Higher is better")
+    LOWER = scoring.LOWER, _("Lower is better")
+
+
+def _same_institution(errors, field, obj, institution_id):
+    if obj is not None and obj.institution_id != institution_id:
+        errors[field] = _("This belongs to another institution.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Band tables and scoring policies
+
+
+class BandTable(models.Model):
+    """A named grade table for one scheme, e.g. ``kenya_pc`` or ``kenya_pc_2013``.
+
+    Editing the limits bumps ``version``. Contracts copy the bands when they are created, so a
+    change here reaches next year's contracts and never a contract already scored.
+    """
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="band_tables", verbose_name=_("institution")
+    )
+    financial_year = models.ForeignKey(
+        FinancialYear, on_delete=models.CASCADE, related_name="band_tables", verbose_name=_("financial year")
+    )
+    name = models.CharField(_("name"), max_length=64)
+    scheme = models.CharField(_("scheme"), max_length=32, choices=Scheme.choices)
+    bands = models.JSONField(
+        _("bands"), help_text=_('Best grade first: [{"grade": "Excellent", "limit": "2.40"}, …]')
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["financial_year", "name"]
+        verbose_name = _("band table")
+        verbose_name_plural = _("band tables")
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "name"], name="band_table_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+    def clean(self):
+        errors = {}
+        _same_institution(errors, "financial_year", getattr(self, "financial_year", None), self.institution_id)
+        if self.scheme in scoring.SCHEMES:
+            try:
+                scoring.validate_bands(self.bands, self.scheme)
+            except scoring.ScoringValidationError as exc:
+                errors["bands"] = [f"{path}: {' '.join(msgs)}" for path, msgs in exc.errors.items()]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ScoringPolicy(models.Model):
+    """Which scheme and band table an institution's contracts of one level use in one year."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="scoring_policies", verbose_name=_("institution")
+    )
+    financial_year = models.ForeignKey(
+        FinancialYear, on_delete=models.CASCADE, related_name="scoring_policies", verbose_name=_("financial year")
+    )
+    level = models.CharField(_("contract level"), max_length=16, choices=ContractLevel.choices)
+    scheme = models.CharField(_("scheme"), max_length=32, choices=Scheme.choices)
+    band_table = models.ForeignKey(
+        BandTable, on_delete=models.PROTECT, related_name="policies", verbose_name=_("band table")
+    )
+    category_weights = models.BooleanField(
+        _("enforce category weights"),
+        default=True,
+        help_text=_("Targets in each perspective or criteria category must add up to the category's weight."),
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["financial_year", "level"]
+        verbose_name = _("scoring policy")
+        verbose_name_plural = _("scoring policies")
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "level"], name="scoring_policy_unique_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.scheme} / {self.band_table}"
+
+    def clean(self):
+        errors = {}
+        _same_institution(errors, "financial_year", getattr(self, "financial_year", None), self.institution_id)
+        table = getattr(self, "band_table", None)
+        _same_institution(errors, "band_table", table, self.institution_id)
+        if table is not None and table.scheme != self.scheme:
+            errors["band_table"] = _("The band table is for the %(scheme)s scheme.") % {"scheme": table.scheme}
+        if errors:
+            raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------------------------
+# Perspectives, objectives, indicators
+
+
+class Perspective(models.Model):
+    """A balanced-scorecard perspective or a performance-criteria category, with its weight."""
+
+    class Kind(models.TextChoices):
+        BSC_PERSPECTIVE = "bsc_perspective", _("Balanced-scorecard perspective")
+        PC_CRITERIA_CATEGORY = "pc_criteria_category", _("Performance-criteria category")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="perspectives", verbose_name=_("institution")
+    )
+    financial_year = models.ForeignKey(
+        FinancialYear, on_delete=models.CASCADE, related_name="perspectives", verbose_name=_("financial year")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    weight = models.DecimalField(
+        _("weight (%)"), **NUMBER, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["financial_year", "order", "name"]
+        verbose_name = _("perspective")
+        verbose_name_plural = _("perspectives")
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "code"], name="perspective_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        _same_institution(errors, "financial_year", getattr(self, "financial_year", None), self.institution_id)
+        if errors:
+            raise ValidationError(errors)
+
+
+class StrategicObjective(models.Model):
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="strategic_objectives", verbose_name=_("institution")
+    )
+    perspective = models.ForeignKey(
+        Perspective, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("perspective")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["perspective", "order", "name"]
+        verbose_name = _("strategic objective")
+        verbose_name_plural = _("strategic objectives")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        _same_institution(errors, "perspective", getattr(self, "perspective", None), self.institution_id)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Indicator(models.Model):
+    """What is measured and how; targets set the values for one contract."""
+
+    class MeasurementType(models.TextChoices):
+        NUMBER = "number", _("Number")
+        PERCENTAGE = "percentage", _("Percentage")
+        CURRENCY = "currency", _("Currency")
+        MILESTONE = "milestone", _("Date / milestone (days from the start of the year)")
+        YES_NO = "yes_no", _("Yes / no (1 = yes, 0 = no)")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("institution")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    unit = models.CharField(_("unit of measure"), max_length=64, blank=True)
+    measurement_type = models.CharField(_("measurement type"), max_length=16, choices=MeasurementType.choices)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="indicator_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name

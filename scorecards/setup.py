@@ -1,0 +1,141 @@
+"""Functions that change scorecard set-up data. Each writes its audit event; views, the admin,
+the API and management commands call these rather than saving the models themselves."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from pmis import audit
+
+from . import scoring
+from .models import BandTable, ContractLevel, Indicator, Perspective, Scheme, ScoringPolicy, StrategicObjective
+
+# Methodology defaults that a performance department replaces with the current guidelines' figures.
+PC_CRITERIA_CATEGORIES = [
+    ("FS", _("Financial Stewardship and Discipline"), 10),
+    ("CM", _("Core Mandate"), 50),
+    ("SD", _("Service Delivery"), 15),
+    ("PD", _("Implementation of Presidential Directives"), 10),
+    ("CC", _("Cross-Cutting Issues"), 15),
+]
+BSC_PERSPECTIVES = [
+    ("CL", _("Client/Customer"), 25),
+    ("FI", _("Financial Stewardship"), 25),
+    ("IB", _("Internal Business Processes"), 25),
+    ("LG", _("Learning and Growth"), 25),
+]
+
+# Per country: (perspective set, {level: (scheme, band table name, enforce category weights)}).
+COUNTRY_DEFAULTS = {
+    "KE": (Perspective.Kind.PC_CRITERIA_CATEGORY, {
+        ContractLevel.INSTITUTION: (Scheme.KENYA_PC, "kenya_pc", True),
+        ContractLevel.UNIT: (Scheme.KENYA_PC, "kenya_pc", True),
+        ContractLevel.OFFICER: (Scheme.PERCENT_ACHIEVEMENT, "percent_achievement", False),
+    }),
+    "UG": (Perspective.Kind.BSC_PERSPECTIVE, {
+        ContractLevel.INSTITUTION: (Scheme.LIKERT_5, "likert_5", True),
+        ContractLevel.UNIT: (Scheme.LIKERT_5, "likert_5", True),
+        ContractLevel.OFFICER: (Scheme.LIKERT_5, "likert_5", False),
+    }),
+    "TZ": (Perspective.Kind.PC_CRITERIA_CATEGORY, {
+        ContractLevel.INSTITUTION: (Scheme.PERCENT_ACHIEVEMENT, "percent_achievement", True),
+        ContractLevel.UNIT: (Scheme.PERCENT_ACHIEVEMENT, "percent_achievement", True),
+        ContractLevel.OFFICER: (Scheme.PEPMIS, "pepmis", False),
+    }),
+}
+
+
+def default_bands(name):
+    """A default band table as JSON data: limits as decimal strings, so nothing passes through float."""
+    return [{"grade": band["grade"], "limit": str(band["limit"])} for band in scoring.DEFAULT_BANDS[name]]
+
+
+@transaction.atomic
+def seed_defaults(actor, institution, year, kind=None):
+    """Give ``institution``'s ``year`` the default band tables, perspectives and scoring policies.
+
+    Idempotent: what exists is left as it is, so a department's edits survive a rerun. ``kind``
+    picks the perspective set; by default it follows the institution's country.
+    """
+    if year.institution_id != institution.pk:
+        raise ValueError("The financial year belongs to another institution.")
+    default_kind, policies = COUNTRY_DEFAULTS.get(institution.country, COUNTRY_DEFAULTS["KE"])
+    kind = kind or default_kind
+
+    tables = {t.name: t for t in BandTable.objects.filter(financial_year=year)}
+    for name, scheme in scoring.BAND_TABLE_SCHEME.items():
+        if name not in tables:
+            table = BandTable(institution=institution, financial_year=year, name=name, scheme=scheme,
+                              bands=default_bands(name))
+            table.full_clean()
+            table.save()
+            audit.record(actor, "band_table.create", table, None, _band_state(table))
+            tables[name] = table
+
+    existing = set(Perspective.objects.filter(financial_year=year).values_list("code", flat=True))
+    spec = BSC_PERSPECTIVES if kind == Perspective.Kind.BSC_PERSPECTIVE else PC_CRITERIA_CATEGORIES
+    if not existing:
+        for order, (code, name, weight) in enumerate(spec, start=1):
+            perspective = Perspective(institution=institution, financial_year=year, kind=kind, code=code,
+                                      name=str(name), weight=Decimal(weight), order=order)
+            perspective.full_clean()
+            perspective.save()
+            audit.record(actor, "perspective.create", perspective, None, audit.snapshot(perspective))
+
+    levels = set(ScoringPolicy.objects.filter(financial_year=year).values_list("level", flat=True))
+    for level, (scheme, table_name, category_weights) in policies.items():
+        if level not in levels:
+            set_policy(actor, institution, year, level, scheme=scheme, band_table=tables[table_name],
+                       category_weights=category_weights)
+
+
+@transaction.atomic
+def set_policy(actor, institution, year, level, *, scheme, band_table, category_weights=True):
+    """Create or change the scheme and band table for one contract level; new contracts follow it."""
+    policy = ScoringPolicy.objects.filter(financial_year=year, level=level).first()
+    before = audit.snapshot(policy) if policy else None
+    if policy is None:
+        policy = ScoringPolicy(institution=institution, financial_year=year, level=level)
+    policy.scheme, policy.band_table, policy.category_weights = scheme, band_table, category_weights
+    policy.full_clean()
+    policy.save()
+    audit.record(actor, "scoring_policy.set", policy, before, audit.snapshot(policy))
+    return policy
+
+
+@transaction.atomic
+def update_band_table(actor, table, bands):
+    """Replace a band table's limits and bump its version. Existing contracts keep their snapshot."""
+    table = BandTable.objects.select_for_update().get(pk=table.pk)
+    before = _band_state(table)
+    table.bands = audit.to_json(bands)
+    table.version += 1
+    table.full_clean()
+    table.save()
+    audit.record(actor, "band_table.update", table, before, _band_state(table))
+    return table
+
+
+def _band_state(table):
+    return {"name": table.name, "scheme": table.scheme, "bands": table.bands, "version": table.version}
+
+
+@transaction.atomic
+def add_indicator(actor, institution, *, name, measurement_type, unit="", direction=scoring.HIGHER):
+    indicator = Indicator(institution=institution, name=name, measurement_type=measurement_type, unit=unit,
+                          direction=direction)
+    indicator.full_clean()
+    indicator.save()
+    audit.record(actor, "indicator.create", indicator, None, audit.snapshot(indicator))
+    return indicator
+
+
+@transaction.atomic
+def add_objective(actor, perspective, *, name, order=0):
+    objective = StrategicObjective(institution_id=perspective.institution_id, perspective=perspective, name=name,
+                                   order=order)
+    objective.full_clean()
+    objective.save()
+    audit.record(actor, "objective.create", objective, None, audit.snapshot(objective))
+    return objective
