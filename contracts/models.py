@@ -14,9 +14,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pmis.models import FinancialYear, Institution, Officer, OrgUnit
-from pmis.tenancy import TenantManager
+from pmis.tenancy import TenantManager, check_same_institution
 from scorecards import scoring
-from scorecards.models import NUMBER, ContractLevel, Direction, Indicator, Perspective, Scheme, StrategicObjective
+from scorecards.models import (
+    NUMBER,
+    ContractLevel,
+    Direction,
+    Indicator,
+    Perspective,
+    Scheme,
+    StrategicObjective,
+    band_errors,
+)
 
 
 class PerformanceContract(models.Model):
@@ -98,28 +107,28 @@ class PerformanceContract(models.Model):
 
     def clean(self):
         errors = {}
-        year = getattr(self, "financial_year", None)
-        if year is not None and year.institution_id != self.institution_id:
-            errors["financial_year"] = _("The financial year belongs to another institution.")
+        check_same_institution(
+            errors, "financial_year", getattr(self, "financial_year", None), self.institution_id,
+            _("The financial year belongs to another institution."),
+        )
         if self.level == ContractLevel.INSTITUTION and (self.org_unit_id or self.officer_id):
             errors["level"] = _("An institution contract names neither a unit nor an officer.")
         if self.level == ContractLevel.UNIT:
             if not self.org_unit_id:
                 errors["org_unit"] = _("A unit contract needs its org unit.")
-            elif self.org_unit.institution_id != self.institution_id:
-                errors["org_unit"] = _("The org unit belongs to another institution.")
             if self.officer_id:
                 errors["officer"] = _("A unit contract does not name an officer.")
         if self.level == ContractLevel.OFFICER:
             if not self.officer_id:
                 errors["officer"] = _("An officer contract needs its officer.")
-            elif self.officer.institution_id != self.institution_id:
-                errors["officer"] = _("The officer works in another institution.")
-        if self.scheme in scoring.SCHEMES:
-            try:
-                scoring.validate_bands(self.bands, self.scheme)
-            except scoring.ScoringValidationError as exc:
-                errors["bands"] = [f"{path}: {' '.join(msgs)}" for path, msgs in exc.errors.items()]
+        check_same_institution(
+            errors, "org_unit", self.org_unit, self.institution_id, _("The org unit belongs to another institution.")
+        )
+        check_same_institution(
+            errors, "officer", self.officer, self.institution_id, _("The officer works in another institution.")
+        )
+        if problems := band_errors(self.bands, self.scheme):
+            errors["bands"] = problems
         if errors:
             raise ValidationError(errors)
 
@@ -195,12 +204,11 @@ class Target(models.Model):
     def clean(self):
         errors = {}
         contract = getattr(self, "contract", None)
-        if contract is not None and contract.institution_id != self.institution_id:
-            errors["institution"] = _("A target belongs to its contract's institution.")
+        check_same_institution(
+            errors, "institution", contract, self.institution_id, _("A target belongs to its contract's institution.")
+        )
         for field in ("indicator", "objective"):
-            obj = getattr(self, field, None)
-            if obj is not None and obj.institution_id != self.institution_id:
-                errors[field] = _("This belongs to another institution.")
+            check_same_institution(errors, field, getattr(self, field, None), self.institution_id)
         perspective = getattr(self, "perspective", None)
         if perspective is not None and contract is not None and (
             perspective.financial_year_id != contract.financial_year_id

@@ -18,17 +18,8 @@ TARGET_FIELDS = [
 ]
 
 
-def contract_state(contract):
-    return audit.snapshot(contract)
-
-
 def target_state(target):
-    state = audit.snapshot(target, ["contract", "institution", *TARGET_FIELDS])
-    # Foreign keys as ids, the way the rows store them.
-    for name in ("contract", "institution", "perspective", "objective", "indicator", "parent"):
-        state[name] = getattr(target, f"{name}_id")
-    state["partner_institutions"] = sorted(p.pk for p in target.partner_institutions.all()) if target.pk else []
-    return state
+    return audit.snapshot(target, ["contract", "institution", "partner_institutions", *TARGET_FIELDS])
 
 
 @transaction.atomic
@@ -54,7 +45,7 @@ def create_contract(actor, *, financial_year, level, title, performer, counterpa
     )
     contract.full_clean()
     contract.save()
-    audit.record(actor, "contract.create", contract, None, contract_state(contract))
+    audit.record(actor, "contract.create", contract, None, audit.snapshot(contract))
     return contract
 
 

@@ -30,9 +30,15 @@ def to_json(value):
 
 
 def snapshot(obj, fields=None):
-    """A model instance's field values, for an event's before/after."""
-    data = model_to_dict(obj, fields=fields)
-    return to_json({k: (str(v) if hasattr(v, "pk") else v) for k, v in data.items()})
+    """A model instance's field values, for an event's before/after: foreign keys as ids
+    (as ``model_to_dict`` gives them), many-to-many fields as sorted lists of ids."""
+
+    def plain(value):
+        if isinstance(value, list | tuple) and value and all(hasattr(v, "pk") for v in value):
+            return sorted(v.pk for v in value)
+        return value
+
+    return to_json({k: plain(v) for k, v in model_to_dict(obj, fields=fields).items()})
 
 
 def canonical(payload: dict) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from .tenancy import TenantManager, TenantQuerySet, visible_institutions
+from .tenancy import TenantManager, TenantQuerySet, check_same_institution, visible_institutions
 
 # ---------------------------------------------------------------------------------------------
 # Institutions
@@ -212,13 +212,16 @@ class Officer(models.Model):
 
     def clean(self):
         errors = {}
-        if self.org_unit_id and self.org_unit.institution_id != self.institution_id:
-            errors["org_unit"] = _("The org unit belongs to another institution.")
-        if self.supervisor_id:
-            if self.supervisor_id == self.pk:
-                errors["supervisor"] = _("An officer cannot supervise themselves.")
-            elif self.supervisor.institution_id != self.institution_id:
-                errors["supervisor"] = _("The supervisor works in another institution.")
+        check_same_institution(
+            errors, "org_unit", self.org_unit, self.institution_id, _("The org unit belongs to another institution.")
+        )
+        if self.supervisor_id and self.supervisor_id == self.pk:
+            errors["supervisor"] = _("An officer cannot supervise themselves.")
+        else:
+            check_same_institution(
+                errors, "supervisor", self.supervisor, self.institution_id,
+                _("The supervisor works in another institution."),
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -332,8 +335,12 @@ class RoleMembership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.institution}"
 
     def clean(self):
-        if self.org_unit_id and self.org_unit.institution_id != self.institution_id:
-            raise ValidationError({"org_unit": _("The org unit belongs to another institution.")})
+        errors = {}
+        check_same_institution(
+            errors, "org_unit", self.org_unit, self.institution_id, _("The org unit belongs to another institution.")
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,24 +424,3 @@ class AuditChain(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.seq}"
-
-
-def has_role(user, role, institution=None) -> bool:
-    """Whether ``user`` holds ``role`` (in ``institution`` when given). One query."""
-    qs = RoleMembership.objects.filter(user=user, role=role)
-    if institution is not None:
-        qs = qs.filter(institution=institution)
-    return user.is_authenticated and qs.exists()
-
-
-__all__ = [
-    "AuditChain",
-    "AuditEvent",
-    "FinancialYear",
-    "Institution",
-    "Officer",
-    "OrgUnit",
-    "Role",
-    "RoleMembership",
-    "has_role",
-]

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Exists, F, OuterRef
 from django.db.models.lookups import StartsWith
+from django.utils.translation import gettext_lazy as _
 
 
 def visible_institutions(user):
@@ -55,6 +56,15 @@ class TenantQuerySet(models.QuerySet):
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     pass
+
+
+def check_same_institution(errors, field, obj, institution_id, message=None):
+    """Add ``field``'s error to ``errors`` when ``obj`` (if set) belongs to another institution.
+
+    Every tenant model's ``clean`` uses this, so a row can never point across tenants.
+    """
+    if obj is not None and obj.institution_id != institution_id:
+        errors[field] = message or _("This belongs to another institution.")
 
 
 def scoped(model):

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pmis.models import FinancialYear, Institution
-from pmis.tenancy import TenantManager
+from pmis.tenancy import TenantManager, check_same_institution
 
 from . import scoring
 
@@ -51,9 +51,15 @@ class Direction(models.TextChoices):
     LOWER = scoring.LOWER, _("Lower is better")
 
 
-def _same_institution(errors, field, obj, institution_id):
-    if obj is not None and obj.institution_id != institution_id:
-        errors[field] = _("This belongs to another institution.")
+def band_errors(bands, scheme) -> list[str]:
+    """The problems of a band table for ``scheme``, as one message per offending field."""
+    if scheme not in scoring.SCHEMES:
+        return []
+    try:
+        scoring.validate_bands(bands, scheme)
+    except scoring.ScoringValidationError as exc:
+        return [f"{path}: {' '.join(msgs)}" for path, msgs in exc.errors.items()]
+    return []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,12 +102,9 @@ class BandTable(models.Model):
 
     def clean(self):
         errors = {}
-        _same_institution(errors, "financial_year", getattr(self, "financial_year", None), self.institution_id)
-        if self.scheme in scoring.SCHEMES:
-            try:
-                scoring.validate_bands(self.bands, self.scheme)
-            except scoring.ScoringValidationError as exc:
-                errors["bands"] = [f"{path}: {' '.join(msgs)}" for path, msgs in exc.errors.items()]
+        check_same_institution(errors, "financial_year", getattr(self, "financial_year", None), self.institution_id)
+        if problems := band_errors(self.bands, self.scheme):
+            errors["bands"] = problems
         if errors:
             raise ValidationError(errors)
 
@@ -141,9 +144,9 @@ class ScoringPolicy(models.Model):
 
     def clean(self):
         errors = {}
-        _same_institution(errors, "financial_year", getattr(self, "financial_year", None), self.institution_id)
+        check_same_institution(errors, "financial_year", getattr(self, "financial_year", None), self.institution_id)
         table = getattr(self, "band_table", None)
-        _same_institution(errors, "band_table", table, self.institution_id)
+        check_same_institution(errors, "band_table", table, self.institution_id)
         if table is not None and table.scheme != self.scheme:
             errors["band_table"] = _("The band table is for the %(scheme)s scheme.") % {"scheme": table.scheme}
         if errors:
@@ -190,7 +193,7 @@ class Perspective(models.Model):
 
     def clean(self):
         errors = {}
-        _same_institution(errors, "financial_year", getattr(self, "financial_year", None), self.institution_id)
+        check_same_institution(errors, "financial_year", getattr(self, "financial_year", None), self.institution_id)
         if errors:
             raise ValidationError(errors)
 
@@ -217,7 +220,7 @@ class StrategicObjective(models.Model):
 
     def clean(self):
         errors = {}
-        _same_institution(errors, "perspective", getattr(self, "perspective", None), self.institution_id)
+        check_same_institution(errors, "perspective", getattr(self, "perspective", None), self.institution_id)
         if errors:
             raise ValidationError(errors)
 

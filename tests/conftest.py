@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from contracts import targets
 from pmis import audit, org
-from pmis.models import FinancialYear, Institution, Officer, OrgUnit
+from pmis.models import Institution, Officer
 from scorecards import setup
 
 DEMO_LOGINS = ["admin", "perfdept", "principal", "head", "director", "supervisor", "officer", "secretariat",
@@ -90,5 +90,3 @@ def first_of(model, institution):
         return institution
     return model.objects.filter(institution=institution).order_by("pk").first()
 
-
-__all__ = ["FinancialYear", "OrgUnit", "first_of"]

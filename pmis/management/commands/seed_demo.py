@@ -114,7 +114,6 @@ class Command(BaseCommand):
         head2 = self.officer(admin, machakos, "head2", "Ann", "Mwikali", "MCK-0001", "County Secretary",
                              "CSG 4", None, None)
         org.grant_role(admin, head2.user, machakos, Role.HEAD)
-        health = units2["Department of Health Services"]
         officer2 = self.officer(admin, machakos, "officer2", "Brian", "Kioko", "MCK-0002",
                                 "Public Health Officer", "CSG 10", units2["Maternal and Child Health Division"],
                                 head2)
@@ -124,7 +123,6 @@ class Command(BaseCommand):
                          ["Clinical Officer", "Nursing Officer", "Veterinary Officer"][i % 3], "CSG 11",
                          list(units2.values())[i % len(units2)], head2)
         org.grant_role(admin, head2.user, machakos, Role.SUPERVISOR)
-        del health
         seed_contracts(admin)
 
         self.stdout.write(self.style.SUCCESS(
