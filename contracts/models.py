@@ -5,16 +5,20 @@ later edit of the institution's table never re-grades it. The cascade rules that
 its parent live in ``contracts.cascade``; the functions that write live in ``contracts.targets``.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pmis.models import FinancialYear, Institution, Officer, OrgUnit
-from pmis.tenancy import TenantManager, check_same_institution
+from pmis.tenancy import TenantManager, TenantQuerySet, check_same_institution
 from scorecards import scoring
 from scorecards.models import (
     NUMBER,
@@ -28,11 +32,78 @@ from scorecards.models import (
 )
 
 
+class ContractFrozen(ValidationError):
+    """A change to content that was vetted or signed; only an amendment may change it."""
+
+
+def _refuse_frozen_change(obj, stored, fields):
+    """Raise when ``obj`` differs from its ``stored`` row in any content field (compared as saved)."""
+    model_fields = [obj._meta.get_field(f) for f in fields]
+    row = stored.values(*(f.attname for f in model_fields)).first()
+    if row is None:
+        return
+    for field in model_fields:
+        mine = field.to_python(getattr(obj, field.attname))
+        if isinstance(mine, Decimal):
+            mine = mine.quantize(Decimal(1).scaleb(-field.decimal_places))
+        if mine != row[field.attname]:
+            raise ContractFrozen(
+                _("This contract has been vetted or signed: its %(field)s cannot change. Amend it instead.")
+                % {"field": field.verbose_name}
+            )
+
+
+class FrozenAwareQuerySet(TenantQuerySet):
+    """Bulk writes cannot slip past the freeze either."""
+
+    def _frozen(self):
+        raise NotImplementedError
+
+    def update(self, **kwargs):
+        content = set(kwargs) & self.model.content_attnames()
+        if content and self._frozen().exists():
+            raise ContractFrozen(_("Vetted or signed contracts cannot be changed in bulk."))
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._frozen().exists():
+            raise ContractFrozen(_("Vetted or signed contracts cannot be deleted."))
+        return super().delete()
+
+
+class ContractQuerySet(FrozenAwareQuerySet):
+    def _frozen(self):
+        return self.filter(status__in=PerformanceContract.FROZEN)
+
+
+class TargetQuerySet(FrozenAwareQuerySet):
+    def _frozen(self):
+        return self.filter(contract__status__in=PerformanceContract.FROZEN)
+
+
+TargetManager = models.Manager.from_queryset(TargetQuerySet)
+
+
 class PerformanceContract(models.Model):
     Level = ContractLevel
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", _("Draft (target identification)")
+        SUBMITTED = "submitted", _("Submitted for pre-negotiation review")
+        NEGOTIATION = "negotiation", _("In negotiation")
+        AGREED = "agreed", _("Agreed, awaiting vetting")
+        READY_TO_SIGN = "ready_to_sign", _("Vetted, ready to sign")
+        SIGNED = "signed", _("Signed")
+        IN_FORCE = "in_force", _("In force")
+        CLOSED = "closed", _("Closed")
+
+    #: From vetting on, the content is what was (or will be) signed: no save may change it.
+    FROZEN = frozenset({Status.READY_TO_SIGN, Status.SIGNED, Status.IN_FORCE, Status.CLOSED})
+    #: The fields whose values a signature covers (targets add their own).
+    CONTENT_FIELDS = [
+        "institution", "financial_year", "level", "org_unit", "officer", "title", "performer", "counterparty",
+        "scheme", "band_table_name", "band_table_version", "bands", "category_weights",
+    ]
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("institution")
@@ -65,11 +136,15 @@ class PerformanceContract(models.Model):
     band_table_version = models.PositiveIntegerField(_("band table version"))
     bands = models.JSONField(_("bands"))
     category_weights = models.BooleanField(_("enforce category weights"), default=True)
-    status = models.CharField(_("status"), max_length=32, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
+    # The content version: 1 when first signed, +1 for each amendment.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Optimistic locking: every write bumps it; a write carrying an older number is refused.
+    lock_version = models.PositiveIntegerField(_("edit version"), default=1)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TenantManager()
+    objects = models.Manager.from_queryset(ContractQuerySet)()
 
     class Meta:
         ordering = ["financial_year", "level", "title"]
@@ -98,12 +173,31 @@ class PerformanceContract(models.Model):
     def __str__(self):
         return f"{self.title} ({self.financial_year})"
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            stored = PerformanceContract.objects.filter(pk=self.pk, status__in=self.FROZEN)
+            _refuse_frozen_change(self, stored, self.CONTENT_FIELDS)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
-        return reverse("contract-scorecard", args=[self.pk])
+        return reverse("contract-detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if PerformanceContract.objects.filter(pk=self.pk, status__in=self.FROZEN).exists():
+            raise ContractFrozen(_("A signed or vetted contract cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def content_attnames(cls):
+        return {cls._meta.get_field(f).attname for f in cls.CONTENT_FIELDS} | set(cls.CONTENT_FIELDS)
 
     @property
     def is_editable(self):
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_frozen(self):
+        return self.status in self.FROZEN
 
     def clean(self):
         errors = {}
@@ -179,11 +273,15 @@ class Target(models.Model):
         Institution, blank=True, related_name="shared_targets", verbose_name=_("partner institutions"),
         help_text=_("Institutions sharing this whole-of-government target."),
     )
+    activities = models.TextField(
+        _("activities"), blank=True, help_text=_("The activities that deliver the target, one per line.")
+    )
     # Until the monitoring workflow feeds verified actuals.
     actual = models.DecimalField(_("actual"), **NUMBER, null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    lock_version = models.PositiveIntegerField(_("edit version"), default=1)
 
-    objects = TenantManager()
+    objects = TargetManager()
 
     class Meta:
         ordering = ["contract", "order", "pk"]
@@ -192,6 +290,31 @@ class Target(models.Model):
 
     def __str__(self):
         return self.description
+
+    def save(self, *args, **kwargs):
+        contract_frozen = PerformanceContract.objects.filter(pk=self.contract_id, status__in=PerformanceContract.FROZEN)
+        if not self.pk:
+            if contract_frozen.exists():
+                raise ContractFrozen(_("A signed or vetted contract takes no new targets; amend it instead."))
+        elif contract_frozen.exists():
+            _refuse_frozen_change(self, Target.objects.filter(pk=self.pk), self.CONTENT_FIELDS)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if PerformanceContract.objects.filter(pk=self.contract_id, status__in=PerformanceContract.FROZEN).exists():
+            raise ContractFrozen(_("A target of a signed or vetted contract cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def content_attnames(cls):
+        return {cls._meta.get_field(f).attname for f in cls.CONTENT_FIELDS} | set(cls.CONTENT_FIELDS)
+
+    #: What a signature covers: everything but the achieved value and bookkeeping.
+    CONTENT_FIELDS = [
+        "contract", "institution", "perspective", "objective", "indicator", "description", "unit", "direction",
+        "baseline", "target_value", "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair",
+        "criteria_poor", "weight", "budget_allocated", "parent", "activities", "order",
+    ]
 
     CRITERIA_FIELDS = {level: f"criteria_{level}" for level in scoring.CRITERIA_LEVELS}
 
@@ -228,3 +351,250 @@ class Target(models.Model):
                 errors["criteria_excellent"] = str(exc)
         if errors:
             raise ValidationError(errors)
+
+
+@receiver(m2m_changed, sender=Target.partner_institutions.through)
+def _refuse_frozen_partners(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in {"pre_add", "pre_remove", "pre_clear"}:
+        return
+    targets = Target.objects.filter(partner_institutions=instance) if reverse else Target.objects.filter(
+        pk=instance.pk)
+    if targets.filter(contract__status__in=PerformanceContract.FROZEN).exists():
+        raise ContractFrozen(_("The partners of a vetted or signed target cannot change. Amend it instead."))
+
+
+# ---------------------------------------------------------------------------------------------
+# The contracting cycle's records. Each carries ``institution`` (denormalised) so it scopes alone.
+
+
+class ContractTransition(models.Model):
+    """One step of a contract through the cycle: who moved it, from where to where, and why."""
+
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="transitions")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=32, choices=PerformanceContract.Status.choices)
+    to_status = models.CharField(_("to"), max_length=32, choices=PerformanceContract.Status.choices)
+    version = models.PositiveIntegerField(_("version"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["contract", "created_at", "pk"]
+        verbose_name = _("contract transition")
+
+    def __str__(self):
+        return f"{self.contract}: {self.from_status} → {self.to_status}"
+
+
+class ContractComment(models.Model):
+    """A reviewer's remark on a contract or one of its targets (pre-negotiation, vetting, return)."""
+
+    class Stage(models.TextChoices):
+        PRE_NEGOTIATION = "pre_negotiation", _("Pre-negotiation review")
+        NEGOTIATION = "negotiation", _("Negotiation")
+        VETTING = "vetting", _("Vetting")
+
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="comments")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices)
+    version = models.PositiveIntegerField(_("version"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("review comment")
+
+    def __str__(self):
+        return self.body[:80]
+
+
+class NegotiationRound(models.Model):
+    """One proposal in the negotiation of a target: new values with a comment, and the answer.
+
+    A counter-proposal is a new round pointing at the one it answers, so every round is kept.
+    """
+
+    class Side(models.TextChoices):
+        PERFORMER = "performer", _("Performer")
+        COUNTERPARTY = "counterparty", _("Counter-party")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Awaiting answer")
+        ACCEPTED = "accepted", _("Accepted")
+        COUNTERED = "countered", _("Countered")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    #: What a round may change on a target.
+    NEGOTIABLE = [
+        "baseline", "target_value", "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair",
+        "criteria_poor", "weight", "budget_allocated",
+    ]
+
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="rounds")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("target"))
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField(_("round"))
+    side = models.CharField(_("proposed by"), max_length=16, choices=Side.choices)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changes = models.JSONField(_("proposed values"))
+    previous = models.JSONField(_("values before"))
+    comment = models.TextField(_("comment"))
+    answers = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="counters",
+        verbose_name=_("answers round"),
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["target", "number"]
+        verbose_name = _("negotiation round")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "number"], name="round_number_unique"),
+            # At most one open proposal per target: the other side answers before anyone proposes again.
+            models.UniqueConstraint(fields=["target"], condition=Q(state="open"), name="round_one_open_per_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.target} · round {self.number}"
+
+
+class VettingCheck(models.Model):
+    """The vetting committee's finding on one target of one contract version."""
+
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="vetting_checks")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="vetting_checks")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("version"))
+    smart = models.BooleanField(_("SMART"), help_text=_("Specific, measurable, achievable, realistic, time-bound."))
+    aligned = models.BooleanField(_("aligned"), help_text=_("Traces to the plan and the parent contract."))
+    comment = models.TextField(_("comment"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("vetting check")
+        constraints = [models.UniqueConstraint(fields=["target", "version"], name="vetting_check_once")]
+
+    def __str__(self):
+        return f"{self.target} v{self.version}"
+
+    @property
+    def passed(self):
+        return self.smart and self.aligned
+
+
+class ContractVersion(models.Model):
+    """The content of one version as vetted and signed: canonical JSON and its SHA-256.
+
+    ``verify_code`` is the unguessable key of the public verification page.
+    """
+
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="versions")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("signed content"))
+    content_hash = models.CharField(_("SHA-256"), max_length=64)
+    verify_code = models.CharField(_("verification code"), max_length=64, unique=True)
+    amendment_reason = models.TextField(_("reason for the amendment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_at = models.DateTimeField(_("fully signed"), null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["contract", "number"]
+        verbose_name = _("contract version")
+        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="contract_version_unique")]
+
+    def __str__(self):
+        return f"{self.contract} v{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("contract-verify", args=[self.verify_code])
+
+
+class Signature(models.Model):
+    """One party's online signature on one version: who, as what, when, from where, over which hash."""
+
+    version = models.ForeignKey(ContractVersion, on_delete=models.PROTECT, related_name="signatures")
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.PROTECT, related_name="signatures")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(_("signed as"), max_length=16, choices=NegotiationRound.Side.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
+    signer_name = models.CharField(_("signer"), max_length=200)
+    role = models.CharField(_("role"), max_length=200)
+    content_hash = models.CharField(_("SHA-256 signed"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=400, blank=True)
+    second_factor = models.BooleanField(_("second factor checked"), default=False)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["version", "signed_at"]
+        verbose_name = _("signature")
+        constraints = [models.UniqueConstraint(fields=["version", "side"], name="signature_once_per_side")]
+
+    def __str__(self):
+        return f"{self.signer_name} · {self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ContractFrozen(_("A signature cannot be changed."))
+        super().save(*args, **kwargs)
+
+
+class ContractDocument(models.Model):
+    """The contract PDF of one version, rendered by a Celery task; one row (and file) per version."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="documents")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("version"))
+    # Unsigned drafts render too; their PDF is replaced whenever the content hash changes.
+    content_hash = models.CharField(max_length=64, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(_("file"), upload_to="contracts/pdf/", blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("contract document")
+        constraints = [models.UniqueConstraint(fields=["contract", "version"], name="contract_document_per_version")]
+
+    def __str__(self):
+        return f"{self.contract} v{self.version} PDF"

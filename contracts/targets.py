@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from pmis import audit
 from scorecards.models import ScoringPolicy
 
-from . import cascade
-from .models import PerformanceContract, Target
+from . import cascade, workflow
+from .models import NegotiationRound, PerformanceContract, Target
 
 TARGET_FIELDS = [
     "perspective", "objective", "indicator", "description", "unit", "direction", "baseline", "target_value",
     "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair", "criteria_poor", "weight",
-    "budget_allocated", "parent", "actual", "order",
+    "budget_allocated", "parent", "activities", "actual", "order",
 ]
 
 
@@ -49,9 +49,21 @@ def create_contract(actor, *, financial_year, level, title, performer, counterpa
     return contract
 
 
-def _check_editable(contract):
-    if not contract.is_editable:
-        raise ValidationError(_("Only a draft contract can change; amend a signed one instead."))
+def _check_editable(actor, contract):
+    """Targets change in target identification, by the performer (administrators may fix data)."""
+    if getattr(actor, "is_superuser", False):
+        if not contract.is_editable:
+            raise workflow.TransitionError(_("Only a draft contract can change; amend a signed one instead."))
+        return
+    workflow.check(actor, contract, "edit_targets")
+
+
+def _check_lock(target, lock_version):
+    if lock_version is not None and int(lock_version) != target.lock_version:
+        raise workflow.ConcurrentEdit(
+            _("Someone else changed this target while you were editing it. Your values are kept below; "
+              "review the current ones and save again.")
+        )
 
 
 def _check(target, contract):
@@ -64,7 +76,7 @@ def _check(target, contract):
 @transaction.atomic
 def add_target(actor, contract, *, partner_institutions=(), **fields):
     """Add a target to a draft contract. Unit and direction default to the indicator's."""
-    _check_editable(contract)
+    _check_editable(actor, contract)
     unknown = set(fields) - set(TARGET_FIELDS)
     if unknown:
         raise TypeError(f"Unknown target fields: {', '.join(sorted(unknown))}")
@@ -82,21 +94,51 @@ def add_target(actor, contract, *, partner_institutions=(), **fields):
 
 
 @transaction.atomic
-def update_target(actor, target, *, partner_institutions=None, **fields):
-    """Change a draft contract's target."""
+def update_target(actor, target, *, partner_institutions=None, lock_version=None, **fields):
+    """Change a draft contract's target; ``lock_version`` is the edit version the user started from."""
     contract = target.contract
-    _check_editable(contract)
+    _check_editable(actor, contract)
     unknown = set(fields) - set(TARGET_FIELDS)
     if unknown:
         raise TypeError(f"Unknown target fields: {', '.join(sorted(unknown))}")
-    before = target_state(target)
+    stored = Target.objects.select_for_update().get(pk=target.pk)
+    _check_lock(stored, lock_version)
+    before = target_state(stored)
     for name, value in fields.items():
         setattr(target, name, value)
+    target.lock_version = stored.lock_version + 1
     _check(target, contract)
     target.save()
     if partner_institutions is not None:
         target.partner_institutions.set(partner_institutions)
     audit.record(actor, "target.update", target, before, target_state(target))
+    return target
+
+
+@transaction.atomic
+def delete_target(actor, target, *, lock_version=None):
+    contract = target.contract
+    _check_editable(actor, contract)
+    stored = Target.objects.select_for_update().get(pk=target.pk)
+    _check_lock(stored, lock_version)
+    if stored.children.exists():
+        raise ValidationError(_("Targets in other contracts cascade from this one; they must change first."))
+    before = target_state(stored)
+    audit.record(actor, "target.delete", stored, before, None)
+    stored.delete()
+
+
+def apply_negotiated(actor, target, changes):
+    """Write the values both sides agreed in a negotiation round (called by ``workflow.accept``)."""
+    before = target_state(target)
+    for name, value in changes.items():
+        if name not in NegotiationRound.NEGOTIABLE:
+            raise TypeError(f"{name} is not negotiable")
+        setattr(target, name, target._meta.get_field(name).to_python(value))
+    target.lock_version += 1
+    target.full_clean()
+    target.save()
+    audit.record(actor, "target.negotiated", target, before, target_state(target))
     return target
 
 

@@ -1,0 +1,129 @@
+"""Online signing: re-authenticate, hash the canonical content, store who signed what, verify.
+
+The signer re-enters the password (and the authentication code where two-factor applies) on a
+page that shows exactly what is signed. The signature stores signer, role, time, IP, browser and
+the SHA-256 of the content vetted into the version; once both parties sign, the contract is
+signed (and in force when its year has begun), and its content is frozen in the model layer.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pmis import audit
+
+from . import content, workflow
+from .models import ContractLevel, ContractVersion, PerformanceContract, Signature
+
+ROLE_OF_SIDE = {
+    (ContractLevel.INSTITUTION, "performer"): gettext_lazy("Head of institution"),
+    (ContractLevel.INSTITUTION, "counterparty"): gettext_lazy("Principal"),
+    (ContractLevel.UNIT, "performer"): gettext_lazy("Director / head of unit"),
+    (ContractLevel.UNIT, "counterparty"): gettext_lazy("Head of institution"),
+    (ContractLevel.OFFICER, "performer"): gettext_lazy("Officer"),
+    (ContractLevel.OFFICER, "counterparty"): gettext_lazy("Supervisor"),
+}
+
+
+class SigningError(ValidationError):
+    """Re-authentication failed or the content is not what was vetted; nothing was recorded."""
+
+
+def current_version(contract) -> ContractVersion | None:
+    return ContractVersion.objects.filter(contract=contract, number=contract.version).first()
+
+
+def pending_side(user, contract, signed_sides) -> str | None:
+    """The side ``user`` still has to sign on, if any."""
+    if contract.performer_id == user.pk and "performer" not in signed_sides:
+        return "performer"
+    if contract.counterparty_id == user.pk and "counterparty" not in signed_sides:
+        return "counterparty"
+    return None
+
+
+def _reauthenticate(request, user, password, code):
+    if not password or not user.check_password(password):
+        raise SigningError({"password": _("That is not your password. Nothing was signed.")})
+    from pmis import twofactor
+
+    if twofactor.requires_second_factor(user):
+        if not twofactor.has_second_factor(user):
+            raise SigningError({"code": _(
+                "Signing needs two-factor authentication. Set it up on your profile page first.")})
+        if not code or not twofactor.verify_second_factor(request, user, code):
+            raise SigningError({"code": _("That authentication code is not right. Nothing was signed.")})
+        return True
+    return False
+
+
+@transaction.atomic
+def sign(request, contract, *, password, code=None, lock_version=None):
+    """Sign ``contract`` as ``request.user``. Raises and records nothing when anything is off."""
+    user = request.user
+    contract = workflow.lock(contract, lock_version)
+    workflow.check(user, contract, "sign")
+    version = ContractVersion.objects.select_for_update().get(contract=contract, number=contract.version)
+    signed_sides = set(version.signatures.values_list("side", flat=True))
+    side = pending_side(user, contract, signed_sides)
+    if side is None:
+        raise workflow.TransitionError(_("You have already signed this version."))
+    second_factor = _reauthenticate(request, user, password, code)
+    live = content.fingerprint(content.contract_content(contract))
+    if live != version.content_hash:
+        raise SigningError(_("The contract no longer matches what was vetted; it cannot be signed."))
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                version=version, contract=contract, institution_id=contract.institution_id, side=side, signer=user,
+                signer_name=user.get_full_name() or user.get_username(),
+                role=str(ROLE_OF_SIDE[(contract.level, side)]), content_hash=version.content_hash,
+                signed_at=timezone.now(), ip=audit.current_ip.get(),
+                user_agent=request.META.get("HTTP_USER_AGENT", "")[:400], second_factor=second_factor,
+            )
+    except IntegrityError as exc:
+        raise workflow.TransitionError(_("This side has already signed.")) from exc
+    audit.record(user, "contract.signature", contract, None,
+                 {"version": version.number, "side": side, "hash": version.content_hash})
+    if signed_sides | {side} >= {"performer", "counterparty"}:
+        version.signed_at = signature.signed_at
+        version.save(update_fields=["signed_at"])
+        workflow._fully_signed(user, contract)
+    return signature
+
+
+@dataclass
+class Verification:
+    version: ContractVersion
+    contract: PerformanceContract
+    signatures: list
+    stored_intact: bool  # the stored content still hashes to the signed hash
+    live_matches: bool | None  # the contract's rows still give that hash (None: superseded version)
+    superseded: bool
+
+    @property
+    def matches(self):
+        return self.stored_intact and self.live_matches is not False
+
+
+def verify(code) -> Verification | None:
+    version = (
+        ContractVersion.objects.select_related("contract__institution", "contract__financial_year",
+                                               "contract__performer", "contract__counterparty")
+        .filter(verify_code=code).first()
+    )
+    if version is None:
+        return None
+    contract = version.contract
+    stored_intact = content.fingerprint(version.content) == version.content_hash
+    superseded = contract.version != version.number
+    live = None
+    if not superseded:
+        live = content.fingerprint(content.contract_content(contract)) == version.content_hash
+    signatures = list(version.signatures.order_by("signed_at"))
+    signed_hashes_ok = all(s.content_hash == version.content_hash for s in signatures)
+    return Verification(version, contract, signatures, stored_intact and signed_hashes_ok, live, superseded)
