@@ -4,6 +4,7 @@ plan under it. Idempotent: whatever already exists is left alone, so a second ru
 """
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -12,6 +13,7 @@ from pmis.models import FinancialYear, Institution, Officer, OrgUnit
 from scorecards import setup
 from scorecards.models import ContractLevel, Indicator, Perspective, StrategicObjective
 
+from . import signing, workflow
 from . import targets as writes
 from .models import PerformanceContract, Target
 
@@ -145,6 +147,60 @@ def seed_contracts(admin):
     plan2 = _contract(admin, year2, ContractLevel.OFFICER, f"{officer2}: annual work plan {year2}",
                       users["officer2"], users["head2"], officer=officer2)
     _targets(admin, plan2, MACHAKOS_OFFICER, categories2, indicators2, found2)
+    advance(ministry, directorate, plan2, users)
+
+
+def demo_request(user):
+    """What signing needs of a request, for seeding outside a web request."""
+    return SimpleNamespace(user=user, META={"HTTP_USER_AGENT": "seed_demo"})
+
+
+def advance(ministry, directorate, plan2, users):
+    """Carry the demo contracts to where the cycle is interesting: the ministry's contract signed and
+    in force, the directorate's in negotiation with a proposal waiting for the director, the county
+    officer's plan in negotiation. Contracts past their draft are left alone, so reruns change nothing."""
+    from pmis.management.commands.seed_demo import PASSWORD  # the command imports this module
+
+    User = get_user_model()
+    secretariat = User.objects.get(username="secretariat")
+    vetting = User.objects.get(username="vetting")
+    pmu2 = User.objects.get(username="pmu2")
+    head, principal, director = users["head"], users["principal"], users["director"]
+
+    if ministry.status == PerformanceContract.Status.DRAFT:
+        workflow.submit(head, ministry)
+        first = Target.objects.filter(contract=ministry).order_by("order", "pk").first()
+        workflow.comment(secretariat, ministry, "Quote the baseline source (2025 annual report).", target=first)
+        workflow.pass_review(secretariat, ministry, "Complete; weights balance per category.")
+        proposal = workflow.propose(principal, first, {"target_value": first.target_value + 2},
+                                    "The sector plan asks for more this year.")
+        workflow.accept(head, proposal, "Agreed with the added funding.")
+        workflow.conclude_negotiation(principal, ministry, "Negotiated on 14 July.")
+        for target in Target.objects.filter(contract=ministry):
+            workflow.vet_target(vetting, target, smart=True, aligned=True)
+        workflow.approve_vetting(vetting, ministry, "Targets SMART and aligned to the sector plan.")
+        for signer in (head, principal):
+            signing.sign(demo_request(signer), ministry, password=PASSWORD,
+                         code=demo_totp(signer))
+
+    if directorate.status == PerformanceContract.Status.DRAFT:
+        workflow.submit(director, directorate)
+        workflow.pass_review(secretariat, directorate)
+        target = Target.objects.filter(contract=directorate).order_by("order", "pk").first()
+        workflow.propose(head, target, {"weight": target.weight, "target_value": target.target_value + 1},
+                         "One more: the county boreholes are co-funded this year.")
+
+    if plan2.status == PerformanceContract.Status.DRAFT:
+        workflow.submit(plan2.performer, plan2)
+        workflow.pass_review(pmu2, plan2)
+        target = Target.objects.filter(contract=plan2).order_by("order", "pk").first()
+        workflow.propose(plan2.counterparty, target, {"target_value": target.target_value + 1},
+                         "Raise it by one clinic visit.")
+
+
+def demo_totp(user):
+    """The current authentication code of a demo signatory, where two-factor applies."""
+    return None
 
 
 def _indicators(actor, institution, spec):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
@@ -71,14 +71,23 @@ class FrozenAwareQuerySet(TenantQuerySet):
         return super().delete()
 
 
+def frozen_contracts(prefix=""):
+    """A filter for contracts whose content is fixed: vetted or signed by status, or with a fully
+    signed version of their current number (so resetting the status by hand does not unfreeze them)."""
+    signed_version = ContractVersion.objects.filter(
+        contract=OuterRef(f"{prefix}pk"), number=OuterRef(f"{prefix}version"), signed_at__isnull=False
+    )
+    return Q(**{f"{prefix}status__in": PerformanceContract.FROZEN}) | Q(Exists(signed_version))
+
+
 class ContractQuerySet(FrozenAwareQuerySet):
     def _frozen(self):
-        return self.filter(status__in=PerformanceContract.FROZEN)
+        return self.filter(frozen_contracts())
 
 
 class TargetQuerySet(FrozenAwareQuerySet):
     def _frozen(self):
-        return self.filter(contract__status__in=PerformanceContract.FROZEN)
+        return self.filter(frozen_contracts("contract__"))
 
 
 TargetManager = models.Manager.from_queryset(TargetQuerySet)
@@ -175,7 +184,7 @@ class PerformanceContract(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk:
-            stored = PerformanceContract.objects.filter(pk=self.pk, status__in=self.FROZEN)
+            stored = PerformanceContract.objects.filter(frozen_contracts(), pk=self.pk)
             _refuse_frozen_change(self, stored, self.CONTENT_FIELDS)
         super().save(*args, **kwargs)
 
@@ -183,7 +192,7 @@ class PerformanceContract(models.Model):
         return reverse("contract-detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
-        if PerformanceContract.objects.filter(pk=self.pk, status__in=self.FROZEN).exists():
+        if PerformanceContract.objects.filter(frozen_contracts(), pk=self.pk).exists():
             raise ContractFrozen(_("A signed or vetted contract cannot be deleted."))
         return super().delete(*args, **kwargs)
 
@@ -292,7 +301,7 @@ class Target(models.Model):
         return self.description
 
     def save(self, *args, **kwargs):
-        contract_frozen = PerformanceContract.objects.filter(pk=self.contract_id, status__in=PerformanceContract.FROZEN)
+        contract_frozen = PerformanceContract.objects.filter(frozen_contracts(), pk=self.contract_id)
         if not self.pk:
             if contract_frozen.exists():
                 raise ContractFrozen(_("A signed or vetted contract takes no new targets; amend it instead."))
@@ -301,7 +310,7 @@ class Target(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if PerformanceContract.objects.filter(pk=self.contract_id, status__in=PerformanceContract.FROZEN).exists():
+        if PerformanceContract.objects.filter(frozen_contracts(), pk=self.contract_id).exists():
             raise ContractFrozen(_("A target of a signed or vetted contract cannot be deleted."))
         return super().delete(*args, **kwargs)
 
@@ -359,7 +368,7 @@ def _refuse_frozen_partners(sender, instance, action, reverse, pk_set, **kwargs)
         return
     targets = Target.objects.filter(partner_institutions=instance) if reverse else Target.objects.filter(
         pk=instance.pk)
-    if targets.filter(contract__status__in=PerformanceContract.FROZEN).exists():
+    if targets.filter(frozen_contracts("contract__")).exists():
         raise ContractFrozen(_("The partners of a vetted or signed target cannot change. Amend it instead."))
 
 

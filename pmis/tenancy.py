@@ -67,16 +67,19 @@ def check_same_institution(errors, field, obj, institution_id, message=None):
         errors[field] = message or _("This belongs to another institution.")
 
 
-def scoped(model):
+def scoped(model, *, post_only=False):
     """Declare which tenant-owned model a view's ``pk`` names.
 
     The generic isolation test (tests/pmis/test_isolation.py) reads this to request another
     institution's object on every such URL and expect 404; a view taking an id without it fails
     that test, so no new page escapes the check.
+
+    ``post_only`` views (actions without a page of their own) are probed with POST instead.
     """
 
     def decorate(view):
         view.scoped_model = model
+        view.scoped_post_only = post_only
         return view
 
     return decorate

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerView
 
+from contracts import views as contract_views
+
 from . import views
 
 urlpatterns = [
@@ -17,6 +19,7 @@ urlpatterns = [
     path("audit/events/<int:pk>/", views.audit_event_detail, name="audit-event-detail"),
     path("scorecards/", include("scorecards.urls")),
     path("contracts/", include("contracts.urls")),
+    path("verify/<str:code>/", contract_views.verify, name="contract-verify"),
     path("api/v1/", include("pmis.api.urls")),
     path("api/v1/", include("scorecards.api.urls")),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from contracts import targets
+from contracts import targets, workflow
+from contracts.models import PerformanceContract
 from pmis import audit, org
 from pmis.models import Institution, Officer
 from scorecards import setup
@@ -43,12 +44,21 @@ def load_demo():
     # A contract with a target, so contract pages have a foreign object to refuse.
     setup.seed_defaults(admin, outside, year)
     indicator = setup.add_indicator(admin, outside, name="Reports filed", measurement_type="number")
+    boss, _ = org.ensure_user("outside-principal", password="pmis-demo")
+    pmu, _ = org.ensure_user("outside-pmu", password="pmis-demo")
+    org.grant_role(admin, pmu, outside, "performance_officer")
     contract = targets.create_contract(admin, financial_year=year, level="institution", title="Outside contract",
-                                       performer=outsider)
-    targets.add_target(admin, contract, indicator=indicator, description="File 10 reports", weight=Decimal(100),
-                       target_value=Decimal(10), actual=Decimal(9), criteria_excellent=Decimal(12),
-                       criteria_very_good=Decimal(10), criteria_good=Decimal(8), criteria_fair=Decimal(6),
-                       criteria_poor=Decimal(4))
+                                       performer=outsider, counterparty=boss)
+    target = targets.add_target(
+        admin, contract, indicator=indicator, description="File 10 reports", weight=Decimal(100),
+        target_value=Decimal(10), actual=Decimal(9), criteria_excellent=Decimal(12), criteria_very_good=Decimal(10),
+        criteria_good=Decimal(8), criteria_fair=Decimal(6), criteria_poor=Decimal(4))
+    # In negotiation with a proposal open, so negotiation pages have a foreign round to refuse.
+    PerformanceContract.objects.filter(pk=contract.pk).update(category_weights=False)  # one target, no categories
+    contract.refresh_from_db()
+    workflow.submit(outsider, contract)
+    workflow.pass_review(pmu, contract)
+    workflow.propose(boss, target, {"target_value": Decimal(11)}, "One more report.")
 
 
 @pytest.fixture(scope="session")

@@ -10,3 +10,14 @@ def institution_contracts(institution):
     """The "Contracts" card of the institution page: the current year's contracts."""
     year, contracts = selectors.current_contracts(institution)
     return {"institution": institution, "year": year, "contracts": contracts}
+
+
+@register.filter
+def target_field_label(name):
+    """A target field's name as people read it ("target_value" → "target")."""
+    from contracts.models import Target
+
+    try:
+        return Target._meta.get_field(name).verbose_name
+    except Exception:  # noqa: BLE001 - an unknown key shows as it is
+        return name

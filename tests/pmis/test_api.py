@@ -37,7 +37,7 @@ def test_lists_are_scoped_and_paginated(demo, client):
     client.force_login(demo.users["head2"])
     body = client.get("/api/v1/officers/").json()
     assert {"count", "next", "previous", "results"} <= set(body)
-    assert body["count"] == 8
+    assert body["count"] == 9
     assert {o["institution"] for o in body["results"]} == {demo.machakos.pk}
     client.force_login(demo.users["perfdept"])
     slugs = {i["slug"] for i in client.get("/api/v1/institutions/").json()["results"]}

@@ -60,16 +60,19 @@ CASES = [
 @pytest.mark.parametrize("name,callback", ID_URLS, ids=[n for n, _ in ID_URLS])
 def test_other_institutions_objects_answer_404(demo, client, name, callback):
     model = model_of(callback)
+    # Action endpoints (POST only) are probed with POST; pages with GET, and must open for their own side.
+    post_only = getattr(callback, "scoped_post_only", False)
+    request = client.post if post_only else client.get
     for login, own_slug, foreign_slugs in CASES:
         client.force_login(demo.users[login])
         own = first_of(model, Institution.objects.get(slug=own_slug))
-        if own is not None:
+        if own is not None and not post_only:
             response = client.get(reverse(name, kwargs={"pk": own.pk}))
             assert response.status_code == 200, f"{login} cannot open their own {model.__name__} at {name}"
         for slug in foreign_slugs:
             obj = first_of(model, Institution.objects.get(slug=slug))
             assert obj is not None, f"no {model.__name__} in {slug} to test with"
-            response = client.get(reverse(name, kwargs={"pk": obj.pk}))
+            response = request(reverse(name, kwargs={"pk": obj.pk}))
             assert response.status_code == 404, (
                 f"{login} got {response.status_code} for {slug}'s {model.__name__} at {name}"
             )
@@ -78,5 +81,6 @@ def test_other_institutions_objects_answer_404(demo, client, name, callback):
 def test_anonymous_users_never_see_objects(demo, client):
     for name, callback in ID_URLS:
         obj = first_of(model_of(callback), demo.water)
-        response = client.get(reverse(name, kwargs={"pk": obj.pk}))
+        request = client.post if getattr(callback, "scoped_post_only", False) else client.get
+        response = request(reverse(name, kwargs={"pk": obj.pk}))
         assert response.status_code in (302, 401, 403), f"anonymous got {response.status_code} at {name}"

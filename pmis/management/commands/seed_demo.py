@@ -123,6 +123,9 @@ class Command(BaseCommand):
                          ["Clinical Officer", "Nursing Officer", "Veterinary Officer"][i % 3], "CSG 11",
                          list(units2.values())[i % len(units2)], head2)
         org.grant_role(admin, head2.user, machakos, Role.SUPERVISOR)
+        pmu2 = self.officer(admin, machakos, "pmu2", "Carol", "Mutua", "MCK-0099", "Performance Officer",
+                            "CSG 9", None, head2)
+        org.grant_role(admin, pmu2.user, machakos, Role.PERFORMANCE_OFFICER)
         seed_contracts(admin)
 
         self.stdout.write(self.style.SUCCESS(
