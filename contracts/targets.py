@@ -50,12 +50,15 @@ def create_contract(actor, *, financial_year, level, title, performer, counterpa
 
 
 def _check_editable(actor, contract):
-    """Targets change in target identification, by the performer (administrators may fix data)."""
+    """Targets change in target identification, by the performer (administrators may fix data).
+    Reads the contract afresh under a row lock: a copy loaded earlier may be out of date."""
+    contract = workflow.lock(contract)
     if getattr(actor, "is_superuser", False):
         if not contract.is_editable:
             raise workflow.TransitionError(_("Only a draft contract can change; amend a signed one instead."))
-        return
+        return contract
     workflow.check(actor, contract, "edit_targets")
+    return contract
 
 
 def _check_lock(target, lock_version):
@@ -76,7 +79,7 @@ def _check(target, contract):
 @transaction.atomic
 def add_target(actor, contract, *, partner_institutions=(), **fields):
     """Add a target to a draft contract. Unit and direction default to the indicator's."""
-    _check_editable(actor, contract)
+    contract = _check_editable(actor, contract)
     unknown = set(fields) - set(TARGET_FIELDS)
     if unknown:
         raise TypeError(f"Unknown target fields: {', '.join(sorted(unknown))}")
@@ -96,8 +99,7 @@ def add_target(actor, contract, *, partner_institutions=(), **fields):
 @transaction.atomic
 def update_target(actor, target, *, partner_institutions=None, lock_version=None, **fields):
     """Change a draft contract's target; ``lock_version`` is the edit version the user started from."""
-    contract = target.contract
-    _check_editable(actor, contract)
+    contract = _check_editable(actor, target.contract)
     unknown = set(fields) - set(TARGET_FIELDS)
     if unknown:
         raise TypeError(f"Unknown target fields: {', '.join(sorted(unknown))}")
@@ -117,8 +119,7 @@ def update_target(actor, target, *, partner_institutions=None, lock_version=None
 
 @transaction.atomic
 def delete_target(actor, target, *, lock_version=None):
-    contract = target.contract
-    _check_editable(actor, contract)
+    _check_editable(actor, target.contract)
     stored = Target.objects.select_for_update().get(pk=target.pk)
     _check_lock(stored, lock_version)
     if stored.children.exists():
