@@ -18,8 +18,8 @@ code must not roll that transaction back (render the form with the error rather 
 """
 
 import logging
-from binascii import unhexlify
 from base64 import b32encode
+from binascii import unhexlify
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
