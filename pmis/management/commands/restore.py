@@ -1,3 +1,5 @@
+import tarfile
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -17,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, archive, interactive=True, skip_media=False, **options):
         try:
             manifest = read_manifest(archive)
-        except (BackupError, OSError, KeyError) as error:
+        except (BackupError, OSError, KeyError, tarfile.TarError, ValueError) as error:
             raise CommandError(f"Not a PMIS backup: {error}") from None
         name = connection.settings_dict["NAME"]
         if interactive:
