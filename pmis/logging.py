@@ -15,7 +15,9 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message
 class RequestIDFilter(logging.Filter):
     def filter(self, record):
         if not getattr(record, "request_id", None):
-            record.request_id = current_request_id.get() or "-"
+            # django.request logs some responses after the middleware has returned: use its request.
+            record.request_id = (current_request_id.get() or getattr(getattr(record, "request", None), "id", None)
+                                 or "-")
         return True
 
 
