@@ -1,5 +1,6 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,8 +22,8 @@ class EvaluateView(APIView):
     """What-if scoring: runs the scoring engine over the posted items and stores nothing."""
 
     @extend_schema(
-        request=serializers.JSONField,
-        responses={200: serializers.JSONField},
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT},
         examples=[
             OpenApiExample(
                 "kenya_pc",

@@ -1,15 +1,20 @@
 """Demo data: an oversight body, a ministry and a county with realistic org trees, ~30 officers,
 the current financial year and one login per role. Idempotent: a second run changes nothing."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from contracts.demo import seed_contracts
-from pmis import org
+from pmis import org, twofactor
 from pmis.models import Institution, Officer, OrgUnit, Role
 
 PASSWORD = "pmis-demo"
+# The demo signatories' authenticator key (RFC 6238's test secret "12345678901234567890"); README
+# gives it in base32, GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ, and `manage.py totp_code <login>` prints the code.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
+DEMO_2FA_LOGINS = ["principal", "head", "director", "supervisor", "appeals", "head2"]
 
 # (name, level, children)
 WATER_TREE = [
@@ -127,6 +132,8 @@ class Command(BaseCommand):
                             "CSG 9", None, head2)
         org.grant_role(admin, pmu2.user, machakos, Role.PERFORMANCE_OFFICER)
         seed_contracts(admin)
+        for user in get_user_model().objects.filter(username__in=DEMO_2FA_LOGINS):
+            twofactor.enrol_with_key(user, DEMO_TOTP_KEY)
 
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Officer.objects.count()} officers in "
