@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from charters import services as charters
 from contracts import targets
 from pmis import audit, org
 from pmis.models import Institution, Officer
@@ -49,6 +50,14 @@ def load_demo():
                        target_value=Decimal(10), actual=Decimal(9), criteria_excellent=Decimal(12),
                        criteria_very_good=Decimal(10), criteria_good=Decimal(8), criteria_fair=Decimal(6),
                        criteria_poor=Decimal(4))
+    # A published charter with one complaint, so charter and complaint pages have a foreign object to refuse.
+    charter = charters.create_charter(admin, outside, title_en="Outside service charter",
+                                      complaints_en="Write to the outside agency.")
+    service = charters.add_service(admin, charter, code="permits", name_en="Outside permit", standard_value=5,
+                                   office_en="Outside registry")
+    charters.publish(admin, charter)
+    charters.submit_complaint(charter, kind="complaint", service=service, message="Outside complaint text",
+                              name="Outside Citizen")
 
 
 @pytest.fixture(scope="session")

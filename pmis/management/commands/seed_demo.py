@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from charters.demo import seed_charters
 from contracts.demo import seed_contracts
 from pmis import org
 from pmis.models import Institution, Officer, OrgUnit, Role
@@ -124,6 +125,7 @@ class Command(BaseCommand):
                          list(units2.values())[i % len(units2)], head2)
         org.grant_role(admin, head2.user, machakos, Role.SUPERVISOR)
         seed_contracts(admin)
+        seed_charters(admin)
 
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Officer.objects.count()} officers in "
