@@ -36,7 +36,7 @@ CHARTERS = {
                           "for all, and to serving every citizen promptly, courteously and transparently.",
             commitment_sw="Tumejitolea kusimamia na kuendeleza rasilimali za maji na unyunyiziaji nchini Kenya "
                           "kwa manufaa ya wote, na kumhudumia kila mwananchi kwa haraka, heshima na uwazi.",
-            complaints_en=COMPLAIN_EN, complaints_sw=COMPLAIN_SW,
+            how_to_complain_en=COMPLAIN_EN, how_to_complain_sw=COMPLAIN_SW,
             contact_phone="+254 20 271 6103", contact_email="complaints@water.go.ke",
             address="Maji House, Ngong Road, P.O. Box 49720-00100, Nairobi",
         ),
@@ -86,7 +86,7 @@ CHARTERS = {
                           "published cost, and to treat every resident with dignity.",
             commitment_sw="Serikali ya Kaunti ya Machakos inaahidi kutoa huduma zake kwa wakati, kwa gharama "
                           "iliyotangazwa, na kumheshimu kila mkazi.",
-            complaints_en=COMPLAIN_EN, complaints_sw=COMPLAIN_SW,
+            how_to_complain_en=COMPLAIN_EN, how_to_complain_sw=COMPLAIN_SW,
             contact_phone="+254 44 21 999", contact_email="complaints@machakos.go.ke",
             address="County Headquarters, Machakos town",
         ),

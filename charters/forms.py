@@ -86,7 +86,10 @@ class ComplaintForm(forms.Form):
             raise SpamError(_("This form has expired; please check your message and send it again.")) from None
         if token.get("c") != self.charter.pk:
             raise SpamError(_("This form has expired; please check your message and send it again."))
-        if time.time() - token.get("t", 0) < settings.CHARTERS_FORM_MIN_SECONDS:
+        age = time.time() - token.get("t", 0)
+        if age > settings.CHARTERS_FORM_MAX_AGE_SECONDS:
+            raise SpamError(_("This form has expired; please check your message and send it again."))
+        if age < settings.CHARTERS_FORM_MIN_SECONDS:
             raise SpamError(_("That was faster than a person can fill in the form; please check it and send again."))
 
 

@@ -57,8 +57,8 @@ class Charter(models.Model):
     title_sw = models.CharField(_("title (Swahili)"), max_length=200, blank=True)
     commitment_en = models.TextField(_("our commitment (English)"), blank=True)
     commitment_sw = models.TextField(_("our commitment (Swahili)"), blank=True)
-    complaints_en = models.TextField(_("how to complain (English)"), blank=True)
-    complaints_sw = models.TextField(_("how to complain (Swahili)"), blank=True)
+    how_to_complain_en = models.TextField(_("how to complain (English)"), blank=True)
+    how_to_complain_sw = models.TextField(_("how to complain (Swahili)"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -68,7 +68,7 @@ class Charter(models.Model):
 
     title = Localized("title")
     commitment = Localized("commitment")
-    complaints = Localized("complaints")
+    how_to_complain = Localized("how_to_complain")
 
     objects = TenantManager()
 

@@ -16,7 +16,7 @@ from pmis.models import Officer, Role, RoleMembership
 from .models import Charter, Complaint, ComplianceFeed, Service
 
 CHARTER_FIELDS = [
-    "title_en", "title_sw", "commitment_en", "commitment_sw", "complaints_en", "complaints_sw",
+    "title_en", "title_sw", "commitment_en", "commitment_sw", "how_to_complain_en", "how_to_complain_sw",
     "contact_phone", "contact_email", "address",
 ]
 SERVICE_FIELDS = [
@@ -132,15 +132,15 @@ def new_draft(actor, charter):
 
 
 @transaction.atomic
-def publish(actor, charter):
+def publish(actor, draft):
     """Publish a draft; the version published before it becomes superseded."""
-    charter = Charter.objects.select_for_update().get(pk=charter.pk)
+    charter = Charter.objects.select_for_update().get(pk=draft.pk)
     if charter.status != Charter.Status.DRAFT:
         raise ValidationError(_("Only a draft charter can be published."))
     services = list(charter.services.all())
     if not services:
         raise ValidationError(_("Add at least one service before publishing the charter."))
-    if not charter.complaints_en.strip():
+    if not charter.how_to_complain_en.strip():
         raise ValidationError(_("Say how citizens can complain before publishing the charter."))
     now = timezone.now()
     previous = Charter.objects.filter(
@@ -156,6 +156,7 @@ def publish(actor, charter):
     charter.save(update_fields=["status", "published_at"])
     audit.record(actor, "charter.publish", charter, {"status": "draft"},
                  {"status": "published", "version": charter.version, "services": [s.pk for s in services]})
+    draft.status, draft.published_at = charter.status, charter.published_at
     return charter
 
 
@@ -183,7 +184,7 @@ def normalise_reference(text):
     raw = "".join(ch for ch in (text or "").upper() if ch.isalnum())
     if raw.startswith("CMP"):
         raw = raw[3:]
-    if len(raw) != 8:
+    if len(raw) != 8 or set(raw) - set(REFERENCE_ALPHABET):
         return ""
     return f"CMP-{raw[:4]}-{raw[4:]}"
 

@@ -71,6 +71,7 @@ def count_submission(request):
 def charter_page(request, slug):
     charter = published_charter(slug)
     status = 200
+    form_error = ""
     if request.method == "POST":
         if over_limit(request):
             return render(request, "charters/too_many.html", {"charter": charter}, status=429)
@@ -79,9 +80,10 @@ def charter_page(request, slug):
             form.check_spam()
         except SpamError as exc:
             count_submission(request)
+            # A fresh form (and time stamp) keeping what was typed, with the reason.
             form = ComplaintForm(initial={k: request.POST.get(k, "") for k in ("kind", "message", "name")},
                                  charter=charter)
-            form.add_error(None, str(exc.args[0]))
+            form_error = str(exc.args[0])
             status = 400
         else:
             if form.is_valid():
@@ -100,7 +102,8 @@ def charter_page(request, slug):
                 status = 400
     else:
         form = ComplaintForm(charter=charter)
-    return render(request, "charters/charter.html", {"charter": charter, "form": form}, status=status)
+    return render(request, "charters/charter.html", {"charter": charter, "form": form, "form_error": form_error},
+                  status=status)
 
 
 @require_GET

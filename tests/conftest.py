@@ -52,7 +52,7 @@ def load_demo():
                        criteria_poor=Decimal(4))
     # A published charter with one complaint, so charter and complaint pages have a foreign object to refuse.
     charter = charters.create_charter(admin, outside, title_en="Outside service charter",
-                                      complaints_en="Write to the outside agency.")
+                                      how_to_complain_en="Write to the outside agency.")
     service = charters.add_service(admin, charter, code="permits", name_en="Outside permit", standard_value=5,
                                    office_en="Outside registry")
     charters.publish(admin, charter)
