@@ -110,7 +110,8 @@ def test_the_tracking_page_shows_status_and_nothing_personal(demo, client, water
     complaint = Complaint.objects.get(message__contains="window 4")
     from charters import services
 
-    services.handle_complaint(demo.users["secretariat"], complaint, status="resolved", assigned_to=demo.users["officer"],
+    services.handle_complaint(demo.users["secretariat"], complaint, status="resolved",
+                              assigned_to=demo.users["officer"],
                               response="Dear Wanjiku Kamau, we called you on 0712345678 about window 4.")
     client.cookies.clear()
     html = client.get(reverse("charters:track", args=[complaint.reference])).content.decode()
