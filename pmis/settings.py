@@ -205,7 +205,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# CACHE_URL (e.g. redis://redis:6379/1) shares rate limits between web processes; default: in-process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Citizen feedback on public charter pages: submissions per IP address per hour, and the fastest a
+# person fills in the form (seconds) / the longest a form stays valid (seconds).
+CHARTERS_SUBMISSIONS_PER_HOUR = env.int("CHARTERS_SUBMISSIONS_PER_HOUR", default=5)
+CHARTERS_FORM_MIN_SECONDS = env.int("CHARTERS_FORM_MIN_SECONDS", default=5)
+CHARTERS_FORM_MAX_AGE_SECONDS = env.int("CHARTERS_FORM_MAX_AGE_SECONDS", default=4 * 3600)
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from charters import services as charters
 from contracts import targets, workflow
 from contracts.models import PerformanceContract
 from pmis import audit, org
@@ -59,6 +60,14 @@ def load_demo():
     workflow.submit(outsider, contract)
     workflow.pass_review(pmu, contract)
     workflow.propose(boss, target, {"target_value": Decimal(11)}, "One more report.")
+    # A published charter with one complaint, so charter and complaint pages have a foreign object to refuse.
+    charter = charters.create_charter(admin, outside, title_en="Outside service charter",
+                                      how_to_complain_en="Write to the outside agency.")
+    service = charters.add_service(admin, charter, code="permits", name_en="Outside permit", standard_value=5,
+                                   office_en="Outside registry")
+    charters.publish(admin, charter)
+    charters.submit_complaint(charter, kind="complaint", service=service, message="Outside complaint text",
+                              name="Outside Citizen")
 
 
 @pytest.fixture(scope="session")

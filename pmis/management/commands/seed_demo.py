@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from charters.demo import seed_charters
 from contracts.demo import seed_contracts
 from pmis import org, twofactor
 from pmis.models import Institution, Officer, OrgUnit, Role
@@ -132,8 +133,12 @@ class Command(BaseCommand):
                             "CSG 9", None, head2)
         org.grant_role(admin, pmu2.user, machakos, Role.PERFORMANCE_OFFICER)
         seed_contracts(admin)
+<<<<<<< HEAD
         for user in get_user_model().objects.filter(username__in=DEMO_2FA_LOGINS):
             twofactor.enrol_with_key(user, DEMO_TOTP_KEY)
+=======
+        seed_charters(admin)
+>>>>>>> charters
 
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Officer.objects.count()} officers in "
