@@ -3,11 +3,12 @@ of Water Resources and on to one hydrogeologist, and a small county contract wit
 plan under it. Idempotent: whatever already exists is left alone, so a second run changes nothing.
 """
 
+
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.test import RequestFactory
 
 from pmis.models import FinancialYear, Institution, Officer, OrgUnit
 from scorecards import setup
@@ -151,8 +152,10 @@ def seed_contracts(admin):
 
 
 def demo_request(user):
-    """What signing needs of a request, for seeding outside a web request."""
-    return SimpleNamespace(user=user, META={"HTTP_USER_AGENT": "seed_demo"})
+    """A request for signing outside the web (the seed): signing reads its user and browser."""
+    request = RequestFactory().post("/", HTTP_USER_AGENT="seed_demo")
+    request.user = user
+    return request
 
 
 def advance(ministry, directorate, plan2, users):
@@ -199,8 +202,10 @@ def advance(ministry, directorate, plan2, users):
 
 
 def demo_totp(user):
-    """The current authentication code of a demo signatory, where two-factor applies."""
-    return None
+    """The current authentication code of a demo signatory (they enrol with a known key)."""
+    from pmis import twofactor
+
+    return twofactor.current_code(user)
 
 
 def _indicators(actor, institution, spec):

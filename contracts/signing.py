@@ -8,13 +8,14 @@ signed (and in force when its year has begun), and its content is frozen in the 
 
 from dataclasses import dataclass
 
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pmis import audit
+from pmis import audit, twofactor
 
 from . import content, workflow
 from .models import ContractLevel, ContractVersion, PerformanceContract, Signature
@@ -46,24 +47,35 @@ def pending_side(user, contract, signed_sides) -> str | None:
     return None
 
 
-def _reauthenticate(request, user, password, code):
+def _reauthenticate(request, user, password, code) -> bool:
+    """The password again, and the authentication code where two-factor applies. A wrong answer
+    counts toward the lockout exactly like a failed login (django-axes), so it is called outside the
+    signing transaction: the refusal rolls nothing back but the failure count stays."""
+    if twofactor.is_locked_out(request, user):
+        raise SigningError(_("Too many failed attempts: signing is locked for now. Try again later."))
     if not password or not user.check_password(password):
+        user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
         raise SigningError({"password": _("That is not your password. Nothing was signed.")})
-    from pmis import twofactor
+    if not twofactor.requires_second_factor(user):
+        return False
+    if not twofactor.has_second_factor(user):
+        raise SigningError({"code": twofactor.enrol_message()})
+    if not twofactor.verify_second_factor(request, user, code):
+        raise SigningError({"code": _("That authentication code is not right. Nothing was signed.")})
+    return True
 
-    if twofactor.requires_second_factor(user):
-        if not twofactor.has_second_factor(user):
-            raise SigningError({"code": _(
-                "Signing needs two-factor authentication. Set it up on your profile page first.")})
-        if not code or not twofactor.verify_second_factor(request, user, code):
-            raise SigningError({"code": _("That authentication code is not right. Nothing was signed.")})
-        return True
-    return False
+
+def sign(request, contract, *, password, code=None, lock_version=None):
+    """Sign ``contract`` as ``request.user``. Raises and records nothing (but a failed attempt)
+    when anything is off."""
+    user = request.user
+    workflow.check(user, PerformanceContract.objects.get(pk=contract.pk), "sign")  # before asking for secrets
+    second_factor = _reauthenticate(request, user, password, code)
+    return _record(request, contract, second_factor, lock_version)
 
 
 @transaction.atomic
-def sign(request, contract, *, password, code=None, lock_version=None):
-    """Sign ``contract`` as ``request.user``. Raises and records nothing when anything is off."""
+def _record(request, contract, second_factor, lock_version):
     user = request.user
     contract = workflow.lock(contract, lock_version)
     workflow.check(user, contract, "sign")
@@ -72,7 +84,6 @@ def sign(request, contract, *, password, code=None, lock_version=None):
     side = pending_side(user, contract, signed_sides)
     if side is None:
         raise workflow.TransitionError(_("You have already signed this version."))
-    second_factor = _reauthenticate(request, user, password, code)
     live = content.fingerprint(content.contract_content(contract))
     if live != version.content_hash:
         raise SigningError(_("The contract no longer matches what was vetted; it cannot be signed."))
@@ -88,7 +99,8 @@ def sign(request, contract, *, password, code=None, lock_version=None):
     except IntegrityError as exc:
         raise workflow.TransitionError(_("This side has already signed.")) from exc
     audit.record(user, "contract.signature", contract, None,
-                 {"version": version.number, "side": side, "hash": version.content_hash})
+                 {"version": version.number, "side": side, "hash": version.content_hash,
+                  "second_factor": second_factor})
     if signed_sides | {side} >= {"performer", "counterparty"}:
         version.signed_at = signature.signed_at
         version.save(update_fields=["signed_at"])

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -234,3 +235,12 @@ class SecondFactorFormMixin:
                 _("That code is wrong or has expired. Codes change every 30 seconds; each works once."),
                 code="second_factor_wrong"))
         return cleaned
+
+
+def current_code(user) -> str | None:
+    """The code ``user``'s authenticator shows now (demo logins, browser tests and ``totp_code``)."""
+    device = totp_device(user)
+    if device is None:
+        return None
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

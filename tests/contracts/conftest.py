@@ -2,16 +2,25 @@ import types
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import RequestFactory
 
 from contracts import signing, workflow
 from contracts.models import PerformanceContract, Target
+from pmis import twofactor
 from pmis.models import FinancialYear
 
 PASSWORD = "pmis-demo"
 
 
 def request_of(user, agent="pytest"):
-    return types.SimpleNamespace(user=user, META={"HTTP_USER_AGENT": agent})
+    request = RequestFactory().post("/", HTTP_USER_AGENT=agent)
+    request.user = user
+    return request
+
+
+def sign(user, contract, **kwargs):
+    """Sign with the right password and, for signatories with two-factor, the current code."""
+    return signing.sign(request_of(user), contract, password=PASSWORD, code=twofactor.current_code(user), **kwargs)
 
 
 @pytest.fixture
@@ -37,8 +46,7 @@ def carry(cycle, until):
         ("negotiation", lambda: workflow.pass_review(cycle.secretariat, plan)),
         ("agreed", lambda: workflow.conclude_negotiation(cycle.counterparty, plan)),
         ("ready_to_sign", lambda: _vet_all(cycle)),
-        ("in_force", lambda: [signing.sign(request_of(u), plan, password=PASSWORD)
-                              for u in (cycle.performer, cycle.counterparty)]),
+        ("in_force", lambda: [sign(u, plan) for u in (cycle.performer, cycle.counterparty)]),
     ]
     for status, step in steps:
         step()

@@ -132,13 +132,11 @@ class Command(BaseCommand):
         pmu2 = self.officer(admin, machakos, "pmu2", "Carol", "Mutua", "MCK-0099", "Performance Officer",
                             "CSG 9", None, head2)
         org.grant_role(admin, pmu2.user, machakos, Role.PERFORMANCE_OFFICER)
-        seed_contracts(admin)
-<<<<<<< HEAD
+        # Signatories enrol in two-factor authentication before the demo contracts are signed.
         for user in get_user_model().objects.filter(username__in=DEMO_2FA_LOGINS):
             twofactor.enrol_with_key(user, DEMO_TOTP_KEY)
-=======
+        seed_contracts(admin)
         seed_charters(admin)
->>>>>>> charters
 
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Officer.objects.count()} officers in "

@@ -1,6 +1,5 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django_otp.oath import TOTP
 
 from pmis import twofactor
 
@@ -16,8 +15,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user {username!r}.")
-        device = twofactor.totp_device(user)
-        if device is None:
+        code = twofactor.current_code(user)
+        if code is None:
             raise CommandError(f"{username} has no confirmed authenticator device.")
-        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        self.stdout.write(f"{totp.token():0{device.digits}d}")
+        self.stdout.write(code)
