@@ -72,21 +72,21 @@ def _rule(states, actors, label):
 
 
 RULES = {
-    "edit_targets": _rule({Status.DRAFT}, {PERFORMER}, gettext_lazy("edit targets")),
-    "submit": _rule({Status.DRAFT}, {PERFORMER}, gettext_lazy("submit")),
-    "comment_review": _rule({Status.SUBMITTED}, {SECRETARIAT}, gettext_lazy("comment in review")),
-    "return_to_draft": _rule({Status.SUBMITTED}, {SECRETARIAT}, gettext_lazy("return to the performer")),
-    "pass_review": _rule({Status.SUBMITTED}, {SECRETARIAT}, gettext_lazy("pass to negotiation")),
-    "propose": _rule({Status.NEGOTIATION}, {PERFORMER, COUNTERPARTY}, gettext_lazy("propose a change")),
-    "answer": _rule({Status.NEGOTIATION}, {PERFORMER, COUNTERPARTY}, gettext_lazy("answer a proposal")),
-    "conclude_negotiation": _rule({Status.NEGOTIATION}, {COUNTERPARTY}, gettext_lazy("conclude negotiation")),
-    "vet_target": _rule({Status.AGREED}, {VETTING}, gettext_lazy("vet a target")),
-    "approve_vetting": _rule({Status.AGREED}, {VETTING}, gettext_lazy("approve in vetting")),
-    "return_from_vetting": _rule({Status.AGREED}, {VETTING}, gettext_lazy("return from vetting")),
-    "sign": _rule({Status.READY_TO_SIGN}, {PERFORMER, COUNTERPARTY}, gettext_lazy("sign")),
-    "bring_into_force": _rule({Status.SIGNED}, {SECRETARIAT, SYSTEM}, gettext_lazy("bring into force")),
-    "close": _rule({Status.IN_FORCE}, {SECRETARIAT, SYSTEM}, gettext_lazy("close")),
-    "amend": _rule({Status.SIGNED, Status.IN_FORCE}, {PERFORMER, COUNTERPARTY, SECRETARIAT}, gettext_lazy("amend")),
+    "edit_targets": _rule({Status.DRAFT}, {PERFORMER}, gettext_lazy("Editing targets")),
+    "submit": _rule({Status.DRAFT}, {PERFORMER}, gettext_lazy("Submitting")),
+    "comment_review": _rule({Status.SUBMITTED}, {SECRETARIAT}, gettext_lazy("Commenting in review")),
+    "return_to_draft": _rule({Status.SUBMITTED}, {SECRETARIAT}, gettext_lazy("Returning to the performer")),
+    "pass_review": _rule({Status.SUBMITTED}, {SECRETARIAT}, gettext_lazy("Passing to negotiation")),
+    "propose": _rule({Status.NEGOTIATION}, {PERFORMER, COUNTERPARTY}, gettext_lazy("Proposing a change")),
+    "answer": _rule({Status.NEGOTIATION}, {PERFORMER, COUNTERPARTY}, gettext_lazy("Answering a proposal")),
+    "conclude_negotiation": _rule({Status.NEGOTIATION}, {COUNTERPARTY}, gettext_lazy("Concluding negotiation")),
+    "vet_target": _rule({Status.AGREED}, {VETTING}, gettext_lazy("Vetting a target")),
+    "approve_vetting": _rule({Status.AGREED}, {VETTING}, gettext_lazy("Approving in vetting")),
+    "return_from_vetting": _rule({Status.AGREED}, {VETTING}, gettext_lazy("Returning from vetting")),
+    "sign": _rule({Status.READY_TO_SIGN}, {PERFORMER, COUNTERPARTY}, gettext_lazy("Signing")),
+    "bring_into_force": _rule({Status.SIGNED}, {SECRETARIAT, SYSTEM}, gettext_lazy("Bringing into force")),
+    "close": _rule({Status.IN_FORCE}, {SECRETARIAT, SYSTEM}, gettext_lazy("Closing")),
+    "amend": _rule({Status.SIGNED, Status.IN_FORCE}, {PERFORMER, COUNTERPARTY, SECRETARIAT}, gettext_lazy("Amending")),
 }
 
 
@@ -131,11 +131,11 @@ def check(user, contract, action):
     """Raise unless ``user`` may take ``action`` on ``contract`` in its current state."""
     rule = RULES[action]
     if not parts_of(user, contract) & rule.actors:
-        who = ", ".join(str(ACTOR_LABELS[a]) for a in sorted(rule.actors))
-        raise NotAllowed(_("Only %(who)s can %(action)s.") % {"who": who, "action": rule.label})
+        who = _(" or ").join(str(ACTOR_LABELS[a]) for a in sorted(rule.actors))
+        raise NotAllowed(_("%(action)s is for %(who)s only.") % {"who": who, "action": rule.label})
     if contract.status not in rule.states:
         raise TransitionError(
-            _("You cannot %(action)s a contract that is %(status)s.")
+            _("%(action)s is not possible while the contract is “%(status)s”.")
             % {"action": rule.label, "status": contract.get_status_display().lower()}
         )
 
