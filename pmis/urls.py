@@ -17,6 +17,7 @@ urlpatterns = [
     path("audit/events/<int:pk>/", views.audit_event_detail, name="audit-event-detail"),
     path("scorecards/", include("scorecards.urls")),
     path("contracts/", include("contracts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("pmis.api.urls")),
     path("api/v1/", include("scorecards.api.urls")),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
