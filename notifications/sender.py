@@ -3,7 +3,7 @@
 Delivery guarantee
 ------------------
 1. **Claim** (one short transaction): ``SELECT … FOR UPDATE SKIP LOCKED`` takes up to
-   ``OUTBOX_BATCH`` rows that are pending, or 'sending' under a claim older than
+   ``OUTBOX_BATCH`` rows that are pending (a failed email retries after ``OUTBOX_RETRY_SECONDS``), or 'sending' under a claim older than
    ``OUTBOX_CLAIM_LEASE_SECONDS`` (a worker that died), and stamps them 'sending' with a fresh
    claim token. Concurrent senders never take the same row.
 2. **Deliver** (one transaction per row): lock the row again (SKIP LOCKED) *only if it still
@@ -41,10 +41,13 @@ def claim(batch: int | None = None) -> tuple[uuid.UUID, list[int]]:
     token = uuid.uuid4()
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+    # A row whose email failed waits OUTBOX_RETRY_SECONDS (from its last claim) before the next try.
+    retry = now - datetime.timedelta(seconds=settings.OUTBOX_RETRY_SECONDS)
+    due = Q(claimed_at__isnull=True) | Q(claimed_at__lt=retry)
     with transaction.atomic():
         ids = list(
             Outbox.objects.select_for_update(skip_locked=True)
-            .filter(Q(status=Outbox.Status.PENDING) | Q(status=Outbox.Status.SENDING, claimed_at__lt=stale))
+            .filter((Q(status=Outbox.Status.PENDING) & due) | Q(status=Outbox.Status.SENDING, claimed_at__lt=stale))
             .order_by("id")
             .values_list("id", flat=True)[:batch]
         )

@@ -201,6 +201,7 @@ OUTBOX_BATCH = env.int("OUTBOX_BATCH", default=20)  # rows claimed at a time
 OUTBOX_ROWS_PER_TASK = env.int("OUTBOX_ROWS_PER_TASK", default=1000)  # then a fresh task carries on
 OUTBOX_CLAIM_LEASE_SECONDS = env.int("OUTBOX_CLAIM_LEASE_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=120)  # wait before retrying a failed email
 OUTBOX_MESSAGE_ID_DOMAIN = env("OUTBOX_MESSAGE_ID_DOMAIN", default="pmis.local")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -20,3 +20,19 @@ def duplicates():
     return (
         Outbox.objects.values("deadline", "recipient", "kind").annotate(n=Count("id")).filter(n__gt=1).count()
     )
+
+
+class BrokenEmailBackend:
+    """An email backend whose server refuses everything."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server refused the connection")
