@@ -82,7 +82,7 @@ def _sweep(today):
         .select_related("institution", "financial_year")
         .order_by("pk")
     )
-    rows: list[Outbox] = []
+    rows: list[tuple] = []  # (institution, deadline, recipient, kind, critical, subject, body, url)
     for deadline in deadlines:
         days_left = (deadline.due_date - today).days
         kind = kinds.bucket(days_left)
@@ -99,10 +99,8 @@ def _sweep(today):
             if kind not in messages:
                 messages[kind] = texts(deadline, kind, days_left, count)
             subject, body = messages[kind]
-            rows.append(Outbox(
-                institution_id=deadline.institution_id, deadline=deadline, recipient_id=recipient, kind=kind,
-                critical=kinds.is_critical(kind), subject=subject, body=body, url=url,
-            ))
+            rows.append((deadline.institution_id, deadline.pk, recipient, kind, kinds.is_critical(kind), subject,
+                         body, url))
 
         for recipient in sorted({r for _p, r in pairs}):
             add(recipient, kind)
@@ -129,22 +127,24 @@ def _sweep(today):
     return result
 
 
-def insert(rows: list[Outbox]) -> int:
+def insert(rows: list[tuple]) -> int:
     """INSERT … ON CONFLICT DO NOTHING in key order (so concurrent sweeps cannot deadlock) and
     return how many rows are new: exact on PostgreSQL (RETURNING hands back only inserted ids),
     a before/after count elsewhere."""
     if not rows:
         return 0
-    rows.sort(key=lambda r: (r.deadline_id, r.recipient_id, r.kind))
+    rows.sort(key=lambda r: (r[1], r[2], r[3]))
     batch = settings.REMINDER_INSERT_BATCH
     with transaction.atomic():
         if connection.vendor == "postgresql":
             return _insert_postgres(rows, batch)
         before = Outbox.objects.count()
-        Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch)
+        Outbox.objects.bulk_create([Outbox(**dict(zip(FIELDS, r, strict=True))) for r in rows],
+                                   ignore_conflicts=True, batch_size=batch)
         return Outbox.objects.count() - before
 
 
+FIELDS = ["institution_id", "deadline_id", "recipient_id", "kind", "critical", "subject", "body", "url"]
 COLUMNS = ["institution_id", "deadline_id", "recipient_id", "kind", "critical", "subject", "body", "url",
            "status", "attempts", "last_error", "emailed", "created_at"]
 
@@ -157,11 +157,8 @@ def _insert_postgres(rows, batch):
         f"INSERT INTO {Outbox._meta.db_table} ({', '.join(COLUMNS)}) VALUES %s "  # noqa: S608 - constant names
         "ON CONFLICT (deadline_id, recipient_id, kind) DO NOTHING RETURNING id"
     )
-    values = [
-        (r.institution_id, r.deadline_id, r.recipient_id, r.kind, r.critical, r.subject, r.body, r.url,
-         Outbox.Status.PENDING, 0, "", False, now)
-        for r in rows
-    ]
+    extra = (Outbox.Status.PENDING.value, 0, "", False, now)
+    values = [r + extra for r in rows]
     with connection.cursor() as cursor:
         returned = execute_values(cursor.cursor, sql, values, page_size=batch, fetch=True)
     return len(returned)
