@@ -3,9 +3,9 @@
 Delivery guarantee
 ------------------
 1. **Claim** (one short transaction): ``SELECT … FOR UPDATE SKIP LOCKED`` takes up to
-   ``OUTBOX_BATCH`` rows that are pending (a failed email retries after ``OUTBOX_RETRY_SECONDS``), or 'sending' under a claim older than
-   ``OUTBOX_CLAIM_LEASE_SECONDS`` (a worker that died), and stamps them 'sending' with a fresh
-   claim token. Concurrent senders never take the same row.
+   ``OUTBOX_BATCH`` rows that are pending (a failed email retries after ``OUTBOX_RETRY_SECONDS``),
+   or 'sending' under a claim older than ``OUTBOX_CLAIM_LEASE_SECONDS`` (a worker that died), and
+   stamps them 'sending' with a fresh claim token. Concurrent senders never take the same row.
 2. **Deliver** (one transaction per row): lock the row again (SKIP LOCKED) *only if it still
    carries our token*, create the in-app ``Notification`` (unique per outbox row), send the email,
    mark the row 'sent' — and commit straight after the email call.
@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import kinds
 from .models import Notification, NotificationPreference, Outbox
@@ -68,12 +68,20 @@ def message_id(row: Outbox) -> str:
     return f"<pmis-outbox-{row.pk}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"
 
 
-def build_email(row: Outbox) -> EmailMessage:
-    body = row.body
-    if row.url:
-        body += "\n\n" + settings.SITE_URL.rstrip("/") + row.url
+def render(row: Outbox) -> tuple[str, str, str]:
+    """(subject, body, url) of a row, in the site language, as of today."""
+    from .sweep import texts
+
+    deadline = row.deadline
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = texts(deadline, row.kind, (deadline.due_date - timezone.localdate()).days, row.count)
+    return subject, body, deadline.get_absolute_url()
+
+
+def build_email(row: Outbox, subject: str, body: str, url: str) -> EmailMessage:
+    body += "\n\n" + settings.SITE_URL.rstrip("/") + url
     return EmailMessage(
-        subject=row.subject, body=body, to=[row.recipient.email],
+        subject=subject, body=body, to=[row.recipient.email],
         headers={"Message-ID": message_id(row), "X-PMIS-Outbox": str(row.pk)},
     )
 
@@ -84,15 +92,16 @@ def deliver(row_id: int, token: uuid.UUID, mail, opt_outs) -> str:
         with transaction.atomic():
             row = (
                 Outbox.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
+                .select_related("recipient", "deadline__institution", "deadline__financial_year")
                 .filter(pk=row_id, claim_token=token, status=Outbox.Status.SENDING)
                 .first()
             )
             if row is None:
                 return "skipped"
+            subject, body, url = render(row)
             Notification.objects.create(
                 user_id=row.recipient_id, institution_id=row.institution_id, outbox=row, kind=row.kind,
-                critical=row.critical, title=row.subject, body=row.body, url=row.url,
+                critical=row.critical, title=subject, body=body, url=url,
             )
             wants_email = bool(row.recipient.email) and (
                 row.critical or (row.recipient_id, kinds.category_of(row.kind)) not in opt_outs
@@ -103,7 +112,7 @@ def deliver(row_id: int, token: uuid.UUID, mail, opt_outs) -> str:
             )
             if wants_email:
                 # Last statement before COMMIT: the non-transactional step sits right at the edge.
-                mail.send_messages([build_email(row)])
+                mail.send_messages([build_email(row, subject, body, url)])
         return "sent"
     except Exception as exc:  # noqa: BLE001 - any failure returns the row for a later attempt
         log.warning("outbox row %s not delivered: %s", row_id, exc)

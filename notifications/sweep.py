@@ -6,13 +6,13 @@ or two runs at once on separate connections, leaves each reminder in the outbox 
 """
 
 import datetime
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -30,7 +30,8 @@ class SweepResult:
     created: int = 0
 
 
-def texts(deadline: CycleDeadline, kind: str, days_left: int, count: int) -> tuple[str, str]:
+def texts(deadline: CycleDeadline, kind: str, days_left: int, count: int = 1) -> tuple[str, str]:
+    """Subject and body of a reminder, rendered when it is delivered (in the active language)."""
     stage = deadline.get_stage_display()
     date = formats.date_format(deadline.due_date, "DATE_FORMAT")
     where = {"stage": stage, "date": date, "institution": deadline.institution.name,
@@ -67,8 +68,7 @@ def texts(deadline: CycleDeadline, kind: str, days_left: int, count: int) -> tup
 def sweep(today: datetime.date | None = None) -> SweepResult:
     """Write today's reminders to the outbox; idempotent and safe to run concurrently."""
     today = today or timezone.localdate()
-    with translation.override(settings.LANGUAGE_CODE):
-        return _sweep(today)
+    return _sweep(today)
 
 
 def _sweep(today):
@@ -82,7 +82,7 @@ def _sweep(today):
         .select_related("institution", "financial_year")
         .order_by("pk")
     )
-    rows: list[tuple] = []  # (institution, deadline, recipient, kind, critical, subject, body, url)
+    rows: list[tuple] = []  # (institution, deadline, recipient, kind, critical, count)
     for deadline in deadlines:
         days_left = (deadline.due_date - today).days
         kind = kinds.bucket(days_left)
@@ -92,15 +92,9 @@ def _sweep(today):
         if not pairs:
             continue
         result.deadlines += 1
-        url = reverse("notifications:calendar", args=[deadline.financial_year_id])
-        messages = {}
 
-        def add(recipient, kind, count=1, deadline=deadline, days_left=days_left, url=url, messages=messages):
-            if kind not in messages:
-                messages[kind] = texts(deadline, kind, days_left, count)
-            subject, body = messages[kind]
-            rows.append((deadline.institution_id, deadline.pk, recipient, kind, kinds.is_critical(kind), subject,
-                         body, url))
+        def add(recipient, kind, count=1, deadline=deadline):
+            rows.append((deadline.institution_id, deadline.pk, recipient, kind, kinds.is_critical(kind), count))
 
         for recipient in sorted({r for _p, r in pairs}):
             add(recipient, kind)
@@ -129,36 +123,49 @@ def _sweep(today):
 
 def insert(rows: list[tuple]) -> int:
     """INSERT … ON CONFLICT DO NOTHING in key order (so concurrent sweeps cannot deadlock) and
-    return how many rows are new: exact on PostgreSQL (RETURNING hands back only inserted ids),
-    a before/after count elsewhere."""
+    return how many rows are new: exact on PostgreSQL (counted from RETURNING, which names only
+    inserted rows), a before/after count elsewhere."""
     if not rows:
         return 0
     rows.sort(key=lambda r: (r[1], r[2], r[3]))
-    batch = settings.REMINDER_INSERT_BATCH
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            return _insert_postgres(rows, batch)
+            return _insert_postgres(rows)
         before = Outbox.objects.count()
         Outbox.objects.bulk_create([Outbox(**dict(zip(FIELDS, r, strict=True))) for r in rows],
-                                   ignore_conflicts=True, batch_size=batch)
+                                   ignore_conflicts=True, batch_size=settings.REMINDER_INSERT_BATCH)
         return Outbox.objects.count() - before
 
 
-FIELDS = ["institution_id", "deadline_id", "recipient_id", "kind", "critical", "subject", "body", "url"]
-COLUMNS = ["institution_id", "deadline_id", "recipient_id", "kind", "critical", "subject", "body", "url",
-           "status", "attempts", "last_error", "emailed", "created_at"]
+FIELDS = ["institution_id", "deadline_id", "recipient_id", "kind", "critical", "count"]
 
 
-def _insert_postgres(rows, batch):
-    from psycopg2.extras import execute_values
+def _insert_postgres(rows):
+    """COPY the candidates into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING.
 
-    now = timezone.now()
-    sql = (
-        f"INSERT INTO {Outbox._meta.db_table} ({', '.join(COLUMNS)}) VALUES %s "  # noqa: S608 - constant names
-        "ON CONFLICT (deadline_id, recipient_id, kind) DO NOTHING RETURNING id"
-    )
-    extra = (Outbox.Status.PENDING.value, 0, "", False, now)
-    values = [r + extra for r in rows]
+    The rows are recomputable (the next sweep writes any that are lost), so this transaction
+    commits asynchronously; a sender's own (synchronous) commit flushes the log past it anyway.
+    """
+    table = Outbox._meta.db_table
+    buffer = io.StringIO()
+    for institution, deadline, recipient, kind, critical, count in rows:
+        buffer.write(f"{institution}\t{deadline}\t{recipient}\t{kind}\t{'t' if critical else 'f'}\t{count}\n")
+    buffer.seek(0)
     with connection.cursor() as cursor:
-        returned = execute_values(cursor.cursor, sql, values, page_size=batch, fetch=True)
-    return len(returned)
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE outbox_candidates (institution_id bigint, deadline_id bigint, "
+            "recipient_id bigint, kind varchar(40), critical boolean, count integer) ON COMMIT DROP"
+        )
+        cursor.cursor.copy_expert("COPY outbox_candidates FROM STDIN", buffer)
+        cursor.execute(
+            f"WITH inserted AS (INSERT INTO {table} "  # noqa: S608 - the table name is the model's
+            "(institution_id, deadline_id, recipient_id, kind, critical, count, status, attempts, last_error, "
+            "emailed, created_at) "
+            "SELECT institution_id, deadline_id, recipient_id, kind, critical, count, %s, 0, '', false, now() "
+            "FROM outbox_candidates ORDER BY deadline_id, recipient_id, kind "
+            "ON CONFLICT (deadline_id, recipient_id, kind) DO NOTHING RETURNING 1) SELECT count(*) FROM inserted",
+            [Outbox.Status.PENDING.value],
+        )
+        return cursor.fetchone()[0]

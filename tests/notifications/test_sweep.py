@@ -6,6 +6,7 @@ from django.db import connection, connections
 from contracts.models import PerformanceContract
 from notifications import rules, sweep
 from notifications.models import Kind, Outbox
+from notifications.sender import render
 from pmis.models import Officer
 from tests.notifications.helpers_reminders import due_in, duplicates
 
@@ -93,7 +94,7 @@ def test_overdue_escalates_to_supervisor_then_performance_officer(demo, settings
     sweep.sweep()
     assert reminded(Kind.ESCALATE_PERFORMANCE_OFFICER, stage) == {"secretariat"}
     row = Outbox.objects.get(kind=Kind.ESCALATE_SUPERVISOR, recipient__username="supervisor")
-    assert row.critical and "supervise" in row.body
+    assert row.critical and "supervise" in render(row)[1]
     assert duplicates() == 0
 
 
