@@ -168,4 +168,7 @@ def _insert_postgres(rows):
             "ON CONFLICT (deadline_id, recipient_id, kind) DO NOTHING RETURNING 1) SELECT count(*) FROM inserted",
             [Outbox.Status.PENDING.value],
         )
-        return cursor.fetchone()[0]
+        created = cursor.fetchone()[0]
+        # Dropped now too: inside a caller's transaction ON COMMIT comes later than the next sweep.
+        cursor.execute("DROP TABLE outbox_candidates")
+        return created
