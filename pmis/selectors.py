@@ -108,4 +108,11 @@ def home_for(user):
                 [(e.action, reverse("audit-event-detail", args=[e.pk]), e.object_repr) for e in events],
             )
         )
+    if memberships or officer:
+        # Deadlines the user was reminded of or chased about (notifications app): one query.
+        from notifications.selectors import due_for
+
+        panels.insert(0, Panel(
+            "deadlines", _("Due soon / overdue"), _("Cycle deadlines waiting on you or your team."), due_for(user)
+        ))
     return {"panels": panels, "memberships": memberships, "officer": officer}

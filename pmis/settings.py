@@ -4,6 +4,7 @@ Everything comes from the environment with a safe embedded default: no ``DATABAS
 a SQLite file, no ``CELERY_BROKER_URL`` means Celery runs tasks eagerly in the web process.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "contracts",
     "appraisals",
     "charters",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -161,7 +164,9 @@ STORAGES = {
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# For django.core.mail.backends.filebased.EmailBackend (the real-worker test counts these files).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PMIS <no-reply@pmis.local>")
 
 # Celery: a broker URL means a real worker; none means tasks run eagerly in-process.
@@ -170,11 +175,50 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL o
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-# At-least-once delivery; tasks themselves are idempotent.
+# At-least-once delivery; tasks themselves are idempotent (outbox unique key, claim tokens).
+# - acks_late + reject_on_worker_lost: a task whose worker dies is redelivered, not lost;
+# - prefetch 1: a dying worker holds at most one unacknowledged message besides the running one;
+# - hard time limit below the Redis visibility timeout, so a running task is never handed to a
+#   second worker while the first still works on it. No task uses eta/countdown (on Redis an ETA
+#   beyond the visibility timeout is redelivered) — periodic work comes from beat instead;
+# - enqueue from request code with Task.delay_on_commit(), so a worker never sees uncommitted rows;
+# - exactly ONE beat process (docker-compose.yml runs one ``beat`` service), or schedules double.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT - 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(env.int("CELERY_VISIBILITY_TIMEOUT", default=3600), CELERY_TASK_TIME_LIMIT + 300)
+}
+CELERY_RESULT_EXPIRES = env.int("CELERY_RESULT_EXPIRES", default=86400)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "reminder-sweep": {
+        "task": "notifications.sweep_reminders",
+        "schedule": datetime.timedelta(minutes=env.int("REMINDER_SWEEP_MINUTES", default=15)),
+    },
+    # Picks up rows a dead worker left claimed, and anything a lost enqueue missed.
+    "outbox-send": {
+        "task": "notifications.send_outbox",
+        "schedule": datetime.timedelta(seconds=env.int("OUTBOX_SEND_SECONDS", default=60)),
+    },
+}
+
+# Reminders (notifications app).
+REMINDER_DAYS = env.list("REMINDER_DAYS", cast=int, default=[7, 1])  # "due in N days" reminders
+REMINDER_ESCALATE_SUPERVISOR_DAYS = env.int("REMINDER_ESCALATE_SUPERVISOR_DAYS", default=3)  # days overdue
+REMINDER_ESCALATE_PERFORMANCE_OFFICER_DAYS = env.int("REMINDER_ESCALATE_PERFORMANCE_OFFICER_DAYS", default=7)
+REMINDER_LOOKBACK_DAYS = env.int("REMINDER_LOOKBACK_DAYS", default=60)  # overdue deadlines older are left alone
+REMINDER_INSERT_BATCH = env.int("REMINDER_INSERT_BATCH", default=5000)
+OUTBOX_BATCH = env.int("OUTBOX_BATCH", default=20)  # rows claimed at a time
+OUTBOX_ROWS_PER_TASK = env.int("OUTBOX_ROWS_PER_TASK", default=1000)  # then a fresh task carries on
+OUTBOX_CLAIM_LEASE_SECONDS = env.int("OUTBOX_CLAIM_LEASE_SECONDS", default=300)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=120)  # wait before retrying a failed email
+OUTBOX_MESSAGE_ID_DOMAIN = env("OUTBOX_MESSAGE_ID_DOMAIN", default="pmis.local")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("verify/<str:code>/", contract_views.verify, name="contract-verify"),
     path("charters/", include("charters.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("pmis.api.urls")),
     path("api/v1/", include("scorecards.api.urls")),
     # The split view serves its start-up script from ?script, so the page needs no inline <script>;

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications and reminders")
+
+    def ready(self):
+        from . import rules  # noqa: F401 - registers the built-in sweep rules

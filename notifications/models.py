@@ -1,0 +1,191 @@
+"""The cycle calendar, the reminder outbox, in-app notifications and email preferences.
+
+- ``StageDefault``: an oversight body's default deadline for a stage, in days from the start of the
+  financial year (code defaults in ``cycle.BUILT_IN_OFFSETS`` when the body sets none).
+- ``CycleDeadline``: one stage's deadline for one institution and year, materialised from the
+  defaults or overridden by the institution (``overridden``).
+- ``Outbox``: one message to one person about one deadline, unique on (deadline, recipient, kind)
+  so a reminder exists once however often, or however concurrently, the sweep runs.
+- ``Notification``: the in-app copy of a delivered outbox row (one per row: ``outbox`` is unique).
+- ``NotificationPreference``: a user's email on/off for a non-critical category.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pmis.models import FinancialYear, Institution
+from pmis.tenancy import TenantManager
+
+
+class Stage(models.TextChoices):
+    TARGET_IDENTIFICATION = "target_identification", _("Target identification (plans drafted)")
+    PRE_NEGOTIATION = "pre_negotiation", _("Pre-negotiation review")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    VETTING = "vetting", _("Vetting")
+    SIGNING = "signing", _("Signing")
+    Q1_REPORT = "q1_report", _("First quarter report")
+    Q2_REPORT = "q2_report", _("Second quarter report")
+    Q3_REPORT = "q3_report", _("Third quarter report")
+    Q4_REPORT = "q4_report", _("Fourth quarter report")
+    APPRAISAL = "appraisal", _("Appraisal")
+    APPEAL_WINDOW = "appeal_window", _("Appeal window closes")
+
+
+class StageDefault(models.Model):
+    """An oversight body's default deadline for a stage, for every institution under it."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="stage_defaults", verbose_name=_("oversight body")
+    )
+    stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices)
+    offset_days = models.IntegerField(
+        _("days after the start of the financial year"),
+        help_text=_("Negative numbers fall before the year starts."),
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["institution", "offset_days"]
+        verbose_name = _("stage default deadline")
+        verbose_name_plural = _("stage default deadlines")
+        constraints = [models.UniqueConstraint(fields=["institution", "stage"], name="stage_default_unique")]
+
+    def __str__(self):
+        return f"{self.get_stage_display()}: +{self.offset_days}"
+
+
+class CycleDeadline(models.Model):
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="cycle_deadlines", verbose_name=_("institution")
+    )
+    financial_year = models.ForeignKey(
+        FinancialYear, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("financial year")
+    )
+    stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices)
+    due_date = models.DateField(_("due date"))
+    overridden = models.BooleanField(
+        _("set by the institution"), default=False,
+        help_text=_("Unset: the date follows the performance department's default."),
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["due_date", "stage"]
+        verbose_name = _("cycle deadline")
+        verbose_name_plural = _("cycle deadlines")
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "stage"], name="cycle_deadline_unique_stage")
+        ]
+        indexes = [models.Index(fields=["due_date"])]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} — {self.due_date:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("notifications:calendar", args=[self.financial_year_id])
+
+
+class Kind(models.TextChoices):
+    """What an outbox row says. ``due_<n>`` kinds are generated from REMINDER_DAYS (see kinds.py)."""
+
+    OVERDUE = "overdue", _("Overdue")
+    ESCALATE_SUPERVISOR = "escalate_supervisor", _("Escalated to the supervisor")
+    ESCALATE_PERFORMANCE_OFFICER = "escalate_performance_officer", _("Escalated to the performance officer")
+
+
+class Outbox(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    # No database FK constraints on this transient queue: checking them (a FOR KEY SHARE lock on
+    # every referenced user) doubled the sweep's time over 100,000 reminders. Deletes through the
+    # ORM still cascade (Django's collector), and the sender skips a row whose people are gone.
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    deadline = models.ForeignKey(CycleDeadline, on_delete=models.CASCADE, related_name="outbox", db_constraint=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    kind = models.CharField(max_length=40)
+    critical = models.BooleanField(default=False)
+    # How many people an escalation is about; the text is rendered when the row is delivered.
+    count = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    claim_token = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    emailed = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "recipient", "kind"], name="outbox_once_per_kind"),
+        ]
+        indexes = [
+            # The sender's claim: only unsent rows are in this index, so it stays small.
+            models.Index(
+                fields=["status", "id"], name="outbox_unsent",
+                condition=Q(status__in=["pending", "sending"]),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_id} ({self.status})"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    outbox = models.OneToOneField(Outbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="notification")
+    kind = models.CharField(max_length=40)
+    critical = models.BooleanField(default=False)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    category = models.CharField(_("category"), max_length=32)
+    email = models.BooleanField(_("send me an email"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="notification_preference_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.category}: {'email' if self.email else 'in-app'}"
