@@ -142,7 +142,8 @@ def check(user, contract, action):
 
 def lock(contract, lock_version=None) -> PerformanceContract:
     """The contract's row, locked for this transaction; refuse a stale ``lock_version``."""
-    fresh = PerformanceContract.objects.select_for_update().select_related(
+    # of=self: PostgreSQL cannot lock the nullable side of the outer joins (counter-party, officer, unit).
+    fresh = PerformanceContract.objects.select_for_update(of=("self",)).select_related(
         "institution", "financial_year", "performer", "counterparty", "officer", "org_unit"
     ).get(pk=contract.pk)
     if lock_version is not None and int(lock_version) != fresh.lock_version:
