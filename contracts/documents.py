@@ -153,6 +153,20 @@ def _commitments(level, performer_role, counterparty_role):
     ]
 
 
+def watermark_uri(word) -> str:
+    """A faint diagonal word as an SVG data URI, centred on every page whatever its orientation."""
+    import base64
+    from xml.sax.saxutils import escape
+
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="800" viewBox="0 0 800 800">'
+        '<text x="400" y="400" transform="rotate(-40 400 400)" text-anchor="middle" dominant-baseline="middle" '
+        'font-family="Liberation Sans, DejaVu Sans, sans-serif" font-weight="bold" font-size="190" '
+        f'letter-spacing="12" fill="#8a1c1c" fill-opacity="0.09">{escape(word)}</text></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 def context_for(doc: Printable) -> dict:
     contract = doc.contract
     data = doc.content
@@ -195,6 +209,7 @@ def context_for(doc: Printable) -> dict:
         "weight_total": _number(sum((g.weight for g in groups), Decimal(0))),
         "content_hash": doc.content_hash,
         "signed": doc.signed,
+        "watermark": None if doc.signed else watermark_uri(_("DRAFT")),
         "signed_at": doc.signed_at,
         "version_number": head.get("version", contract.version),
         "verify_link": link,
@@ -205,9 +220,8 @@ def context_for(doc: Printable) -> dict:
 
 
 def render_printable(doc: Printable) -> bytes:
-    from weasyprint import HTML  # heavy import: only where a PDF is made
-
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step
+    from weasyprint import HTML  # heavy import: only where a PDF is made
 
     html = render_to_string("contracts/pdf/contract.html", context_for(doc))
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -321,12 +321,12 @@ def check_row(number, values, lookups, errors):
     for column, field_name in NUMBER_COLUMNS.items():
         text = values.get(column, "")
         try:
-            number = parse_number(text)
+            value = parse_number(text)
         except ValueError:
             error(column, _("'%(value)s' is not a number") % {"value": text})
             continue
-        if number is not None:
-            fields[field_name] = number
+        if value is not None:
+            fields[field_name] = value
     if "weight" in fields and not (0 <= fields["weight"] <= 100):
         error("weight", _("'%(value)s' must be between 0 and 100") % {"value": values["weight"]})
     if reference := values.get("parent"):

@@ -22,8 +22,8 @@ from contracts import content, documents, signing, workflow
 from contracts.demo import WATER_INSTITUTION
 from contracts.models import ContractDocument, PerformanceContract
 from contracts.tasks import render_contract_document
-from pmis.models import AuditEvent
 from pmis.celery import app as celery_app
+from pmis.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[2]
 
