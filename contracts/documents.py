@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmis import audit
-from scorecards.models import Perspective
+from scorecards.models import Perspective, Scheme
 
 from . import content as canonical
 from .models import ContractDocument, ContractVersion, PerformanceContract, Signature
@@ -153,6 +153,13 @@ def _commitments(level, performer_role, counterparty_role):
     ]
 
 
+def _lower_is_better(scheme) -> bool:
+    from scorecards import scoring
+
+    engine = scoring.SCHEMES.get(scheme)
+    return engine is not None and engine.direction == scoring.LOWER_IS_BETTER
+
+
 def watermark_uri(word) -> str:
     """A faint diagonal word as an SVG data URI, centred on every page whatever its orientation."""
     import base64
@@ -215,6 +222,8 @@ def context_for(doc: Printable) -> dict:
         "verify_link": link,
         "qr": qr,
         "generated_at": timezone.localtime(),
+        "scheme_label": Scheme(head["scheme"]).label if head.get("scheme") in Scheme.values else head.get("scheme"),
+        "lower_is_better": _lower_is_better(head.get("scheme")),
         "criteria_labels": [_("Excellent"), _("Very good"), _("Good"), _("Fair"), _("Poor")],
     }
 
