@@ -10,6 +10,7 @@ from scorecards.models import Perspective, level_order
 from . import cascade, scorecard, signing, workflow
 from .models import (
     ContractComment,
+    ContractDocument,
     ContractVersion,
     NegotiationRound,
     PerformanceContract,
@@ -131,4 +132,5 @@ def contract_page(contract, user) -> ContractPage:
         version=version, signatures=signatures,
         pending_side=signing.pending_side(user, contract, {s.side for s in signatures}) if version else None,
         vetting_gaps=gaps,
+        document=ContractDocument.objects.filter(contract=contract, version=contract.version).first(),
     )

@@ -19,3 +19,7 @@ urlpatterns = [
     path("rounds/<int:pk>/answer/", views.round_answer, name="round-answer"),
     path("cascade/<int:pk>/", views.cascade_report, name="cascade-report"),
 ]
+
+from . import urls_documents  # noqa: E402  (contract PDF and target import)
+
+urlpatterns += urls_documents.urlpatterns

@@ -220,6 +220,11 @@ OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=120)  # wait befo
 OUTBOX_MESSAGE_ID_DOMAIN = env("OUTBOX_MESSAGE_ID_DOMAIN", default="pmis.local")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# Contract documents and target import.
+# (The contract PDF's QR code points at SITE_URL's /verify/ page.)
+TARGET_IMPORT_MAX_BYTES = env.int("TARGET_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+TARGET_IMPORT_MAX_ROWS = env.int("TARGET_IMPORT_MAX_ROWS", default=1000)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -34,6 +34,21 @@ def load_demo():
         call_command("seed_demo", stdout=open(os.devnull, "w"))
     if Institution.objects.filter(slug="outside").exists():
         return
+    _outside_institution()
+    _contract_documents()
+
+
+def _contract_documents():
+    """A contract PDF row (queued, not rendered: rendering is what tests/contracts/test_documents.py
+    checks) for every contract, so the PDF pages have own and foreign objects to open."""
+    from contracts.models import ContractDocument, PerformanceContract
+
+    for contract in PerformanceContract.objects.all():
+        ContractDocument.objects.get_or_create(
+            contract=contract, version=contract.version, defaults={"institution_id": contract.institution_id})
+
+
+def _outside_institution():
     admin = get_user_model().objects.get(username="admin")
     outside = org.create_institution(admin, name="Kenya Outside Agency", slug="outside", kind="agency")
     unit = org.add_org_unit(admin, outside, name="Outside Directorate", level="directorate")

@@ -1,0 +1,295 @@
+"""The contract PDF: what it shows, how it is rendered, and how a page asks for it.
+
+``render_contract_pdf`` turns a contract into an A4 PDF with WeasyPrint from the template
+``contracts/pdf/contract.html``. A fully signed version prints its *stored* content — exactly
+what the parties signed — with the signatures, the SHA-256 and a QR code to the public
+verification page; anything else prints the live content marked DRAFT with the live fingerprint.
+
+``request_document`` is what views call: one ``ContractDocument`` row per (contract, version),
+re-rendered only when what it would print changed, rendered by the Celery task
+``contracts.tasks.render_contract_document`` after the request's transaction commits.
+"""
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pmis import audit
+from scorecards.models import Perspective, Scheme
+
+from . import content as canonical
+from .models import ContractDocument, ContractVersion, PerformanceContract, Signature
+from .signing import ROLE_OF_SIDE
+
+CRITERIA = ("excellent", "very_good", "good", "fair", "poor")
+
+
+# ---------------------------------------------------------------------------------------------
+# What the document prints
+
+
+@dataclass
+class Group:
+    name: str
+    targets: list = field(default_factory=list)
+    weight: Decimal = Decimal(0)
+    declared_weight: Decimal | None = None
+
+
+@dataclass
+class Printable:
+    """Everything the PDF shows, decided once: which content, which hash, signed or draft."""
+
+    contract: PerformanceContract
+    content: dict
+    content_hash: str
+    version: ContractVersion | None  # the version row for contract.version, if vetting created one
+    signed: bool  # the version is fully signed and its stored content is what prints
+    signatures: list
+
+    @property
+    def signed_at(self):
+        return self.version.signed_at if self.signed else None
+
+
+class Superseded(Exception):
+    """An earlier version that was never vetted: there is nothing left to print for it."""
+
+
+def printable(contract, number=None) -> Printable:
+    """What the PDF of version ``number`` (default: the contract's current one) prints."""
+    number = contract.version if number is None else number
+    version = ContractVersion.objects.filter(contract=contract, number=number).first()
+    if version is not None and version.signed_at is not None:
+        signatures = list(Signature.objects.filter(version=version).order_by("signed_at"))
+        return Printable(contract, version.content, version.content_hash, version, True, signatures)
+    if number != contract.version:
+        if version is None:
+            raise Superseded(number)
+        signatures = list(Signature.objects.filter(version=version).order_by("signed_at"))
+        return Printable(contract, version.content, version.content_hash, version, False, signatures)
+    data = canonical.contract_content(contract)
+    signatures = list(Signature.objects.filter(version=version).order_by("signed_at")) if version else []
+    return Printable(contract, data, canonical.fingerprint(data), version, False, signatures)
+
+
+def verify_url(code) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("contract-verify", args=[code])
+
+
+def _number(value):
+    """Plain content numbers ("1800000000", "95.5") printed with thousands separators."""
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number.normalize():,f}"
+
+
+def _groups(contract, targets) -> list[Group]:
+    """Targets grouped by perspective / criteria category, in the year's category order."""
+    perspectives = {p.name: p for p in Perspective.objects.filter(financial_year_id=contract.financial_year_id)}
+    groups = OrderedDict()
+    for target in targets:
+        name = target.get("perspective") or ""
+        groups.setdefault(name, Group(name=name))
+        group = groups[name]
+        group.targets.append(target)
+        group.weight += Decimal(str(target.get("weight") or 0))
+    for group in groups.values():
+        if group.name in perspectives:
+            group.declared_weight = perspectives[group.name].weight
+
+    def order(group):
+        found = perspectives.get(group.name)
+        return (0, found.order, found.pk) if found else (1, 0, 0)
+
+    return sorted(groups.values(), key=order)
+
+
+def _target_rows(targets):
+    rows = []
+    for number, target in enumerate(targets, start=1):
+        rows.append({
+            "number": number,
+            "description": target["description"],
+            "indicator": target.get("indicator") or "",
+            "objective": target.get("objective") or "",
+            "unit": target.get("unit") or "",
+            "lower_is_better": target.get("direction") == "lower",
+            "weight": _number(target.get("weight")),
+            "baseline": _number(target.get("baseline")),
+            "target": _number(target.get("target")),
+            "criteria": [_number((target.get("criteria") or {}).get(level)) for level in CRITERIA],
+            "budget": _number(target.get("budget")),
+            "activities": target.get("activities") or [],
+        })
+    return rows
+
+
+def _commitments(level, performer_role, counterparty_role):
+    return [
+        (performer_role, _(
+            "The %(role)s commits to deliver the targets set out in this contract with the resources "
+            "allocated, to report progress every quarter with evidence, and to account for any variance "
+            "at the mid-year review and at the end of the financial year.") % {"role": performer_role}),
+        (counterparty_role, _(
+            "The %(role)s commits to provide the policy direction, resources and timely decisions the "
+            "targets depend on, to review the quarterly reports, and to evaluate performance fairly "
+            "against the criteria values agreed here.") % {"role": counterparty_role}),
+    ]
+
+
+def _lower_is_better(scheme) -> bool:
+    from scorecards import scoring
+
+    engine = scoring.SCHEMES.get(scheme)
+    return engine is not None and engine.direction == scoring.LOWER_IS_BETTER
+
+
+def watermark_uri(word) -> str:
+    """A faint diagonal word as an SVG data URI, centred on every page whatever its orientation."""
+    import base64
+    from xml.sax.saxutils import escape
+
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="800" viewBox="0 0 800 800">'
+        '<text x="400" y="400" transform="rotate(-40 400 400)" text-anchor="middle" dominant-baseline="middle" '
+        'font-family="Liberation Sans, DejaVu Sans, sans-serif" font-weight="bold" font-size="190" '
+        f'letter-spacing="12" fill="#8a1c1c" fill-opacity="0.09">{escape(word)}</text></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def context_for(doc: Printable) -> dict:
+    contract = doc.contract
+    data = doc.content
+    head = data["contract"]
+    level = head.get("level", contract.level)
+    performer_role = str(ROLE_OF_SIDE[(level, "performer")])
+    counterparty_role = str(ROLE_OF_SIDE[(level, "counterparty")])
+    groups = _groups(contract, data["targets"])
+    numbered = 0
+    for group in groups:
+        group.rows = _target_rows(group.targets)
+        for row in group.rows:
+            numbered += 1
+            row["number"] = numbered
+    signed_by = {s.side: s for s in doc.signatures}
+    parties = [
+        {"side": "performer", "role": performer_role, "person": head.get("performer"),
+         "signature": signed_by.get("performer")},
+        {"side": "counterparty", "role": counterparty_role, "person": head.get("counterparty"),
+         "signature": signed_by.get("counterparty")},
+    ]
+    qr, link = None, None
+    if doc.version is not None:
+        try:
+            link = verify_url(doc.version.verify_code)
+        except NoReverseMatch:  # the public page is not wired in this deployment
+            link = None
+        if link:
+            qr = segno.make(link, error="m").svg_data_uri(scale=4, border=2, dark="#0f1720")
+    return {
+        "contract": contract,
+        "head": head,
+        "institution_name": head["institution"]["name"],
+        "party": head.get("party"),
+        "level_label": contract.Level(level).label if level in contract.Level.values else level,
+        "parties": parties,
+        "commitments": _commitments(level, performer_role, counterparty_role),
+        "groups": groups,
+        "target_count": len(data["targets"]),
+        "weight_total": _number(sum((g.weight for g in groups), Decimal(0))),
+        "content_hash": doc.content_hash,
+        "signed": doc.signed,
+        "watermark": None if doc.signed else watermark_uri(_("DRAFT")),
+        "signed_at": doc.signed_at,
+        "version_number": head.get("version", contract.version),
+        "verify_link": link,
+        "qr": qr,
+        "generated_at": timezone.localtime(),
+        "scheme_label": Scheme(head["scheme"]).label if head.get("scheme") in Scheme.values else head.get("scheme"),
+        "lower_is_better": _lower_is_better(head.get("scheme")),
+        "criteria_labels": [_("Excellent"), _("Very good"), _("Good"), _("Fair"), _("Poor")],
+    }
+
+
+def render_printable(doc: Printable) -> bytes:
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step
+    from weasyprint import HTML  # heavy import: only where a PDF is made
+
+    html = render_to_string("contracts/pdf/contract.html", context_for(doc))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def render_contract_pdf(contract) -> bytes:
+    """The contract as an A4 PDF (bytes)."""
+    return render_printable(printable(contract))
+
+
+# ---------------------------------------------------------------------------------------------
+# Asking for the document
+
+
+def is_current(document, doc: Printable) -> bool:
+    """The stored PDF prints what ``doc`` would print (a signed one never goes stale)."""
+    if document.state != ContractDocument.State.READY or not document.file:
+        return False
+    if document.content_hash != doc.content_hash:
+        return False
+    # Rendered as a draft before the last signature landed: print it again, signed.
+    return not (doc.signed and document.updated_at < doc.signed_at)
+
+
+def document_for(contract):
+    return ContractDocument.objects.filter(contract=contract, version=contract.version).first()
+
+
+def request_document(user, contract) -> ContractDocument:
+    """The PDF of the contract's current version: reuse it when it is current, else (re)render it."""
+    from .tasks import render_contract_document
+
+    doc = printable(contract)
+    with transaction.atomic():
+        document, created = ContractDocument.objects.get_or_create(
+            contract=contract, version=contract.version,
+            defaults={"institution_id": contract.institution_id, "requested_by": user if user else None},
+        )
+        document = ContractDocument.objects.select_for_update().get(pk=document.pk)
+        reused = not created and is_current(document, doc)
+        if not reused:
+            if document.state != ContractDocument.State.RENDERING:
+                document.state = ContractDocument.State.QUEUED
+            document.error = ""
+            document.requested_by = user if getattr(user, "is_authenticated", False) else None
+            document.save(update_fields=["state", "error", "requested_by", "updated_at"])
+            pk = document.pk
+            # robust: a broker hiccup (or an eager render failing) must not undo the request's page.
+            transaction.on_commit(lambda: render_contract_document.delay(pk), robust=True)
+        audit.record(user, "contract.document_request", contract, None,
+                     {"document": document.pk, "version": document.version, "hash": doc.content_hash,
+                      "reused": reused})
+    return document
+
+
+def file_name(document) -> str:
+    """What the download is called: ``<institution>-<title>-v<version>.pdf``, safe for any browser."""
+    from django.utils.text import slugify
+
+    contract = document.contract
+    stem = slugify(f"{contract.title}")[:80] or "contract"
+    return f"{stem}-v{document.version}.pdf"

@@ -1,0 +1,93 @@
+"""Celery tasks of the contracts app.
+
+``render_contract_document`` is idempotent: it renders only when the stored PDF does not print
+what the contract would print now, and writes the file under a name fixed by (contract, version,
+hash), replacing the row's older file — running it twice, or on two workers at once, leaves one
+file and one row. It is retried with backoff; the last failure marks the row FAILED with a
+readable error.
+"""
+
+import io
+import logging
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from .models import ContractDocument
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 3
+
+
+def pdf_name(document, content_hash) -> str:
+    return f"contracts/pdf/{document.contract_id}-v{document.version}-{content_hash[:12]}.pdf"
+
+
+def count_pages(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def _set(document_id, **fields):
+    # ``update`` rather than ``save``: never overwrite a concurrent request's fields wholesale.
+    from django.utils import timezone
+
+    ContractDocument.objects.filter(pk=document_id).update(updated_at=timezone.now(), **fields)
+
+
+@shared_task(
+    bind=True, autoretry_for=(Exception,), max_retries=MAX_RETRIES, retry_backoff=2, retry_backoff_max=60,
+    retry_jitter=False, acks_late=True,
+)
+def render_contract_document(self, document_id):
+    """Render one ContractDocument's PDF. Returns what it did: "ready", "current", "failed", "missing"."""
+    from . import documents
+
+    document = ContractDocument.objects.select_related("contract").filter(pk=document_id).first()
+    if document is None:
+        logger.info("contract document %s no longer exists; nothing to render", document_id)
+        return "missing"
+    contract = document.contract
+    try:
+        try:
+            doc = documents.printable(contract, document.version)
+        except documents.Superseded:
+            # An amendment moved the contract on before this never-vetted version was printed.
+            _set(document.pk, state=ContractDocument.State.FAILED,
+                 error=_("This version was replaced by an amendment before it was vetted; there is nothing "
+                         "to print for it."))
+            return "superseded"
+        if documents.is_current(document, doc) and default_storage.exists(document.file.name):
+            return "current"
+        _set(document.pk, state=ContractDocument.State.RENDERING)
+        data = documents.render_printable(doc)
+        pages = count_pages(data)
+        name = pdf_name(document, doc.content_hash)
+        old = document.file.name if document.file else ""
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        stored = default_storage.save(name, ContentFile(data))
+        if old and old != stored and default_storage.exists(old):
+            default_storage.delete(old)
+        document.refresh_from_db()
+        document.file.name = stored
+        document.content_hash = doc.content_hash
+        document.pages = pages
+        document.error = ""
+        document.state = ContractDocument.State.READY
+        document.save(update_fields=["file", "content_hash", "pages", "error", "state", "updated_at"])
+        return "ready"
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            logger.exception("contract document %s failed after %s attempts", document_id, self.request.retries + 1)
+            _set(document_id, state=ContractDocument.State.FAILED, error=_(
+                "The PDF could not be produced (%(error)s). Ask for it again; if it keeps failing, tell the "
+                "system administrator.") % {"error": f"{type(exc).__name__}: {exc}"[:300]})
+            return "failed"
+        _set(document_id, state=ContractDocument.State.QUEUED,
+             error=_("Attempt %(n)s failed; trying again.") % {"n": self.request.retries + 1})
+        raise
