@@ -20,7 +20,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from contracts import content, documents, signing
-from contracts.demo import WATER_INSTITUTION
+from contracts.demo import WATER_UNIT
 from contracts.models import ContractDocument, ContractVersion, PerformanceContract, Signature, Target
 from contracts.tasks import render_contract_document
 from pmis.celery import app as celery_app
@@ -388,7 +388,7 @@ def test_a_real_worker_renders_the_contract(demo, settings, tmp_path):
         data = (Path(settings.MEDIA_ROOT) / document.file.name).read_bytes()
         text, pages = pdf_text(data)
         assert pages == document.pages
-        assert squash(WATER_INSTITUTION[1][3]) in squash(text)
+        assert squash(WATER_UNIT[1][3]) in squash(text)
         assert document.content_hash in text.replace(" ", "")
     finally:
         worker.stop()
