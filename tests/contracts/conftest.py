@@ -3,6 +3,7 @@ import types
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contracts import signing, workflow
 from contracts.models import PerformanceContract, Target
@@ -19,7 +20,10 @@ def request_of(user, agent="pytest"):
 
 
 def sign(user, contract, **kwargs):
-    """Sign with the right password and, for signatories with two-factor, the current code."""
+    """Sign with the right password and, for signatories with two-factor, the current code.
+
+    A code is good once; a test signing twice within 30 seconds forgets the last one used."""
+    TOTPDevice.objects.filter(user=user).update(last_t=-1)
     return signing.sign(request_of(user), contract, password=PASSWORD, code=twofactor.current_code(user), **kwargs)
 
 
