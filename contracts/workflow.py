@@ -253,12 +253,14 @@ def _side(actor, contract):
 
 
 def _clean_changes(target, changes):
-    changes = {k: v for k, v in changes.items() if k in NegotiationRound.NEGOTIABLE}
-    if not changes:
+    asked = {k: v for k, v in changes.items() if k in NegotiationRound.NEGOTIABLE}
+    if not asked:
         raise ValidationError({"changes": _("Propose at least one new value.")})
-    current = {k: getattr(target, k) for k in changes}
-    if all(current[k] == v for k, v in changes.items()):
+    # Only what differs is the proposal.
+    changes = {k: v for k, v in asked.items() if getattr(target, k) != v}
+    if not changes:
         raise ValidationError({"changes": _("The proposal repeats the current values; change at least one.")})
+    current = {k: getattr(target, k) for k in changes}
     # The proposal must itself be a valid target: try it on a copy.
     trial = Target.objects.get(pk=target.pk)
     for k, v in changes.items():

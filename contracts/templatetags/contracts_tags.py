@@ -21,3 +21,16 @@ def target_field_label(name):
         return Target._meta.get_field(name).verbose_name
     except Exception:  # noqa: BLE001 - an unknown key shows as it is
         return name
+
+
+@register.filter
+def plain_number(value):
+    """"30.0000" → "30", "12.50" → "12.5"; anything else unchanged."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    text = format(number.normalize(), "f")
+    return text
