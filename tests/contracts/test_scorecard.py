@@ -100,7 +100,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, plan):
 
 def test_the_institution_page_links_the_contracts_and_the_report(demo, as_user, plan):
     html = as_user(demo.users["head"]).get(reverse("institution-detail", args=[demo.water.pk])).content.decode()
-    assert reverse("contract-scorecard", args=[plan.pk]) in html
+    assert reverse("contract-detail", args=[plan.pk]) in html
     assert reverse("cascade-report", args=[plan.financial_year_id]) in html
 
 
