@@ -7,6 +7,7 @@ table and returns everything as JSON-ready data. To add a measurement, write a f
 
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from contracts import selectors
@@ -121,8 +122,10 @@ class Context:
                 self._port = s.getsockname()[1]
             env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pmis.settings", "DATABASE_URL": database_url(),
                    "API_THROTTLE_USER": "1000000/min", "API_THROTTLE_ANON": "1000000/min", "DEBUG": "false",
+                   # The bench's sessions are signed with this process's key.
+                   "SECRET_KEY": SERVER_SECRET, "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
                    "ALLOWED_HOSTS": "127.0.0.1,localhost"}
-            self._server = subprocess.Popen(
+            self._server = subprocess.Popen(  # noqa: S603 — table names and arguments are ours, not user input
                 [sys.executable, "-m", "gunicorn", "pmis.wsgi:application", "--workers", "2", "--bind",
                  f"127.0.0.1:{self._port}", "--log-level", "warning"],
                 cwd=settings.BASE_DIR, env=env,
@@ -149,10 +152,14 @@ class Context:
         base = self.server()
         command = [sys.executable, "-m", "bench.loadgen", base + path, "--requests", str(self.requests),
                    "--concurrency", str(self.concurrency)]
+        # As behind the TLS-terminating proxy of a deployment (SECURE_SSL_REDIRECT stays on).
+        headers = {"X-Forwarded-Proto": "https", **headers}
         for name, value in headers.items():
             command += ["--header", f"{name}: {value}"]
-        out = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)
+        out = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)  # noqa: S603 — table names and arguments are ours, not user input
         data = json.loads(out.stdout)
+        if not data["latencies_ms"]:
+            raise RuntimeError(f"{path}: no answers")
         ok = data["statuses"].get("200", 0)
         if ok != len(data["latencies_ms"]):
             raise RuntimeError(f"{path}: answers {data['statuses']}")
@@ -169,9 +176,15 @@ def database_url():
     return f"postgres://{auth}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
+#: gunicorn runs as in production (DEBUG off), which wants a real key; sessions are signed with it.
+SERVER_SECRET = secrets.token_urlsafe(50)
+
+
 def session_cookie(user):
+    """A session for ``user`` that the gunicorn server accepts, as after logging in."""
     client = Client()
-    client.force_login(user)
+    with override_settings(SECRET_KEY=SERVER_SECRET):
+        client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
@@ -328,7 +341,7 @@ def scoped_ratio(ctx):
 def _pdf(contract):
     if contract is None:
         raise Skip("the scale data has no contract of that size (seed a bigger set)")
-    out = subprocess.run([sys.executable, "-m", "bench.pdfrun", str(contract.pk)], cwd=settings.BASE_DIR,
+    out = subprocess.run([sys.executable, "-m", "bench.pdfrun", str(contract.pk)], cwd=settings.BASE_DIR,  # noqa: S603 — table names and arguments are ours, not user input
                          capture_output=True, text=True, check=True,
                          env={**os.environ, "DATABASE_URL": database_url()})
     data = json.loads(out.stdout.strip().splitlines()[-1])

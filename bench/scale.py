@@ -245,7 +245,7 @@ def seed(plan: Plan, out=None, actor=None) -> Result:
     if plan.institutions < 1 or plan.officers < plan.institutions:
         raise ValueError("Give at least one institution and at least one officer per institution.")
     progress = Progress(out)
-    rng = random.Random(plan.seed)
+    rng = random.Random(plan.seed)  # noqa: S311 — reproducible test data, not secrets
     writer = Writer()
     User = get_user_model()
     result = Result()
@@ -335,7 +335,8 @@ def seed(plan: Plan, out=None, actor=None) -> Result:
                     supervisor = managers.get(unit, roster[0][0])
                     designation = "Officer"
                 officer_rows.append({"id": officer_id, "user_id": user_id, "institution_id": inst.pk,
-                                     "personal_number": f"S{inst.slug[len(PREFIX):]}-{k + 1:06d}", "designation": designation,
+                                     "personal_number": f"S{inst.slug[len(PREFIX):]}-{k + 1:06d}",
+                                     "designation": designation,
                                      "job_grade": f"G{rng.randrange(5, 15)}", "org_unit_id": unit,
                                      "supervisor_id": supervisor})
                 roster.append((officer_id, user_id, unit, supervisor))
@@ -431,7 +432,6 @@ def seed(plan: Plan, out=None, actor=None) -> Result:
                          officer_user.get(supervisor), status, unit=unit, officer=officer)
         result.counts["contracts"] = writer.write(PerformanceContract, contract_rows)
         progress.stage("contracts", len(contract_rows), since)
-        del contract_rows
 
         # 6. Targets: weights add up to 100 per contract (and to each category's weight on category-
         # weighted contracts), criteria run the right way, most have an actual.
@@ -440,7 +440,7 @@ def seed(plan: Plan, out=None, actor=None) -> Result:
 
         def target_rows():
             nonlocal target_id
-            for cid, inst, year, level, n, scheme, category_weights in contracts:
+            for cid, inst, year, _level, n, scheme, category_weights in contracts:
                 cats = perspectives[year.pk]
                 inds = indicators[inst.pk]
                 if category_weights:
@@ -621,12 +621,12 @@ def reset(out=None) -> dict:
                     continue
                 target = f.remote_field.model
                 if target is Institution:
-                    clauses.append(f"{quote(f.column)} IN (SELECT id FROM scale_inst)")
+                    clauses.append(f"{quote(f.column)} IN (SELECT id FROM scale_inst)")  # noqa: S608 — table names and arguments are ours, not user input
                 elif target is User:
-                    clauses.append(f"{quote(f.column)} IN (SELECT id FROM scale_user)")
+                    clauses.append(f"{quote(f.column)} IN (SELECT id FROM scale_user)")  # noqa: S608 — table names and arguments are ours, not user input
                 elif target in contract_models and model not in contract_models:
                     owner = quote(target._meta.db_table)
-                    clauses.append(f"{quote(f.column)} IN (SELECT id FROM {owner} WHERE institution_id IN "
+                    clauses.append(f"{quote(f.column)} IN (SELECT id FROM {owner} WHERE institution_id IN "  # noqa: S608 — table names and arguments are ours, not user input
                                    f"(SELECT id FROM scale_inst))")
             if model is Institution:
                 clauses.append("id IN (SELECT id FROM scale_inst)")
@@ -640,7 +640,7 @@ def reset(out=None) -> dict:
         order = [t for t, (_, last) in deleted.items() if not last] + [t for t, (_, last) in deleted.items() if last]
         counts = {}
         for table in order:
-            cursor.execute(f"DELETE FROM {quote(table)} WHERE {deleted[table][0]}")
+            cursor.execute(f"DELETE FROM {quote(table)} WHERE {deleted[table][0]}")  # noqa: S608 — table names and arguments are ours, not user input
             if cursor.rowcount:
                 counts[table] = cursor.rowcount
         from pmis.audit import chain_key
@@ -657,7 +657,7 @@ def reset(out=None) -> dict:
 def _fill(cursor, table, ids):
     for start in range(0, len(ids), 5000):
         chunk = ids[start:start + 5000]
-        cursor.execute(f"INSERT INTO {table} (id) VALUES " + ", ".join(["(%s)"] * len(chunk)), chunk)
+        cursor.execute(f"INSERT INTO {table} (id) VALUES " + ", ".join(["(%s)"] * len(chunk)), chunk)  # noqa: S608 — table names and arguments are ours, not user input  # noqa: S608 — table names and arguments are ours, not user input
 
 
 def band_table_of(contract):
