@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "appraisals",
     "charters",
     "notifications",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,74 @@
+"""A small HTTP load generator, run as its own process: ``python -m bench.loadgen URL --requests N``.
+
+Each thread keeps one connection (re-opened when the server closes it, as gunicorn's sync workers do)
+and records every request's latency. Prints one JSON object: latencies (ms), errors, wall time.
+Standard library only, so it runs anywhere the app runs.
+"""
+
+import argparse
+import http.client
+import json
+import threading
+import time
+from urllib.parse import urlsplit
+
+
+def run(url, requests, concurrency, headers, warmup=10):
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies, statuses, lock = [], {}, threading.Lock()
+    counter = iter(range(requests))
+
+    def worker():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        for _ in range(warmup // concurrency or 1):
+            _get(conn, path, headers)
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    break
+            started = time.perf_counter()
+            try:
+                status = _get(conn, path, headers)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+                status = "error"
+            took = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(took)
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    return {"latencies_ms": latencies, "statuses": statuses, "wall_s": wall}
+
+
+def _get(conn, path, headers):
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    if response.getheader("Connection", "").lower() == "close":
+        conn.close()
+    return response.status
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--header", action="append", default=[], help="Name: value")
+    args = parser.parse_args()
+    headers = dict(h.split(": ", 1) for h in args.header)
+    print(json.dumps(run(args.url, args.requests, args.concurrency, headers)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,399 @@
+"""The benchmark: a registry of measurements run in one go on the scale data set.
+
+Each measurement is a function ``fn(ctx) -> dict`` registered with ``@measure``; it raises ``Skip``
+when what it measures does not exist in this build. ``run()`` calls them in order, prints one
+table and returns everything as JSON-ready data. To add a measurement, write a function here.
+"""
+
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, reverse
+
+from contracts import selectors
+from contracts.models import PerformanceContract
+from pmis.models import Officer, RoleMembership
+
+from . import scale
+
+REGISTRY = []
+
+
+class Skip(Exception):
+    """The measured thing is not available in this build."""
+
+
+def measure(name, goal=""):
+    def register(fn):
+        REGISTRY.append((name, goal, fn))
+        return fn
+
+    return register
+
+
+def percentiles(values):
+    ordered = sorted(values)
+    if not ordered:
+        return {}
+
+    def at(p):
+        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+    return {"p50_ms": round(at(50), 2), "p95_ms": round(at(95), 2), "p99_ms": round(at(99), 2)}
+
+
+# ---------------------------------------------------------------------------------------------
+# What the measurements share: the users and contracts of the scale data, and one gunicorn.
+
+
+@dataclass
+class Context:
+    requests: int = 500
+    concurrency: int = 4
+    repetitions: int = 200
+    results: dict = field(default_factory=dict)
+    _server: object = None
+    _port: int = 0
+    _cache: dict = field(default_factory=dict)
+
+    # --- data
+    @property
+    def first(self):
+        if "first" not in self._cache:
+            found = scale.scale_institutions().exclude(slug=scale.OVERSIGHT_SLUG).order_by("pk").first()
+            if found is None:
+                raise Skip("no scale data: run manage.py seed_scale first")
+            self._cache["first"] = found
+        return self._cache["first"]
+
+    def special(self, n):
+        """The officer contract of the first institution seeded with ``n`` targets (None if too small)."""
+        return PerformanceContract.objects.filter(
+            institution=self.first, title=scale.SPECIAL_TITLE.format(n=n)).first()
+
+    def largest_special(self):
+        for n in reversed(scale.SPECIAL_SIZES):
+            if n > 1 and (found := self.special(n)):
+                return found
+        return None
+
+    @property
+    def plan(self):
+        """An ordinary officer's plan (about ten targets) in the first institution."""
+        if "plan" not in self._cache:
+            self._cache["plan"] = (
+                PerformanceContract.objects.filter(institution=self.first, level="officer",
+                                                   title__startswith="Performance plan")
+                .select_related("officer__user").order_by("pk").first()
+            )
+        return self._cache["plan"]
+
+    @property
+    def oversight_user(self):
+        return get_user_model().objects.get(username=scale.OVERSIGHT_USER)
+
+    @property
+    def single_oversight_user(self):
+        """An oversight user whose body oversees exactly one institution: the first one."""
+        User = get_user_model()
+        user, _ = User.objects.get_or_create(username=f"{scale.PREFIX}perfdept-one",
+                                             defaults={"password": "!scale", "first_name": "One"})
+        RoleMembership.objects.get_or_create(user=user, institution=self.first, role="oversight", org_unit=None)
+        return user
+
+    # --- server
+    def server(self):
+        """A gunicorn with 2 workers on a free loopback port, against this database."""
+        if self._server is None:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                self._port = s.getsockname()[1]
+            env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pmis.settings", "DATABASE_URL": database_url(),
+                   "API_THROTTLE_USER": "1000000/min", "API_THROTTLE_ANON": "1000000/min", "DEBUG": "false",
+                   # The bench's sessions are signed with this process's key.
+                   "SECRET_KEY": SERVER_SECRET, "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+                   "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+            self._server = subprocess.Popen(  # noqa: S603 — table names and arguments are ours, not user input
+                [sys.executable, "-m", "gunicorn", "pmis.wsgi:application", "--workers", "2", "--bind",
+                 f"127.0.0.1:{self._port}", "--log-level", "warning"],
+                cwd=settings.BASE_DIR, env=env,
+            )
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                try:
+                    with socket.create_connection(("127.0.0.1", self._port), timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise Skip("gunicorn did not start")
+        return f"http://127.0.0.1:{self._port}"
+
+    def stop(self):
+        if self._server is not None:
+            self._server.terminate()
+            self._server.wait(timeout=20)
+            self._server = None
+
+    def load(self, path, headers):
+        """Drive ``path`` from a second process; p50/p95/p99 and req/s."""
+        base = self.server()
+        command = [sys.executable, "-m", "bench.loadgen", base + path, "--requests", str(self.requests),
+                   "--concurrency", str(self.concurrency)]
+        # As behind the TLS-terminating proxy of a deployment (SECURE_SSL_REDIRECT stays on).
+        headers = {"X-Forwarded-Proto": "https", **headers}
+        for name, value in headers.items():
+            command += ["--header", f"{name}: {value}"]
+        out = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)  # noqa: S603 — table names and arguments are ours, not user input
+        data = json.loads(out.stdout)
+        if not data["latencies_ms"]:
+            raise RuntimeError(f"{path}: no answers")
+        ok = data["statuses"].get("200", 0)
+        if ok != len(data["latencies_ms"]):
+            raise RuntimeError(f"{path}: answers {data['statuses']}")
+        return {**percentiles(data["latencies_ms"]), "req_s": round(len(data["latencies_ms"]) / data["wall_s"], 1),
+                "requests": len(data["latencies_ms"]), "concurrency": self.concurrency}
+
+
+def database_url():
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    host = db.get("HOST") or "127.0.0.1"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+#: gunicorn runs as in production (DEBUG off), which wants a real key; sessions are signed with it.
+SERVER_SECRET = secrets.token_urlsafe(50)
+
+
+def session_cookie(user):
+    """A session for ``user`` that the gunicorn server accepts, as after logging in."""
+    client = Client()
+    with override_settings(SECRET_KEY=SERVER_SECRET):
+        client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def page_queries(user, url):
+    """(status, number of queries, slowest query in ms, its SQL) for one in-process GET of ``url``."""
+    client = Client()
+    client.force_login(user)
+    client.get(url)  # warm caches (content types, translations)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default={"time": 0, "sql": ""})
+    return response.status_code, len(captured), float(slowest["time"]) * 1000, slowest["sql"]
+
+
+def reverse_or_skip(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        raise Skip(f"not available in this build (no URL named {name!r})") from None
+
+
+def median_ms(fn, repetitions):
+    fn()
+    times = []
+    for _ in range(repetitions):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+# ---------------------------------------------------------------------------------------------
+# The measurements
+
+
+@measure("national league table", "p95 ≤ 50 ms, ≤ 5 queries")
+def league_table(ctx):
+    url = reverse_or_skip("league-table")
+    status, queries, slowest, _ = page_queries(ctx.oversight_user, url)
+    return {**ctx.load(url, {"Cookie": session_cookie(ctx.oversight_user)}), "queries": queries, "status": status}
+
+
+@measure("institution dashboard", "p95 ≤ 30 ms")
+def institution_dashboard(ctx):
+    url = reverse_or_skip("institution-dashboard", ctx.first.pk)
+    user = ctx.oversight_user
+    status, queries, slowest, _ = page_queries(user, url)
+    return {**ctx.load(url, {"Cookie": session_cookie(user)}), "queries": queries, "status": status}
+
+
+PLAN_API_NAMES = ("api-contract-plan", "api-officer-plan", "api-contract-detail", "api-contract-targets")
+
+
+@measure("officer plan API (gunicorn, 2 workers)", "≥ 300 req/s, p95 ≤ 50 ms")
+def plan_api(ctx):
+    for name in PLAN_API_NAMES:
+        try:
+            url = reverse(name, args=[ctx.plan.pk])
+            break
+        except NoReverseMatch:
+            continue
+    else:
+        raise Skip(f"not available in this build (none of the URL names {', '.join(PLAN_API_NAMES)})")
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=ctx.plan.performer)
+    return ctx.load(url, {"Authorization": f"Token {token.key}", "Accept": "application/json"})
+
+
+@measure("officer plan page (gunicorn, 2 workers)", "p95 ≤ 50 ms")
+def plan_page(ctx):
+    contract = ctx.plan
+    url = reverse("contract-detail", args=[contract.pk])
+    status, queries, slowest, sql = page_queries(contract.performer, url)
+    result = ctx.load(url, {"Cookie": session_cookie(contract.performer)})
+    return {**result, "queries": queries, "targets": contract.targets.count(), "slowest_sql_ms": round(slowest, 2),
+            "p95_over_slowest_sql": round(result["p95_ms"] / slowest, 1) if slowest else None}
+
+
+@measure("officers API list (gunicorn, 2 workers)", "")
+def officers_api(ctx):
+    from rest_framework.authtoken.models import Token
+
+    head = Officer.objects.filter(institution=ctx.first).order_by("pk").first().user
+    token, _ = Token.objects.get_or_create(user=head)
+    url = reverse("api-officer-list") + f"?institution={ctx.first.pk}"
+    client = Client()
+    client.force_login(head)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    slowest = max((float(q["time"]) for q in captured.captured_queries), default=0) * 1000
+    result = ctx.load(url, {"Authorization": f"Token {token.key}", "Accept": "application/json"})
+    return {**result, "queries": len(captured), "slowest_sql_ms": round(slowest, 2),
+            "p95_over_slowest_sql": round(result["p95_ms"] / slowest, 1) if slowest else None}
+
+
+@measure("queries: 1 vs 300 institutions visible", "equal")
+def queries_by_institutions(ctx):
+    return institutions_ratio(ctx)
+
+
+def institutions_ratio(ctx):
+    """The same pages for an oversight user seeing one institution and one seeing all of them."""
+    one, many = ctx.single_oversight_user, ctx.oversight_user
+    visible_many = scale.scale_institutions().exclude(slug=scale.OVERSIGHT_SLUG).visible_to(many).count()
+    out = {"institutions_visible": [1, visible_many]}
+    institution_contract = PerformanceContract.objects.get(institution=ctx.first, level="institution")
+    for label, url in (("contract list", reverse("contract-list")),
+                       ("institution contract page", reverse("contract-detail", args=[institution_contract.pk])),
+                       ("officer plan page", reverse("contract-detail", args=[ctx.plan.pk]))):
+        _, a, _, _ = page_queries(one, url)
+        _, b, _, _ = page_queries(many, url)
+        out[label] = [a, b]
+    out["equal"] = all(v[0] == v[1] for k, v in out.items() if k not in ("institutions_visible",))
+    return out
+
+
+@measure("queries: 1 vs 1,000 targets on a contract", "equal")
+def queries_by_targets(ctx):
+    return targets_ratio(ctx)
+
+
+def targets_ratio(ctx):
+    small, big = ctx.special(1), ctx.largest_special()
+    if small is None or big is None:
+        raise Skip("the scale data has no 1-target and many-target contracts (seed a bigger set)")
+    user = ctx.oversight_user
+    _, a, _, _ = page_queries(user, reverse("contract-detail", args=[small.pk]))
+    _, b, _, _ = page_queries(user, reverse("contract-detail", args=[big.pk]))
+    return {"targets": [small.targets.count(), big.targets.count()], "queries": [a, b], "equal": a == b}
+
+
+@measure("scoped ÷ unscoped list time (page of 50)", "≤ 1.1")
+def scoped_ratio(ctx):
+    user = ctx.oversight_user
+
+    def scoped():
+        list(selectors.contracts().visible_to(user)[:50])
+
+    def unscoped():
+        list(selectors.contracts().all()[:50])
+
+    a = median_ms(scoped, ctx.repetitions)
+    b = median_ms(unscoped, ctx.repetitions)
+    head = Officer.objects.filter(institution=ctx.first).order_by("pk").first().user
+    c = median_ms(lambda: list(selectors.contracts().visible_to(head)[:50]), ctx.repetitions)
+    d = median_ms(lambda: list(selectors.contracts().filter(institution=ctx.first)[:50]), ctx.repetitions)
+    return {"oversight_scoped_ms": round(a, 3), "unscoped_ms": round(b, 3), "ratio": round(a / b, 3),
+            "single_institution_scoped_ms": round(c, 3), "single_institution_filter_ms": round(d, 3),
+            "single_ratio": round(c / d, 3), "repetitions": ctx.repetitions}
+
+
+def _pdf(contract):
+    if contract is None:
+        raise Skip("the scale data has no contract of that size (seed a bigger set)")
+    out = subprocess.run([sys.executable, "-m", "bench.pdfrun", str(contract.pk)], cwd=settings.BASE_DIR,  # noqa: S603 — table names and arguments are ours, not user input
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, "DATABASE_URL": database_url()})
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"ms": round(data["seconds"] * 1000), "peak_rss_mb": round(data["peak_rss_mb"], 1),
+            "rss_before_mb": round(data["baseline_rss_mb"], 1), "pages": data["pages"], "targets": data["targets"]}
+
+
+@measure("40-target contract PDF", "≤ 700 ms, ≤ 100 MB")
+def pdf_40(ctx):
+    return _pdf(ctx.special(40))
+
+
+@measure("400-target contract PDF", "≤ 6 s")
+def pdf_400(ctx):
+    return _pdf(ctx.special(400))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def run(ctx, only=None, out=None):
+    out = out or sys.stdout
+    rows = []
+    try:
+        for name, goal, fn in REGISTRY:
+            if only and fn.__name__ not in only:
+                continue
+            started = time.perf_counter()
+            try:
+                value = fn(ctx)
+                state = "ok"
+            except Skip as exc:
+                value, state = {"skipped": str(exc)}, "skipped"
+            ctx.results[fn.__name__] = {"name": name, "goal": goal, "state": state, **value,
+                                        "took_s": round(time.perf_counter() - started, 1)}
+            rows.append((name, goal, summary(value)))
+            out.write(f"  {name:<44} {summary(value)}\n")
+            out.flush()
+    finally:
+        ctx.stop()
+    return ctx.results
+
+
+def summary(value):
+    if "skipped" in value:
+        return f"SKIP — {value['skipped']}"
+    keys = ["p50_ms", "p95_ms", "p99_ms", "req_s", "queries", "ratio", "equal", "ms", "peak_rss_mb"]
+    parts = [f"{k}={value[k]}" for k in keys if k in value]
+    if "queries" in value and isinstance(value["queries"], list):
+        parts = [f"queries={value['queries']}", f"equal={value['equal']}"]
+    if "p95_over_slowest_sql" in value:
+        parts.append(f"p95/slowest_sql={value['p95_over_slowest_sql']}")
+    if not parts:
+        parts = [f"{k}={v}" for k, v in value.items()]
+    return ", ".join(parts)
