@@ -3,7 +3,7 @@
 ``AuditorReadOnlyMiddleware`` refuses (403) every POST/PUT/PATCH/DELETE from a user whose only roles
 are *auditor* — pages, the API (session or token) and the admin alike — except the few views that
 change nothing in the institutions' records: signing in and out, the language switch, the user's own
-security settings and asking for a report (ALLOWED). It sits after authentication, in process_view,
+security settings and asking for a report or a contract PDF (ALLOWED). It sits after authentication, in process_view,
 so it sees the resolved view: on a view scoped to an object the auditor may not see it answers 404,
 like every other scoped view, rather than revealing that the object exists.
 """
@@ -20,6 +20,8 @@ ALLOWED = {
     "account-security", "account-security-enrol", "account-security-disable", "account-security-backup-codes",
     "account-logout-everywhere", "api-token",
     "reports:new",
+    # Asking for the contract PDF renders a document of what exists (an export, itself audited).
+    "contract-pdf",
 }
 
 

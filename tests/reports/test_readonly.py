@@ -99,7 +99,8 @@ def test_an_auditor_cannot_write_anywhere(demo, client):
                 response = client.post(url, {})
             else:
                 response = getattr(client, method)(url, "{}", content_type="application/json")
-            assert response.status_code in (403, 405), f"auditor {method.upper()} {url} ({name}) → {response.status_code}"
+            assert response.status_code in (403, 405), (
+                f"auditor {method.upper()} {url} ({name}) → {response.status_code}")
             walked += 1
     assert walked > 400
     assert AuditEvent.objects.count() == events_before
