@@ -95,6 +95,16 @@ def text(value) -> str:
     return str(value)
 
 
+def number(value) -> str:
+    """A stored quantity as people write it: 2,000,000 and 95.5 rather than 2000000.0000."""
+    if value in (None, ""):
+        return ""
+    value = Decimal(str(value))
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
 def when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z") if value else ""
 
@@ -150,24 +160,24 @@ def _contract_summary(contract, card):
 
 def _target_rows(card, quarters):
     rows = []
-    number = 0
+    position = 0
     for group in card.groups:
         for row in group.rows:
-            number += 1
+            position += 1
             t = row.target
             rows.append({
-                "number": number,
+                "number": position,
                 "id": t.pk,
                 "perspective": group.perspective.name if group.perspective else "",
                 "description": t.description,
                 "indicator": text(t.indicator),
                 "unit": t.unit,
                 "direction": t.direction,
-                "weight": text(t.weight),
-                "baseline": text(t.baseline),
-                "target": text(t.target_value),
-                "criteria": [text(getattr(t, f"criteria_{level}")) for level in CRITERIA],
-                "actual": text(t.actual),
+                "weight": number(t.weight),
+                "baseline": number(t.baseline),
+                "target": number(t.target_value),
+                "criteria": [number(getattr(t, f"criteria_{level}")) for level in CRITERIA],
+                "actual": number(t.actual),
                 "quarters": quarters.get(t.pk, []),
                 "raw": text(row.raw),
                 "weighted": text(row.weighted),
