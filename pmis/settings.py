@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "charters",
     "notifications",
     "bench",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pmis.middleware.ClientIPMiddleware",
+    # Auditors are read-only everywhere (pages, API, admin): refuses their writes before any view runs.
+    "reports.readonly.AuditorReadOnlyMiddleware",
     # Axes last, so that it sees the authenticated user and the final response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from contracts import views as contract_views
 
-from . import twofactor_views, views
+from . import audit_views, twofactor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,7 +23,10 @@ urlpatterns = [
     path("org-units/<int:pk>/", views.orgunit_detail, name="orgunit-detail"),
     path("officers/<int:pk>/", views.officer_detail, name="officer-detail"),
     path("financial-years/<int:pk>/", views.financialyear_detail, name="financialyear-detail"),
-    path("audit/events/<int:pk>/", views.audit_event_detail, name="audit-event-detail"),
+    path("audit/", audit_views.event_list, name="audit-event-list"),
+    path("audit/events/<int:pk>/", audit_views.event_detail, name="audit-event-detail"),
+    path("audit/chain/<int:pk>/", audit_views.chain_status, name="audit-chain-status"),
+    path("reports/", include("reports.urls")),
     path("scorecards/", include("scorecards.urls")),
     path("contracts/", include("contracts.urls")),
     path("verify/<str:code>/", contract_views.verify, name="contract-verify"),

@@ -36,6 +36,7 @@ def load_demo():
         return
     _outside_institution()
     _contract_documents()
+    _generated_reports()
 
 
 def _contract_documents():
@@ -46,6 +47,17 @@ def _contract_documents():
     for contract in PerformanceContract.objects.all():
         ContractDocument.objects.get_or_create(
             contract=contract, version=contract.version, defaults={"institution_id": contract.institution_id})
+
+
+def _generated_reports():
+    """A queued (not generated) report row per institution, so the report pages have own and foreign
+    objects to open; generating them is what tests/reports checks."""
+    from reports.models import GeneratedReport
+
+    for institution in Institution.objects.filter(slug__in=["water", "machakos", "outside"]):
+        GeneratedReport.objects.get_or_create(
+            institution=institution, kind="annual",
+            defaults={"title": "Institution annual performance report", "parameters": {"institution": institution.pk}})
 
 
 def _outside_institution():

@@ -1,0 +1,151 @@
+"""The audit trail browser: filter events, read one event's before/after diff, check a chain.
+
+Every page reads through ``AuditEvent.objects.visible_to(user)``; the list issues a fixed number of
+queries (count + one page) whatever the number of events. Verifying a chain walks every event of the
+institution, so its result is cached for ``AUDIT_CHAIN_CACHE_SECONDS`` and recomputed on demand.
+"""
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from . import audit
+from .models import AuditEvent, Institution
+from .tenancy import scoped
+from .views import visible_or_404
+
+APPS = ("pmis", "scorecards", "contracts", "appraisals", "charters", "notifications", "reports", "auth")
+
+
+def _content_types():
+    return [
+        (f"{ct.app_label}.{ct.model}", f"{ct.app_label} · {ct.name}")
+        for ct in ContentType.objects.filter(app_label__in=APPS).order_by("app_label", "model")
+    ]
+
+
+class EventFilter(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
+    ct = forms.ChoiceField(label=_("Object type"), required=False)
+    object = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    actor = forms.CharField(label=_("Who (user name)"), required=False, max_length=150)
+    action = forms.CharField(label=_("Action"), required=False, max_length=64,
+                             help_text=_("For example contract. or contract.sign"))
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.visible_to(user)
+        self.fields["ct"].choices = [("", _("Any"))] + _content_types()
+
+    def apply(self, events):
+        data = self.cleaned_data
+        if data.get("institution"):
+            events = events.filter(institution=data["institution"])
+        if data.get("ct"):
+            app_label, model = data["ct"].split(".", 1)
+            events = events.filter(content_type__app_label=app_label, content_type__model=model)
+        if data.get("object"):
+            events = events.filter(object_id=data["object"].strip())
+        if data.get("actor"):
+            events = events.filter(actor_name__iexact=data["actor"].strip())
+        if data.get("action"):
+            events = events.filter(action__startswith=data["action"].strip())
+        if data.get("since"):
+            events = events.filter(created_at__date__gte=data["since"])
+        if data.get("until"):
+            events = events.filter(created_at__date__lte=data["until"])
+        return events
+
+
+def chain_cache_key(institution_id) -> str:
+    return f"pmis:audit-chain:{institution_id}"
+
+
+def chain_result(institution_id, *, refresh=False) -> dict:
+    """verify_chain's answer for one institution, cached for a few minutes."""
+    key = chain_cache_key(institution_id)
+    result = None if refresh else cache.get(key)
+    if result is None:
+        status = audit.verify_chain(institution_id)
+        result = {
+            "ok": status.ok, "verified": status.verified, "reason": status.reason,
+            "broken_id": status.broken_event.pk if status.broken_event else None,
+            "broken_seq": status.broken_event.seq if status.broken_event else None,
+            "checked_at": timezone.now(),
+        }
+        cache.set(key, result, getattr(settings, "AUDIT_CHAIN_CACHE_SECONDS", 300))
+    return result
+
+
+@login_required
+@require_GET
+def event_list(request):
+    form = EventFilter(request.GET or None, user=request.user)
+    events = AuditEvent.objects.visible_to(request.user).select_related("institution", "content_type").defer(
+        "before", "after")
+    institution = None
+    if form.is_valid():
+        events = form.apply(events)
+        institution = form.cleaned_data.get("institution")
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events.order_by("-pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    chain = cache.get(chain_cache_key(institution.pk)) if institution else None
+    return render(request, "pmis/audit_event_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "institution": institution, "chain": chain,
+    })
+
+
+def diff_rows(before, after):
+    """[(field, before, after, changed)] over the union of both snapshots' keys."""
+    def show(value):
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    if not isinstance(before, dict) and not isinstance(after, dict):
+        if before is None and after is None:
+            return []
+        return [("", show(before), show(after), before != after)]
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    keys = sorted(set(before) | set(after))
+    return [(k, show(before.get(k)), show(after.get(k)), before.get(k) != after.get(k)) for k in keys]
+
+
+@login_required
+@scoped(AuditEvent)
+@require_GET
+def event_detail(request, pk):
+    event = visible_or_404(AuditEvent, request.user, pk,
+                           AuditEvent.objects.select_related("institution", "content_type"))
+    return render(request, "pmis/audit_event_detail.html", {
+        "event": event, "rows": diff_rows(event.before, event.after),
+        "ct": f"{event.content_type.app_label}.{event.content_type.model}" if event.content_type else "",
+    })
+
+
+@login_required
+@scoped(Institution)
+@require_GET
+def chain_status(request, pk):
+    """Verify (or show the cached verification of) one institution's chain; a partial for htmx."""
+    institution = visible_or_404(Institution, request.user, pk)
+    chain = chain_result(institution.pk, refresh=bool(request.GET.get("refresh")))
+    template = "pmis/_audit_chain.html" if request.headers.get("HX-Request") else "pmis/audit_chain.html"
+    return render(request, template, {"institution": institution, "chain": chain})

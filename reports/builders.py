@@ -1,0 +1,438 @@
+"""What each report prints: a registry of builders, kind → function.
+
+A builder has the signature ::
+
+    def build(params: dict, *, user, progress) -> dict
+
+- ``params``: the JSON parameters stored on the ``GeneratedReport`` (ids, never objects), already
+  checked by the kind's ``clean`` when the report was requested;
+- ``user``: the requesting user (for what they may see, e.g. confidential comments);
+- ``progress(percent)``: call it now and then (0–100) so the page shows how far the task is.
+
+It returns a plain JSON-able dict (strings, numbers, lists, dicts; no model instances). The data hash
+printed on the report is the SHA-256 of this dict's canonical JSON, so the dict must hold every
+figure the report prints and nothing that changes between two runs on the same data (no "now").
+It must contain:
+
+- ``title``: the report's title;
+- ``tables``: a list of ``{"name", "columns": [...], "rows": [[...], ...]}`` — what the CSV and XLSX
+  variants contain (and what tests read);
+- anything else its PDF template (``Kind.template``, under ``templates/reports/pdf/``) shows.
+
+Register a new kind with ``register(Kind(...))``; the request page, the Celery task, the PDF/CSV/XLSX
+renderers, the list page and the audit trail pick it up. The appraisal summary (issue 8) is meant to
+be added here the same way: ``register(Kind("appraisal_summary", _("Appraisal summary"), build,
+"reports/pdf/appraisal_summary.html", subject="institution"))``.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pmis.models import AuditEvent, FinancialYear, Institution
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    build: object  # build(params, *, user, progress) -> dict
+    template: str
+    #: what the report is about: "institution" (with a financial year), "oversight" or "contract"
+    subject: str
+    description: str = ""
+
+
+REGISTRY: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    REGISTRY[kind.key] = kind
+    return kind
+
+
+def get(key) -> Kind:
+    try:
+        return REGISTRY[key]
+    except KeyError:
+        raise ValidationError(_("There is no report called “%(kind)s”.") % {"kind": key}) from None
+
+
+def choices():
+    return [(k.key, k.label) for k in REGISTRY.values()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Hooks the monitoring merge (issue 7) fills in
+
+
+def quarterly_actuals(contract) -> dict:
+    """{target id: [{"quarter": "Q1", "actual": "…", "verified": bool}, …]} from the verified quarterly
+    reports. Empty until the monitoring work lands; the report then prints Target.actual only."""
+    return {}
+
+
+def evidence_for(contract) -> list:
+    """[{"target": id, "quarter": "Q1", "name": "…", "sha256": "…", "uploaded_by": "…", "at": "…"}, …]:
+    the evidence files behind the actuals. Empty until the monitoring work lands."""
+    return []
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting helpers: every value a report prints is a string decided here, once.
+
+
+def text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def number(value) -> str:
+    """A stored quantity as people write it: 2,000,000 and 95.5 rather than 2000000.0000."""
+    if value in (None, ""):
+        return ""
+    value = Decimal(str(value))
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
+def when(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z") if value else ""
+
+
+def person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+CRITERIA = ("excellent", "very_good", "good", "fair", "poor")
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters: the request page gives institution / financial year / contract ids
+
+
+def institution_year(params):
+    institution = Institution.objects.get(pk=params["institution"])
+    year = None
+    if params.get("financial_year"):
+        year = FinancialYear.objects.get(pk=params["financial_year"], institution=institution)
+    else:
+        year = FinancialYear.objects.filter(institution=institution, is_current=True).first()
+    return institution, year
+
+
+# ---------------------------------------------------------------------------------------------
+# (1) Institution annual performance report
+
+
+def _contract_summary(contract, card):
+    return {
+        "id": contract.pk,
+        "title": contract.title,
+        "level": str(contract.get_level_display()),
+        "party": text(contract.party) if contract.party else "",
+        "status": str(contract.get_status_display()),
+        "version": contract.version,
+        "performer": person(contract.performer),
+        "counterparty": person(contract.counterparty),
+        "scheme": str(contract.get_scheme_display()),
+        "band_table": f"{contract.band_table_name} v{contract.band_table_version}",
+        "bands": [{"grade": b.get("grade"), "limit": text(b.get("limit"))} for b in contract.bands],
+        "composite": text(card.composite) if card else "",
+        "grade": card.grade or "" if card else "",
+        "pending": card.pending if card else 0,
+        "target_count": card.target_count if card else 0,
+        "problems": [str(p) for p in card.problems] if card else [],
+        "lower_is_better": bool(card and card.lower_is_better),
+    }
+
+
+def _target_rows(card, quarters):
+    rows = []
+    position = 0
+    for group in card.groups:
+        for row in group.rows:
+            position += 1
+            t = row.target
+            rows.append({
+                "number": position,
+                "id": t.pk,
+                "perspective": group.perspective.name if group.perspective else "",
+                "description": t.description,
+                "indicator": text(t.indicator),
+                "unit": t.unit,
+                "direction": t.direction,
+                "weight": number(t.weight),
+                "baseline": number(t.baseline),
+                "target": number(t.target_value),
+                "criteria": [number(getattr(t, f"criteria_{level}")) for level in CRITERIA],
+                "actual": number(t.actual),
+                "quarters": quarters.get(t.pk, []),
+                "raw": text(row.raw),
+                "weighted": text(row.weighted),
+                "grade": row.grade or "",
+                "errors": [str(e) for e in row.errors],
+            })
+    return rows
+
+
+def _versions(contract):
+    from contracts.models import ContractVersion
+
+    return [
+        {"number": v.number, "content_hash": v.content_hash, "created": when(v.created_at),
+         "signed": when(v.signed_at), "amendment_reason": v.amendment_reason}
+        for v in ContractVersion.objects.filter(contract=contract).order_by("number")
+    ]
+
+
+def _signatures(contract):
+    from contracts.models import Signature
+
+    return [
+        {"version": s.version.number, "side": str(s.get_side_display()), "signer": s.signer_name, "role": s.role,
+         "content_hash": s.content_hash, "signed_at": when(s.signed_at), "ip": s.ip or "",
+         "second_factor": s.second_factor}
+        for s in Signature.objects.filter(contract=contract).select_related("version").order_by("signed_at", "pk")
+    ]
+
+
+def _transitions(contract):
+    from contracts.models import ContractTransition, PerformanceContract
+
+    labels = dict(PerformanceContract.Status.choices)
+    return [
+        {"when": when(t.created_at), "action": t.action, "from": str(labels.get(t.from_status, t.from_status)),
+         "to": str(labels.get(t.to_status, t.to_status)), "version": t.version, "by": person(t.actor),
+         "comment": t.comment}
+        for t in ContractTransition.objects.filter(contract=contract).select_related("actor").order_by(
+            "created_at", "pk")
+    ]
+
+
+def build_annual(params, *, user, progress):
+    from contracts import selectors
+    from contracts.models import PerformanceContract
+
+    institution, year = institution_year(params)
+    progress(10)
+    contracts = list(
+        selectors.contracts().filter(institution=institution, financial_year=year).order_by("level", "title")
+    ) if year else []
+    main = next((c for c in contracts if c.level == PerformanceContract.Level.INSTITUTION), None)
+    data = {
+        "title": _("Annual performance report — %(institution)s, %(year)s") % {
+            "institution": institution.name, "year": year.name if year else "—"},
+        "institution": institution.name,
+        "year": year.name if year else "",
+        "year_dates": f"{year.start_date:%d %b %Y} – {year.end_date:%d %b %Y}" if year else "",
+        "contract": None, "targets": [], "versions": [], "signatures": [], "transitions": [], "evidence": [],
+        "contracts": [],
+    }
+    if main is not None:
+        card = selectors.scorecard_for(main)
+        progress(30)
+        data["contract"] = _contract_summary(main, card)
+        data["targets"] = _target_rows(card, quarterly_actuals(main))
+        data["versions"] = _versions(main)
+        data["signatures"] = _signatures(main)
+        data["transitions"] = _transitions(main)
+        data["evidence"] = evidence_for(main)
+    progress(50)
+    for n, contract in enumerate(contracts, start=1):
+        card = selectors.scorecard_for(contract) if contract is not main else None
+        summary = _contract_summary(contract, card) if card else data["contract"]
+        data["contracts"].append({k: summary[k] for k in (
+            "title", "level", "party", "status", "version", "composite", "grade", "target_count")})
+        progress(50 + int(30 * n / len(contracts)))
+    criteria_labels = [_("Excellent"), _("Very good"), _("Good"), _("Fair"), _("Poor")]
+    data["tables"] = [
+        {"name": _("Targets"), "columns": [
+            _("No."), _("Perspective"), _("Target"), _("Indicator"), _("Unit"), _("Weight"), _("Baseline"),
+            _("Target value"), *criteria_labels, _("Actual"), _("Raw score"), _("Weighted score"), _("Grade")],
+         "rows": [[r["number"], r["perspective"], r["description"], r["indicator"], r["unit"], r["weight"],
+                   r["baseline"], r["target"], *r["criteria"], r["actual"], r["raw"], r["weighted"], r["grade"]]
+                  for r in data["targets"]]},
+        {"name": _("Summary"), "columns": [_("Contract"), _("Level"), _("Status"), _("Version"), _("Composite"),
+                                           _("Grade")],
+         "rows": [[c["title"], c["level"], c["status"], c["version"], c["composite"], c["grade"]]
+                  for c in data["contracts"]]},
+        {"name": _("Signatures"), "columns": [_("Version"), _("Signed as"), _("Signer"), _("Role"), _("SHA-256"),
+                                              _("Signed at")],
+         "rows": [[s["version"], s["side"], s["signer"], s["role"], s["content_hash"], s["signed_at"]]
+                  for s in data["signatures"]]},
+        {"name": _("Amendments"), "columns": [_("When"), _("Action"), _("From"), _("To"), _("Version"), _("By"),
+                                              _("Comment")],
+         "rows": [[t["when"], t["action"], t["from"], t["to"], t["version"], t["by"], t["comment"]]
+                  for t in data["transitions"]]},
+    ]
+    progress(90)
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# (2) League table for an oversight body
+
+
+def build_league(params, *, user, progress):
+    """Each institution under the body, ranked by its institution contract's composite for the year.
+
+    Computed here with ``scorecard_for`` (the scorecard page's figures); the monitoring work's
+    summary table (ContractScore) may replace this loop later without changing the report.
+    """
+    from contracts import selectors
+    from contracts.models import PerformanceContract
+
+    body = Institution.objects.get(pk=params["institution"])
+    members = list(
+        Institution.objects.filter(oversight_path__startswith=body.oversight_path).exclude(pk=body.pk).order_by(
+            "name")
+    )
+    progress(10)
+    contracts = {
+        c.institution_id: c for c in selectors.contracts().filter(
+            institution__in=members, level=PerformanceContract.Level.INSTITUTION, financial_year__is_current=True)
+    }
+    rows = []
+    for n, institution in enumerate(members, start=1):
+        contract = contracts.get(institution.pk)
+        card = selectors.scorecard_for(contract) if contract else None
+        rows.append({
+            "institution": institution.name,
+            "kind": str(institution.get_kind_display()),
+            "year": contract.financial_year.name if contract else "",
+            "contract": contract.title if contract else "",
+            "status": str(contract.get_status_display()) if contract else _("No institution contract"),
+            "scheme": str(contract.get_scheme_display()) if contract else "",
+            "composite": text(card.composite) if card and card.composite is not None else "",
+            "grade": (card.grade or "") if card else "",
+            "lower_is_better": bool(card and card.lower_is_better),
+            "pending": card.pending if card else 0,
+        })
+        progress(10 + int(70 * n / max(len(members), 1)))
+
+    def order(row):
+        if not row["composite"]:
+            return (1, Decimal(0), row["institution"])
+        value = Decimal(row["composite"])
+        return (0, value if row["lower_is_better"] else -value, row["institution"])
+
+    rows.sort(key=order)
+    rank = 0
+    for row in rows:
+        if row["composite"]:
+            rank += 1
+            row["rank"] = rank
+        else:
+            row["rank"] = ""
+    scored = [Decimal(r["composite"]) for r in rows if r["composite"]]
+    top = max(scored, default=Decimal(1)) or Decimal(1)
+    for row in rows:
+        # Bar length for the chart, as a whole percentage of the largest composite.
+        row["bar"] = int(Decimal(row["composite"]) * 100 / top) if row["composite"] else 0
+    grades = {}
+    for row in rows:
+        if row["grade"]:
+            grades[row["grade"]] = grades.get(row["grade"], 0) + 1
+    return {
+        "title": _("League table — institutions under %(body)s") % {"body": body.name},
+        "body": body.name,
+        "rows": rows,
+        "grades": [{"grade": g, "count": c} for g, c in sorted(grades.items())],
+        "tables": [{
+            "name": _("League table"),
+            "columns": [_("Rank"), _("Institution"), _("Kind"), _("Year"), _("Status"), _("Scheme"),
+                        _("Composite"), _("Grade")],
+            "rows": [[r["rank"], r["institution"], r["kind"], r["year"], r["status"], r["scheme"], r["composite"],
+                      r["grade"]] for r in rows],
+        }],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# (3) Contract history
+
+
+def contract_events(contract):
+    """The audit events about the contract and the records that hang off it, oldest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from contracts.models import ContractDocument, ContractVersion, NegotiationRound, Signature, Target
+
+    def of(model, ids):
+        return Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(i) for i in ids])
+
+    where = Q(content_type=ContentType.objects.get_for_model(contract), object_id=str(contract.pk))
+    for model in (Target, ContractVersion, NegotiationRound, Signature, ContractDocument):
+        ids = list(model.objects.filter(contract=contract).values_list("pk", flat=True))
+        if ids:
+            where |= of(model, ids)
+    return AuditEvent.objects.filter(where, institution_id=contract.institution_id).order_by("seq")
+
+
+def build_history(params, *, user, progress):
+    from contracts import selectors
+
+    contract = selectors.contracts().get(pk=params["contract"])
+    progress(20)
+    events = [
+        {"seq": e.seq, "when": when(e.created_at), "actor": e.actor_name, "action": e.action,
+         "object": e.object_repr, "hash": e.hash, "prev_hash": e.prev_hash}
+        for e in contract_events(contract)
+    ]
+    progress(60)
+    data = {
+        "title": _("Contract history — %(title)s") % {"title": contract.title},
+        "institution": contract.institution.name,
+        "year": contract.financial_year.name,
+        "contract": _contract_summary(contract, None),
+        "versions": _versions(contract),
+        "transitions": _transitions(contract),
+        "signatures": _signatures(contract),
+        "events": events,
+    }
+    data["tables"] = [
+        {"name": _("Versions"), "columns": [_("Version"), _("SHA-256"), _("Created"), _("Fully signed"),
+                                            _("Reason for the amendment")],
+         "rows": [[v["number"], v["content_hash"], v["created"], v["signed"], v["amendment_reason"]]
+                  for v in data["versions"]]},
+        {"name": _("Transitions"), "columns": [_("When"), _("Action"), _("From"), _("To"), _("Version"), _("By"),
+                                               _("Comment")],
+         "rows": [[t["when"], t["action"], t["from"], t["to"], t["version"], t["by"], t["comment"]]
+                  for t in data["transitions"]]},
+        {"name": _("Signatures"), "columns": [_("Version"), _("Signed as"), _("Signer"), _("Role"), _("SHA-256"),
+                                              _("Signed at"), _("IP address"), _("Second factor")],
+         "rows": [[s["version"], s["side"], s["signer"], s["role"], s["content_hash"], s["signed_at"], s["ip"],
+                   _("yes") if s["second_factor"] else _("no")] for s in data["signatures"]]},
+        {"name": _("Audit events"), "columns": [_("No."), _("When"), _("Who"), _("Action"), _("Object"),
+                                                _("Hash"), _("Previous hash")],
+         "rows": [[e["seq"], e["when"], e["actor"], e["action"], e["object"], e["hash"], e["prev_hash"]]
+                  for e in events]},
+    ]
+    progress(90)
+    return data
+
+
+register(Kind("annual", gettext_lazy("Institution annual performance report"), build_annual,
+              "reports/pdf/annual.html", subject="institution",
+              description=gettext_lazy("The institution contract of the year: targets, criteria values, actuals, "
+                                       "scores, composite and grade, signatures and amendments.")))
+register(Kind("league", gettext_lazy("League table"), build_league, "reports/pdf/league.html",
+              subject="oversight",
+              description=gettext_lazy("Institutions under an oversight body ranked by the composite score of "
+                                       "their institution contract for the current year.")))
+register(Kind("contract_history", gettext_lazy("Contract history"), build_history,
+              "reports/pdf/contract_history.html", subject="contract",
+              description=gettext_lazy("Every version, transition and signature of one contract, with its audit "
+                                       "events and their hashes.")))

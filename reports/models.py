@@ -1,0 +1,65 @@
+"""Generated reports: one row per request, rendered by a Celery task, kept and re-downloadable."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pmis.models import Institution
+from pmis.tenancy import TenantManager
+
+
+class GeneratedReport(models.Model):
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    # The institution the report is about (an oversight body for a league table); NULL: system-wide.
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("institution"),
+    )
+    kind = models.CharField(_("report"), max_length=48)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices, default=Format.PDF)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to="reports/", blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    # SHA-256 of the canonical JSON of the data the report prints (not of the file bytes).
+    data_hash = models.CharField(_("data SHA-256"), max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_by_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("generated report")
+        verbose_name_plural = _("generated reports")
+        indexes = [models.Index(fields=["institution", "-created_at"])]
+
+    def __str__(self):
+        return self.title or self.kind
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def busy(self):
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

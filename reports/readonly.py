@@ -1,0 +1,81 @@
+"""Auditors read, they never write: the one server-side rule.
+
+``AuditorReadOnlyMiddleware`` refuses (403) every POST/PUT/PATCH/DELETE from a user whose only roles
+are *auditor* — pages, the API (session or token) and the admin alike — except the few views that
+change nothing in the institutions' records: signing in and out, the language switch, the user's own
+security settings and asking for a report or a contract PDF (ALLOWED). It sits after authentication, in process_view,
+so it sees the resolved view: on a view scoped to an object the auditor may not see it answers 404,
+like every other scoped view, rather than revealing that the object exists.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+#: URL names an auditor may still POST to (none of them changes an institution's records).
+ALLOWED = {
+    "login", "logout", "set_language", "password_change", "password_reset", "password_reset_confirm",
+    "account-security", "account-security-enrol", "account-security-disable", "account-security-backup-codes",
+    "account-logout-everywhere", "api-token",
+    "reports:new",
+    # Asking for the contract PDF renders a document of what exists (an export, itself audited).
+    "contract-pdf",
+}
+
+
+def is_read_only(user) -> bool:
+    """True for a signed-in user whose every role membership is *auditor* (and who is not a superuser)."""
+    from pmis.models import Role, RoleMembership
+
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return False
+    cached = getattr(user, "_pmis_read_only", None)
+    if cached is None:
+        roles = set(RoleMembership.objects.filter(user=user).values_list("role", flat=True).distinct())
+        cached = roles == {Role.AUDITOR}
+        user._pmis_read_only = cached
+    return cached
+
+
+def _api_user(request):
+    """The user of a token-authenticated API request (DRF authenticates only inside the view)."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header.startswith("Token "):
+        return None
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=header[6:].strip()).first()
+    return token.user if token and token.user.is_active else None
+
+
+def _scoped_model(view):
+    model = getattr(view, "scoped_model", None)
+    if model is None and hasattr(view, "cls"):
+        queryset = getattr(view.cls, "queryset", None)
+        model = getattr(queryset, "model", None)
+    return model
+
+
+class AuditorReadOnlyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if request.method in SAFE_METHODS:
+            return None
+        user = request.user if request.user.is_authenticated else _api_user(request)
+        if user is None or not is_read_only(user):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in ALLOWED:
+            return None
+        model = _scoped_model(view)
+        if model is not None and "pk" in kwargs and hasattr(model.objects, "visible_to"):
+            if not model.objects.visible_to(user).filter(pk=kwargs["pk"]).exists():
+                raise Http404
+        raise PermissionDenied(_("Auditors have read-only access: this change is not allowed."))

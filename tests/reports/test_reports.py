@@ -1,0 +1,247 @@
+"""Reports: generated on the demo data, read back (pypdf, csv, openpyxl), figures equal to the
+scorecard page's, the idempotent task, the pages, and every request/download in the audit trail."""
+
+import csv
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from contracts import selectors
+from contracts.models import PerformanceContract, Target
+from pmis.celery import app as celery_app
+from pmis.models import AuditEvent
+from reports import builders, services
+from reports.models import GeneratedReport
+from reports.tasks import generate_report
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def eager():
+    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
+
+
+def squash(text):
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_text(data: bytes):
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+def produce(user, kind, params, fmt, capture):
+    with capture(execute=True):
+        report = services.request_report(user, kind, params, fmt)
+    report.refresh_from_db()
+    assert report.state == GeneratedReport.State.READY, report.error
+    assert report.progress == 100
+    return report, report.file.open("rb").read()
+
+
+def ministry(demo, *, scored=True):
+    """The water ministry's signed institution contract; ``scored``: its one missing actual recorded
+    (the demo leaves the irrigation target pending), so it has a composite and a grade."""
+    contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    if scored:
+        Target.objects.filter(contract=contract, actual__isnull=True).update(actual=Decimal("19000"))
+    return contract
+
+
+def scorecard_page_figures(client, contract):
+    """The composite and grade exactly as the scorecard page shows them."""
+    html = client.get(reverse("contract-scorecard", args=[contract.pk])).content.decode()
+    composite = re.search(r'data-composite="([^"]*)"', html).group(1)
+    grade = re.search(r'data-grade="([^"]*)"', html).group(1)
+    return composite, grade
+
+
+def test_annual_pdf_matches_the_scorecard_page(demo, as_user, media, eager, django_capture_on_commit_callbacks):
+    auditor = demo.users["auditor"]
+    contract = ministry(demo)
+    composite, grade = scorecard_page_figures(as_user(auditor), contract)
+    assert composite and grade, "the demo ministry contract should be fully scored"
+    card = selectors.scorecard_for(contract)
+    assert (str(card.composite), card.grade) == (composite, grade)
+
+    report, data = produce(auditor, "annual", {"institution": demo.water.pk}, "pdf",
+                           django_capture_on_commit_callbacks)
+    text, pages = pdf_text(data)
+    flat = squash(text)
+    assert pages == report.pages and pages >= 3
+    assert squash(f"Grade: {grade}") in flat
+    assert composite in text
+    assert report.data_hash and report.data_hash in flat
+    assert "Lucy Mbithe" in text  # the requesting auditor
+    for target in contract.targets.all():
+        assert squash(target.description)[:40] in flat
+    for version in contract.versions.all():
+        assert version.content_hash in flat
+    for signature in contract.signatures.all():
+        assert squash(signature.signer_name) in flat
+
+
+def test_annual_data_hash_is_the_hash_of_the_data(demo, media, eager, django_capture_on_commit_callbacks):
+    report, _ = produce(demo.users["auditor"], "annual", {"institution": demo.water.pk}, "csv",
+                        django_capture_on_commit_callbacks)
+    data = builders.get("annual").build(report.parameters, user=None, progress=lambda p: None)
+    assert services.data_hash(data) == report.data_hash
+    # Same records, same hash: the hash identifies the data, not the run.
+    again, _ = produce(demo.users["auditor"], "annual", {"institution": demo.water.pk}, "xlsx",
+                       django_capture_on_commit_callbacks)
+    assert again.data_hash == report.data_hash
+
+
+def test_annual_csv_and_xlsx(demo, media, eager, django_capture_on_commit_callbacks):
+    contract = ministry(demo)
+    card = selectors.scorecard_for(contract)
+    _, data = produce(demo.users["auditor"], "annual", {"institution": demo.water.pk}, "csv",
+                      django_capture_on_commit_callbacks)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][0].startswith("Annual performance report")
+    assert rows[2] == ["Requested by", "Lucy Mbithe"]
+    summary = next(r for r in rows if r and r[0] == contract.title)
+    assert summary[-2:] == [str(card.composite), card.grade]
+    assert sum(1 for r in rows if r and r[0].isdigit() and len(r) == 17) == card.target_count
+
+    report, data = produce(demo.users["auditor"], "annual", {"institution": demo.water.pk}, "xlsx",
+                           django_capture_on_commit_callbacks)
+    book = load_workbook(io.BytesIO(data))
+    assert book["About"]["B4"].value == report.data_hash
+    targets = book["Targets"]
+    assert targets.max_row == card.target_count + 1
+    raws = {str(r.raw) for g in card.groups for r in g.rows}
+    assert {targets.cell(row=i, column=15).value for i in range(2, targets.max_row + 1)} == raws
+
+
+def test_league_table_ranks_with_the_scorecard_composites(demo, media, eager, django_capture_on_commit_callbacks):
+    card = selectors.scorecard_for(ministry(demo))
+    report, data = produce(demo.users["perfdept"], "league", {"institution": demo.pmco.pk}, "pdf",
+                           django_capture_on_commit_callbacks)
+    assert report.institution == demo.pmco
+    text, _ = pdf_text(data)
+    assert demo.water.name in text and demo.machakos.name in text
+    assert demo.outside.name not in text  # not under this body
+    line = next(line for line in text.splitlines() if str(card.composite) in line)
+    assert card.grade in line or card.grade in text
+
+    _, data = produce(demo.users["perfdept"], "league", {"institution": demo.pmco.pk}, "csv",
+                      django_capture_on_commit_callbacks)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    water = next(r for r in rows if len(r) > 1 and r[1] == demo.water.name)
+    assert water[0].isdigit() and water[-2:] == [str(card.composite), card.grade]
+    ranked = [r for r in rows if len(r) == 8 and r[0].isdigit()]
+    # Kenya PC: the lower composite ranks first.
+    assert [Decimal(r[6]) for r in ranked] == sorted(Decimal(r[6]) for r in ranked)
+    assert [r[0] for r in ranked] == [str(i) for i in range(1, len(ranked) + 1)]
+
+
+def test_league_table_needs_an_oversight_body(demo):
+    with pytest.raises(Exception, match="oversight body"):
+        services.request_report(demo.users["perfdept"], "league", {"institution": demo.water.pk}, "pdf")
+
+
+def test_contract_history_lists_events_with_their_hashes(demo, media, eager, django_capture_on_commit_callbacks):
+    contract = ministry(demo)
+    events = list(builders.contract_events(contract))
+    assert events and any(e.action.startswith("contract.") for e in events)
+    _, data = produce(demo.users["auditor"], "contract_history", {"contract": contract.pk}, "pdf",
+                      django_capture_on_commit_callbacks)
+    text, _ = pdf_text(data)
+    flat = squash(text)
+    for event in events[:20]:
+        assert event.hash in flat
+    for transition in contract.transitions.all():
+        assert transition.action in text
+    _, data = produce(demo.users["auditor"], "contract_history", {"contract": contract.pk}, "xlsx",
+                      django_capture_on_commit_callbacks)
+    sheet = load_workbook(io.BytesIO(data))["Audit events"]
+    assert {sheet.cell(row=i, column=6).value for i in range(2, sheet.max_row + 1)} == {e.hash for e in events}
+
+
+def test_an_auditor_cannot_report_on_another_institution(demo):
+    auditor = demo.users["auditor"]
+    with pytest.raises(Exception, match="institution you can see"):
+        services.request_report(auditor, "annual", {"institution": demo.machakos.pk}, "pdf")
+    other = PerformanceContract.objects.filter(institution=demo.machakos).first()
+    with pytest.raises(Exception, match="contract you can see"):
+        services.request_report(auditor, "contract_history", {"contract": other.pk}, "pdf")
+
+
+def test_the_task_is_idempotent(demo, media, eager, django_capture_on_commit_callbacks):
+    report, first = produce(demo.users["auditor"], "annual", {"institution": demo.water.pk}, "csv",
+                            django_capture_on_commit_callbacks)
+    name = report.file.name
+    assert generate_report.apply(args=[report.pk]).get() == "current"
+    report.refresh_from_db()
+    assert report.file.name == name
+    # A lost file is produced again under the same name.
+    report.file.storage.delete(name)
+    assert generate_report.apply(args=[report.pk]).get() == "ready"
+    report.refresh_from_db()
+    assert report.file.name == name and len(list((media / "reports").iterdir())) == 1
+    assert generate_report.apply(args=[10**9]).get() == "missing"
+
+
+def test_request_and_download_by_the_auditor_are_audited(demo, as_user, media, eager,
+                                                          django_capture_on_commit_callbacks):
+    auditor = demo.users["auditor"]
+    client = as_user(auditor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:new"), {"kind": "annual", "format": "pdf",
+                                                        "institution": demo.water.pk})
+    assert response.status_code == 302
+    report = GeneratedReport.objects.filter(requested_by=auditor).latest("pk")
+    assert response["Location"] == reverse("reports:detail", args=[report.pk])
+    requested = AuditEvent.objects.for_object(report).get(action="report.request")
+    assert requested.actor == auditor and requested.institution == demo.water
+    assert requested.after["kind"] == "annual"
+
+    page = client.get(reverse("reports:detail", args=[report.pk]))
+    assert page.status_code == 200 and report.data_hash in page.content.decode()
+    response = client.get(reverse("reports:download", args=[report.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    downloaded = AuditEvent.objects.for_object(report).get(action="report.download")
+    assert downloaded.actor == auditor and downloaded.after["data_hash"] == report.data_hash
+
+
+def test_progress_partial_polls_while_busy(demo, as_user):
+    report = GeneratedReport.objects.filter(institution=demo.water).first()
+    GeneratedReport.objects.filter(pk=report.pk).update(state="running", progress=40)
+    html = as_user(demo.users["auditor"]).get(reverse("reports:status", args=[report.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in html and "40%" in html
+    GeneratedReport.objects.filter(pk=report.pk).update(state="failed", error="Boom")
+    html = as_user(demo.users["auditor"]).get(reverse("reports:status", args=[report.pk])).content.decode()
+    assert "hx-trigger" not in html and "Boom" in html
+
+
+def test_request_page_and_list(demo, as_user, django_assert_max_num_queries):
+    client = as_user(demo.users["auditor"])
+    page = client.get(reverse("reports:new") + f"?kind=contract_history&contract={ministry(demo).pk}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "League table" in html and demo.machakos.name not in html
+    bad = client.post(reverse("reports:new"), {"kind": "annual", "format": "pdf"})
+    assert bad.status_code == 400 and "Choose an institution" in bad.content.decode()
+    for i in range(30):
+        GeneratedReport.objects.create(institution=demo.water, kind="annual", title=f"R{i}", parameters={})
+    with django_assert_max_num_queries(12):
+        listing = client.get(reverse("reports:list"))
+    assert listing.status_code == 200
+    assert "Kenya Outside Agency" not in listing.content.decode()
