@@ -20,8 +20,10 @@ from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport
 
 # Actual to date per target (in the contract's order) for Q1 and Q2; (value, spent share of budget).
 WATER = {
-    1: [(88, None), (60, Decimal("0.22")), (15_500, Decimal("0.18")), (92, None), (1_500_000, Decimal("0.3")), (76, None)],
-    2: [(91, None), (150, Decimal("0.55")), (17_000, Decimal("0.41")), (93, None), (1_900_000, Decimal("0.62")), (82, None)],
+    1: [(88, None), (60, Decimal("0.22")), (15_500, Decimal("0.18")), (92, None), (1_500_000, Decimal("0.3")),
+        (76, None)],
+    2: [(91, None), (150, Decimal("0.55")), (17_000, Decimal("0.41")), (93, None), (1_900_000, Decimal("0.62")),
+        (82, None)],
 }
 MACHAKOS = {
     1: [(80, None), (74, Decimal("0.2")), (1_250_000_000, None), (45, None), (83, None)],
