@@ -228,7 +228,8 @@ def sniff(head: bytes) -> str | None:
         marker in head[:2048] for marker in (b"[Content_Types].xml", b"word/", b"xl/", b"ppt/", b"_rels/")
     ):
         return "application/vnd.openxmlformats-officedocument"
-    if head and b"\x00" not in head:
+    control = set(range(32)) - {9, 10, 12, 13} | {127}
+    if head and not control.intersection(head):
         try:
             head.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -262,8 +263,8 @@ def add_evidence(actor, entry, upload) -> Evidence:
     )
     evidence.file.save("upload", upload, save=False)
     evidence.save()
-    audit.record(actor, "evidence.add", evidence, None, audit.snapshot(
-        evidence, ["entry", "original_name", "content_type", "size", "file"]))
+    audit.record(actor, "evidence.add", evidence, None, {
+        **audit.snapshot(evidence, ["entry", "original_name", "content_type", "size"]), "file": evidence.file.name})
     return evidence
 
 
