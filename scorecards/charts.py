@@ -36,38 +36,40 @@ def _svg(width, height, title, desc, body, css_class="chart"):
     return mark_safe(  # noqa: S308
         f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="chart-t{n} chart-d{n}" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="system-ui, sans-serif" font-size="13">'
+        f'font-family="system-ui, sans-serif" font-size="15">'
         f'<title id="chart-t{n}">{escape(title)}</title><desc id="chart-d{n}">{escape(desc)}</desc>'
         f"{body}</svg>"
     )
 
 
-def bar_chart(bars, *, title, scale_max, scale_min=0, lower_is_better=False, width=560):
-    """Horizontal bars: ``bars`` is [(label, value or None, tone)]. On a lower-is-better scale a
-    shorter bar is better, so the bar is drawn from the worst end: its length is how good it is."""
-    row, label_w, pad = 34, 200, 8
-    height = max(len(bars), 1) * row + 24
-    plot = width - label_w - 70
+def bar_chart(bars, *, title, scale_max, scale_min=0, lower_is_better=False, width=440):
+    """Horizontal bars, each under its label: ``bars`` is [(label, value or None, tone)]. On a
+    lower-is-better scale a shorter bar is better, so the bar is drawn from the worst end: its
+    length is how good it is."""
+    row, value_w = 44, 56
+    height = max(len(bars), 1) * row + 6
+    plot = width - value_w
     lo, hi = float(scale_min), float(scale_max)
     parts, words = [], []
     for i, (label, value, tone) in enumerate(bars):
-        y = 8 + i * row
-        short = label if len(label) <= 28 else label[:27] + "…"
-        parts.append(f'<text x="{label_w - pad}" y="{y + 17}" text-anchor="end" fill="{INK}">{escape(short)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{plot}" height="18" fill="#eef2f5" rx="3"/>')
+        y = 4 + i * row
+        short = label if len(label) <= 46 else label[:45] + "…"
+        parts.append(f'<text x="0" y="{y + 14}" fill="{INK}">{escape(short)}</text>')
+        parts.append(f'<rect x="0" y="{y + 21}" width="{plot}" height="16" fill="#eef2f5" rx="3"/>')
         v = _num(value)
         if v is not None and hi != lo:
             share = (hi - v) / (hi - lo) if lower_is_better else (v - lo) / (hi - lo)
             share = min(max(share, 0.0), 1.0)
-            parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{plot * share:.1f}" height="18" '
+            parts.append(f'<rect x="0" y="{y + 21}" width="{plot * share:.1f}" height="16" '
                          f'fill="{TONES.get(tone, TONES[""])}" rx="3"/>')
-        parts.append(f'<text x="{label_w + plot + pad}" y="{y + 17}" fill="{INK}">{escape(_fmt(value))}</text>')
+        parts.append(f'<text x="{width}" y="{y + 34}" text-anchor="end" fill="{INK}" '
+                     f'font-weight="600">{escape(_fmt(value))}</text>')
         words.append(f"{label}: {_fmt(value)}")
     desc = "; ".join(words) or _("No figures yet.")
     return _svg(width, height, title, desc, "".join(parts))
 
 
-def line_chart(points, *, title, scale_max, scale_min=0, lower_is_better=False, width=560, height=220):
+def line_chart(points, *, title, scale_max, scale_min=0, lower_is_better=False, width=440, height=200):
     """A trend by quarter: ``points`` is [(label, value or None)]. The best end of the scale is at the top."""
     left, right, top, bottom = 44, 16, 14, 30
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -105,10 +107,10 @@ def line_chart(points, *, title, scale_max, scale_min=0, lower_is_better=False, 
     return _svg(width, height, title, "; ".join(words), "".join(parts))
 
 
-def rag_bar(green, amber, red, untracked=0, *, title, width=560):
+def rag_bar(green, amber, red, untracked=0, *, title, width=440):
     """One stacked bar of targets by status, with a legend underneath."""
     total = green + amber + red + untracked
-    height = 70
+    height = 96
     parts, x = [], 0.0
     segments = [
         (_("On track"), green, TONES["green"]), (_("At risk"), amber, TONES["amber"]),
@@ -121,14 +123,12 @@ def rag_bar(green, amber, red, untracked=0, *, title, width=560):
             x += w
     if not total:
         parts.append(f'<rect x="0" y="4" width="{width}" height="26" fill="#eef2f5"/>')
-    lx = 0
-    for label, count, colour in segments:
-        parts.append(f'<rect x="{lx}" y="44" width="14" height="14" fill="{colour}"/>')
-        text = f"{label} {count}"
-        parts.append(f'<text x="{lx + 19}" y="56" fill="{INK}" font-size="12">{escape(text)}</text>')
-        lx += 19 + 7 * len(text) + 14
+    for i, (label, count, colour) in enumerate(segments):
+        lx, ly = (i % 2) * width / 2, 44 + (i // 2) * 26
+        parts.append(f'<rect x="{lx:.0f}" y="{ly}" width="14" height="14" fill="{colour}"/>')
+        parts.append(f'<text x="{lx + 20:.0f}" y="{ly + 12}" fill="{INK}">{escape(f"{label}: {count}")}</text>')
     desc = ", ".join(f"{label}: {count}" for label, count, _ in segments)
-    return _svg(max(width, lx), height, title, desc, "".join(parts))
+    return _svg(width, height, title, desc, "".join(parts))
 
 
 def scale_for(scheme_direction_lower: bool, composite_values=(), best=None, worst=None):
