@@ -116,7 +116,10 @@ def feed_targets(year, quarter, now=None) -> list[Target]:
     feeds = {f.indicator_id: f for f in ComplianceFeed.objects.filter(institution_id=year.institution_id)}
     if not feeds:
         return []
-    targets = Target.objects.filter(contract__financial_year=year, indicator_id__in=feeds).order_by("pk")
+    from contracts import monitoring
+
+    targets = (Target.objects.filter(contract__financial_year=year, indicator_id__in=feeds)
+               .select_related("contract").order_by("pk"))
     values = {}
     changed = []
     actor = None
@@ -125,7 +128,15 @@ def feed_targets(year, quarter, now=None) -> list[Target]:
         if code not in values:
             values[code] = compliance(year, quarter, code, now)
         value = values[code]
-        if value is None or target.actual == value:
+        if value is None:
+            continue
+        if target.contract.status in monitoring.REPORTABLE:
+            # A signed contract: a system-computed, accepted entry of the quarter's progress report.
+            actor = actor or system_actor()
+            if monitoring.record_computed(actor, target, quarter, value) is not None:
+                changed.append(Target.objects.get(pk=target.pk))
+            continue
+        if target.actual == value:
             continue
         actor = actor or system_actor()
         changed.append(contract_targets.record_actual(actor, target, value))

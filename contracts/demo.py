@@ -149,6 +149,9 @@ def seed_contracts(admin):
                       users["officer2"], users["head2"], officer=officer2)
     _targets(admin, plan2, MACHAKOS_OFFICER, categories2, indicators2, found2)
     advance(ministry, directorate, plan2, users)
+    from .demo_monitoring import seed_monitoring
+
+    seed_monitoring(admin)
 
 
 def demo_request(user):

@@ -23,3 +23,6 @@ urlpatterns = [
 from . import urls_documents  # noqa: E402  (contract PDF and target import)
 
 urlpatterns += urls_documents.urlpatterns
+from .urls_monitoring import urlpatterns as monitoring_urls  # noqa: E402  (progress reports, verification)
+
+urlpatterns += monitoring_urls

@@ -153,6 +153,9 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # Serve static files straight from the app folders too, so `make demo` needs no collectstatic.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 MEDIA_URL = "/media/"
+# Monitoring: the largest evidence file accepted, and how many days after its quarter a report is due.
+PMIS_EVIDENCE_MAX_BYTES = env.int("PMIS_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+PMIS_REPORT_DUE_DAYS = env.int("PMIS_REPORT_DUE_DAYS", default=15)
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -34,6 +34,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("pmis.api.urls")),
     path("api/v1/", include("scorecards.api.urls")),
+    path("api/v1/", include("contracts.api_monitoring")),
+    path("api/v1/", include("scorecards.api_dashboards")),
     # The split view serves its start-up script from ?script, so the page needs no inline <script>;
     # Swagger UI sets element styles at run time, hence the one relaxation, for this page only.
     path(

@@ -255,3 +255,60 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# The summary table: one row per contract and quarter, maintained by ``scorecards.summary`` when
+# actuals are verified, so dashboards and league tables read it and never scan targets.
+
+
+class ContractScore(models.Model):
+    class Reporting(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not reported")
+        DRAFT = "draft", _("Being prepared")
+        SUBMITTED = "submitted", _("Submitted, being verified")
+        VERIFIED = "verified", _("Verified")
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="contract_scores")
+    contract = models.ForeignKey(
+        "contracts.PerformanceContract", on_delete=models.CASCADE, related_name="scores"
+    )
+    financial_year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="+")
+    #: The calendar year the financial year starts in, so institutions' years line up in a league table.
+    year_start = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("contract level"), max_length=16, choices=ContractLevel.choices)
+    period = models.PositiveSmallIntegerField(_("quarter"))
+    scheme = models.CharField(_("scheme"), max_length=32, choices=Scheme.choices)
+    composite = models.DecimalField(_("composite"), **NUMBER, null=True, blank=True)
+    #: The composite turned so that larger is better on every scheme (for ranking).
+    standing = models.DecimalField(**NUMBER, null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=64, blank=True)
+    tone = models.CharField(max_length=8, blank=True)
+    perspectives = models.JSONField(_("per-perspective scores"), default=list)
+    targets = models.JSONField(_("targets"), default=list)
+    reporting = models.CharField(_("reporting"), max_length=16, choices=Reporting.choices,
+                                 default=Reporting.NOT_STARTED)
+    targets_total = models.PositiveIntegerField(default=0)
+    targets_verified = models.PositiveIntegerField(default=0)
+    green = models.PositiveIntegerField(default=0)
+    amber = models.PositiveIntegerField(default=0)
+    red = models.PositiveIntegerField(default=0)
+    budget_allocated = models.DecimalField(**NUMBER, null=True, blank=True)
+    budget_spent = models.DecimalField(**NUMBER, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["contract", "period"]
+        verbose_name = _("contract score")
+        verbose_name_plural = _("contract scores")
+        constraints = [models.UniqueConstraint(fields=["contract", "period"], name="contract_score_once")]
+        indexes = [models.Index(fields=["year_start", "period", "level", "standing"])]
+
+    def __str__(self):
+        return f"{self.contract_id} · Q{self.period}: {self.composite}"
+
+    @property
+    def untracked(self):
+        return max(self.targets_total - self.green - self.amber - self.red, 0)

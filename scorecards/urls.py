@@ -4,4 +4,12 @@ from . import views
 
 urlpatterns = [
     path("years/<int:pk>/", views.framework, name="scorecard-framework"),
+    path("league/", views.league_table, name="league-table"),
+    path("league/export.csv", views.league_export, {"fmt": "csv"}, name="league-export-csv"),
+    path("league/export.xlsx", views.league_export, {"fmt": "xlsx"}, name="league-export-xlsx"),
+    path("institutions/<int:pk>/dashboard/", views.institution_dashboard, name="institution-dashboard"),
+    path("institutions/<int:pk>/dashboard/export.csv", views.institution_export, {"fmt": "csv"},
+         name="institution-export-csv"),
+    path("institutions/<int:pk>/dashboard/export.xlsx", views.institution_export, {"fmt": "xlsx"},
+         name="institution-export-xlsx"),
 ]

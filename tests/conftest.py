@@ -37,6 +37,7 @@ def load_demo():
     _outside_institution()
     _contract_documents()
     _generated_reports()
+    _outside_monitoring()
 
 
 def _contract_documents():
@@ -58,6 +59,30 @@ def _generated_reports():
         GeneratedReport.objects.get_or_create(
             institution=institution, kind="annual",
             defaults={"title": "Institution annual performance report", "parameters": {"institution": institution.pk}})
+
+
+def _outside_monitoring():
+    """A progress report with an entry, evidence and a summary row in the outside institution, so the
+    monitoring and dashboard pages have a foreign object of each kind to refuse. Its contract is in
+    negotiation (not reportable), so these rows are written directly."""
+    from django.core.files.base import ContentFile
+
+    from contracts import monitoring
+    from contracts.models import Evidence, ProgressEntry, ProgressReport, Target
+    from scorecards import summary
+
+    contract = PerformanceContract.objects.select_related("financial_year").get(institution__slug="outside")
+    start, end, due = monitoring.period_dates(contract.financial_year, 1)
+    report = ProgressReport.objects.create(contract=contract, institution_id=contract.institution_id, period=1,
+                                           period_start=start, period_end=end, due_date=due, state="submitted")
+    target = Target.objects.filter(contract=contract).first()
+    entry = ProgressEntry.objects.create(report=report, target=target, institution_id=contract.institution_id,
+                                         actual=Decimal(9), rag="green")
+    evidence = Evidence(entry=entry, institution_id=contract.institution_id, original_name="outside.pdf",
+                        content_type="application/pdf", size=9, uploaded_by=contract.performer)
+    evidence.file.save("upload", ContentFile(b"%PDF-1.4\n"), save=False)
+    evidence.save()
+    summary.store(contract, 1, summary.compute(contract.scheme, contract.bands, []), "submitted")
 
 
 def _outside_institution():

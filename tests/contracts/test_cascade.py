@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from contracts import cascade, targets
 from contracts.models import PerformanceContract, Target
+from pmis import org
 from pmis.models import AuditEvent, FinancialYear, Officer, OrgUnit
 from scorecards import setup
 from scorecards.models import Indicator, Perspective
@@ -112,10 +113,17 @@ def test_a_unit_target_hangs_under_the_institution_contract_for_a_directorate(wa
 
 
 def test_an_institution_target_has_no_parent(demo, water):
-    county = PerformanceContract.objects.get(institution=demo.machakos, level="institution")  # still a draft
+    # The demo county contract is in force (monitoring seeds it); next year's draft takes the new target.
+    signed = PerformanceContract.objects.get(institution=demo.machakos, level="institution",
+                                             financial_year__is_current=True)
+    year = org.open_financial_year(water.admin, demo.machakos, signed.financial_year.start_date.year + 1,
+                                   make_current=False)
+    setup.seed_defaults(water.admin, demo.machakos, year)
+    county = targets.create_contract(water.admin, financial_year=year, level="institution", title="Next year",
+                                     performer=signed.performer)
     with pytest.raises(ValidationError) as exc:
         new_target(water.admin, county, Indicator.objects.filter(institution=demo.machakos).first(),
-                   parent=Target.objects.filter(contract=county).first())
+                   parent=Target.objects.filter(contract=signed).first())
     assert "partner institutions" in exc.value.message_dict["parent"][0]
 
 

@@ -1,0 +1,416 @@
+"""Implementation and monitoring: quarterly progress reports, evidence, and their verification.
+
+Quarters follow the contract's financial year (Q1 is its first three months); a report is due
+``PMIS_REPORT_DUE_DAYS`` after its quarter ends. The performer (or the performance officer) opens a
+report, enters each target's actual to date with a status and comment, attaches evidence, and
+submits. An actual whose score is red on the contract's bands needs an explanation and a remedial
+action. A performance officer accepts or returns each entry; only accepted actuals count: accepting
+writes ``Target.actual`` (through ``targets.record_actual``) and refreshes the summary table
+(``scorecards.summary``). Every change writes an audit event.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pmis import audit
+from pmis.models import Role, RoleMembership
+from scorecards import summary
+
+from . import scorecard, targets, workflow
+from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
+
+Status = PerformanceContract.Status
+#: Contracts that are reported on.
+REPORTABLE = {Status.SIGNED, Status.IN_FORCE}
+PERIODS = (1, 2, 3, 4)
+Verification = ProgressEntry.Verification
+
+ENTRY_FIELDS = ["actual", "budget_spent", "status", "comment", "explanation", "remedial_action", "verification",
+                "verification_comment", "system_computed"]
+
+
+class NotAllowed(PermissionDenied):
+    """The actor does not hold the part this step needs."""
+
+
+def _add_months(day, months):
+    index = day.month - 1 + months
+    return datetime.date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def period_dates(year, period: int):
+    """(first day, last day, due date) of quarter ``period`` (1-4) of financial year ``year``."""
+    if period not in PERIODS:
+        raise ValidationError(_("A quarter is 1, 2, 3 or 4."))
+    start = _add_months(year.start_date, 3 * (period - 1))
+    end = _add_months(year.start_date, 3 * period) - datetime.timedelta(days=1)
+    return start, end, end + datetime.timedelta(days=settings.PMIS_REPORT_DUE_DAYS)
+
+
+def current_period(year, today=None) -> int:
+    """The quarter ``today`` falls in (1 before the year starts, 4 after it ends)."""
+    today = today or timezone.localdate()
+    months = (today.year - year.start_date.year) * 12 + today.month - year.start_date.month
+    return min(max(months // 3 + 1, 1), 4)
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may do what
+
+
+def _roles(user, institution_id):
+    return set(RoleMembership.objects.filter(user=user, institution_id=institution_id).values_list("role", flat=True))
+
+
+def can_report(user, contract, roles=None) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    parts = workflow.parts_of(user, contract, roles)
+    return bool(parts & {workflow.PERFORMER, workflow.SECRETARIAT})
+
+
+def can_verify(user, institution_id, roles=None) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    roles = _roles(user, institution_id) if roles is None else roles
+    return Role.PERFORMANCE_OFFICER in roles
+
+
+def _check_reporter(actor, contract):
+    if not can_report(actor, contract):
+        raise NotAllowed(_("Progress is reported by the performer or the performance officer."))
+    if contract.status not in REPORTABLE:
+        raise ValidationError(_("Progress is reported on signed contracts only; this one is “%(status)s”.")
+                              % {"status": contract.get_status_display().lower()})
+
+
+def _check_open(report):
+    if report.state != ProgressReport.State.DRAFT:
+        raise ValidationError(_("This report has been submitted; entries returned by the verifier can be "
+                                "corrected, others no longer change."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+
+@transaction.atomic
+def open_report(actor, contract, period: int) -> ProgressReport:
+    """The contract's report for ``period``, created (and audited) if it does not exist yet."""
+    _check_reporter(actor, contract)
+    report = ProgressReport.objects.filter(contract=contract, period=period).first()
+    if report is not None:
+        return report
+    start, end, due = period_dates(contract.financial_year, period)
+    report = ProgressReport.objects.create(
+        contract=contract, institution_id=contract.institution_id, period=period, period_start=start,
+        period_end=end, due_date=due,
+    )
+    audit.record(actor, "progress_report.open", report, None, audit.snapshot(report))
+    refresh_summary(contract, period)
+    return report
+
+
+def entry_rag(contract, target, actual) -> str:
+    """The red/amber/green ``actual`` earns for ``target`` on the contract's bands."""
+    item = scorecard.scoring_item(contract.scheme, _with_actual(target, actual))
+    raw = summary.raw_score(contract.scheme, item)
+    return summary.grade_and_tone(contract.scheme, contract.bands, raw)[1]
+
+
+def _with_actual(target, actual):
+    copy = Target(**{f.attname: getattr(target, f.attname) for f in Target._meta.concrete_fields})
+    copy.actual = actual
+    return copy
+
+
+@transaction.atomic
+def report_actual(actor, report, target, *, actual, status=ProgressEntry.Status.ON_TRACK, comment="",
+                  explanation="", remedial_action="", budget_spent=None, system_computed=False):
+    """Enter (or correct) a target's actual to date in a report. Off-track (red) actuals need an
+    explanation and a remedial action. A changed value waits for verification again."""
+    report = ProgressReport.objects.select_related("contract__financial_year").get(pk=report.pk)
+    contract = report.contract
+    if not system_computed:
+        _check_reporter(actor, contract)
+    if target.contract_id != contract.pk:
+        raise ValidationError(_("The target belongs to another contract."))
+    if actual is None or actual == "":
+        raise ValidationError({"actual": _("Enter the actual achieved to date.")})
+    entry = ProgressEntry.objects.select_for_update().filter(report=report, target=target).first()
+    if entry is not None and entry.verification != Verification.RETURNED and not system_computed:
+        _check_open(report)
+    elif entry is None and not system_computed:
+        _check_open(report)
+    actual = Target._meta.get_field("actual").to_python(actual)
+    rag = entry_rag(contract, target, actual)
+    explanation, remedial_action = (explanation or "").strip(), (remedial_action or "").strip()
+    if rag == "red" and not system_computed and not (explanation and remedial_action):
+        errors = {}
+        if not explanation:
+            errors["explanation"] = _("This target is off track: explain the variance.")
+        if not remedial_action:
+            errors["remedial_action"] = _("This target is off track: state the remedial action.")
+        raise ValidationError(errors)
+    values = {"actual": actual, "budget_spent": budget_spent, "status": status, "comment": comment,
+              "explanation": explanation, "remedial_action": remedial_action, "system_computed": system_computed}
+    if entry is not None:
+        unchanged = all(getattr(entry, k) == v for k, v in values.items())
+        if unchanged and entry.verification != Verification.RETURNED:
+            return entry
+        before = audit.snapshot(entry, ENTRY_FIELDS)
+    else:
+        entry = ProgressEntry(report=report, target=target, institution_id=report.institution_id)
+        before = None
+    for name, value in values.items():
+        setattr(entry, name, value)
+    entry.rag = rag
+    entry.reported_by = actor if getattr(actor, "is_authenticated", False) else None
+    entry.reported_at = timezone.now()
+    entry.verification = Verification.PENDING
+    entry.verified_by, entry.verified_at, entry.verification_comment = None, None, ""
+    entry.full_clean(exclude=["report", "target", "institution", "reported_by", "verified_by"])
+    entry.save()
+    audit.record(actor, "progress_entry.report", entry, before, audit.snapshot(entry, ENTRY_FIELDS))
+    if before is not None:
+        _sync_target(actor, target)
+    refresh_summary(contract, report.period)
+    return entry
+
+
+@transaction.atomic
+def submit_report(actor, report):
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    contract = PerformanceContract.objects.select_related("financial_year").get(pk=report.contract_id)
+    _check_reporter(actor, contract)
+    _check_open(report)
+    if not report.entries.exists():
+        raise ValidationError(_("Enter at least one target's actual before submitting."))
+    report.state = ProgressReport.State.SUBMITTED
+    report.submitted_by, report.submitted_at = actor, timezone.now()
+    report.save(update_fields=["state", "submitted_by", "submitted_at"])
+    audit.record(actor, "progress_report.submit", report, {"state": "draft"}, {"state": report.state})
+    refresh_summary(contract, report.period)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence
+
+
+ALLOWED_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "application/vnd.openxmlformats-officedocument": "Office document",
+    "application/x-ole-storage": "Office 97-2003 document",
+    "text/csv": "CSV or text",
+}
+
+
+def sniff(head: bytes) -> str | None:
+    """The allowed type a file's first bytes show, or None. Office Open XML files are zip archives
+    whose first entry is ``[Content_Types].xml`` or sits under ``word/``, ``xl/``, ``ppt/`` or ``_rels``."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "application/x-ole-storage"
+    if head.startswith(b"PK\x03\x04") and any(
+        marker in head[:2048] for marker in (b"[Content_Types].xml", b"word/", b"xl/", b"ppt/", b"_rels/")
+    ):
+        return "application/vnd.openxmlformats-officedocument"
+    control = set(range(32)) - {9, 10, 12, 13} | {127}
+    if head and not control.intersection(head):
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+                return None
+        return "text/csv"
+    return None
+
+
+@transaction.atomic
+def add_evidence(actor, entry, upload) -> Evidence:
+    """Store an uploaded file for ``entry`` under a random name, after checking its size and its
+    content (not its name) against the allow-list. Refused files are never written."""
+    entry = ProgressEntry.objects.select_related("report__contract__financial_year", "target").get(pk=entry.pk)
+    _check_reporter(actor, entry.report.contract)
+    limit = settings.PMIS_EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError({"file": _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+            "size": round(upload.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)}})
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    kind = sniff(head)
+    if kind is None:
+        raise ValidationError({"file": _(
+            "This file's content is not an allowed type, whatever its name says. Upload a PDF, a PNG or JPEG "
+            "image, an office document (Word, Excel, PowerPoint) or a CSV or text file.")})
+    evidence = Evidence(
+        entry=entry, institution_id=entry.institution_id, original_name=(upload.name or "evidence")[-200:],
+        content_type=kind, size=upload.size, uploaded_by=actor,
+    )
+    evidence.file.save("upload", upload, save=False)
+    evidence.save()
+    audit.record(actor, "evidence.add", evidence, None, {
+        **audit.snapshot(evidence, ["entry", "original_name", "content_type", "size"]), "file": evidence.file.name})
+    return evidence
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification
+
+
+@transaction.atomic
+def verify(actor, entry, decision: str, comment: str = "") -> ProgressEntry:
+    """Accept or return one reported actual. Accepting the value already accepted changes nothing."""
+    entry = ProgressEntry.objects.select_for_update(of=("self",)).select_related(
+        "report", "target").get(pk=entry.pk)
+    if not can_verify(actor, entry.institution_id):
+        raise NotAllowed(_("Reported actuals are verified by the performance officer."))
+    if decision not in (Verification.ACCEPTED, Verification.RETURNED):
+        raise ValidationError(_("Accept or return the actual."))
+    if entry.report.state != ProgressReport.State.SUBMITTED and not entry.system_computed:
+        raise ValidationError(_("The report has not been submitted yet."))
+    comment = (comment or "").strip()
+    if decision == Verification.RETURNED and not comment:
+        raise ValidationError({"comment": _("Say why the actual is returned, so the reporter can correct it.")})
+    if entry.reported_by_id == actor.pk and not actor.is_superuser:
+        raise NotAllowed(_("You reported this actual; another performance officer verifies it."))
+    if entry.verification == decision and entry.verification_comment == comment:
+        return entry
+    before = audit.snapshot(entry, ENTRY_FIELDS)
+    entry.verification, entry.verification_comment = decision, comment
+    entry.verified_by, entry.verified_at = actor, timezone.now()
+    entry.save(update_fields=["verification", "verification_comment", "verified_by", "verified_at"])
+    audit.record(actor, f"progress_entry.{decision}", entry, before, audit.snapshot(entry, ENTRY_FIELDS))
+    _sync_target(actor, entry.target)
+    contract = PerformanceContract.objects.select_related("financial_year").get(pk=entry.report.contract_id)
+    refresh_summary(contract, entry.report.period)
+    return entry
+
+
+def _sync_target(actor, target):
+    """Target.actual follows the latest accepted actual (none: cleared)."""
+    latest = (ProgressEntry.objects.filter(target=target, verification=Verification.ACCEPTED)
+              .order_by("-report__period").values_list("actual", flat=True).first())
+    target = Target.objects.get(pk=target.pk)
+    if target.actual != latest:
+        targets.record_actual(actor, target, latest)
+
+
+@transaction.atomic
+def record_computed(actor, target, period: int, value):
+    """A system feed's value (e.g. charter compliance) as an accepted, system-computed entry of an
+    in-force contract's report. Unchanged values write nothing. Returns the entry, or None when the
+    value was already recorded."""
+    contract = PerformanceContract.objects.select_related("financial_year").get(pk=target.contract_id)
+    report = ProgressReport.objects.filter(contract=contract, period=period).first()
+    if report is None:
+        start, end, due = period_dates(contract.financial_year, period)
+        report = ProgressReport.objects.create(
+            contract=contract, institution_id=contract.institution_id, period=period, period_start=start,
+            period_end=end, due_date=due)
+        audit.record(actor, "progress_report.open", report, None, audit.snapshot(report))
+    entry = ProgressEntry.objects.filter(report=report, target=target).first()
+    if entry is not None and entry.verification == Verification.ACCEPTED and entry.actual == value:
+        return None
+    entry = report_actual(actor, report, target, actual=value, system_computed=True,
+                          comment=_("Computed by the system."))
+    before = audit.snapshot(entry, ENTRY_FIELDS)
+    entry.verification, entry.verified_by, entry.verified_at = Verification.ACCEPTED, actor, timezone.now()
+    entry.save(update_fields=["verification", "verified_by", "verified_at"])
+    audit.record(actor, "progress_entry.accepted", entry, before, audit.snapshot(entry, ENTRY_FIELDS))
+    _sync_target(actor, target)
+    refresh_summary(contract, period)
+    return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# The summary table
+
+
+def refresh_summary(contract, period: int):
+    """Recompute ``contract``'s ContractScore for ``period`` from its accepted actuals (for each
+    target, the latest accepted up to that quarter). A fixed number of queries."""
+    target_list = list(
+        Target.objects.filter(contract=contract).select_related("perspective")
+        .prefetch_related("partner_institutions").order_by("perspective__order", "order", "pk")
+    )
+    accepted = {}
+    for e in (ProgressEntry.objects.filter(report__contract=contract, report__period__lte=period,
+                                           verification=Verification.ACCEPTED)
+              .order_by("report__period").values("target_id", "actual", "budget_spent")):
+        accepted[e["target_id"]] = e
+    rows = []
+    for t in target_list:
+        found = accepted.get(t.pk)
+        actual = found["actual"] if found else None
+        rows.append(summary.TargetData(
+            id=t.pk, description=t.description, weight=t.weight,
+            item=scorecard.scoring_item(contract.scheme, _with_actual(t, actual)), verified=found is not None,
+            perspective_id=t.perspective_id, perspective=t.perspective.name if t.perspective else "",
+            budget_allocated=t.budget_allocated, budget_spent=found["budget_spent"] if found else None,
+            partners=tuple(sorted(((p.pk, p.name) for p in t.partner_institutions.all()), key=lambda p: p[1])),
+            actual=actual, target_value=t.target_value, unit=t.unit,
+        ))
+    order = [t.perspective_id for t in target_list if t.perspective_id]
+    values = summary.compute(contract.scheme, contract.bands, rows, list(dict.fromkeys(order)))
+    return summary.store(contract, period, values, _reporting(contract, period))
+
+
+def _reporting(contract, period):
+    report = ProgressReport.objects.filter(contract=contract, period=period).first()
+    if report is None:
+        return "not_started"
+    if report.state == ProgressReport.State.DRAFT:
+        return "draft"
+    pending = report.entries.exclude(verification=Verification.ACCEPTED).exists()
+    return "submitted" if pending else "verified"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def queue_for(user):
+    """Entries waiting for ``user``'s verification: pending entries of submitted reports in the
+    institutions where they are a performance officer (everything, for a superuser)."""
+    entries = ProgressEntry.objects.filter(
+        verification=Verification.PENDING, report__state=ProgressReport.State.SUBMITTED
+    ).select_related("report__contract__institution", "target", "reported_by").prefetch_related("evidence")
+    if not user.is_superuser:
+        institutions = RoleMembership.objects.filter(user=user, role=Role.PERFORMANCE_OFFICER).values(
+            "institution_id")
+        entries = entries.filter(institution_id__in=institutions)
+    return entries.order_by("report__due_date", "report_id", "target__order", "pk")
+
+
+def participation(institution_id, financial_year_id, period):
+    """Every contract of the institution's year: its level and party, whether it is planned, signed
+    and reported for ``period``. Two queries."""
+    contracts = list(
+        PerformanceContract.objects.filter(institution_id=institution_id, financial_year_id=financial_year_id)
+        .select_related("org_unit", "officer__user", "performer").order_by("level", "title")
+    )
+    reports = dict(ProgressReport.objects.filter(contract__in=[c.pk for c in contracts], period=period)
+                   .values_list("contract_id", "state"))
+    signed = {Status.SIGNED, Status.IN_FORCE, Status.CLOSED}
+    rows = []
+    for c in contracts:
+        rows.append({"contract": c, "planned": True, "signed": c.status in signed,
+                     "reported": reports.get(c.pk) == ProgressReport.State.SUBMITTED,
+                     "report_state": reports.get(c.pk, "")})
+    return rows
+

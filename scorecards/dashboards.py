@@ -1,0 +1,186 @@
+"""Read side of the dashboards: the institution dashboard and the national / county league table.
+
+Both read the summary table (``ContractScore``) and never scan targets; each issues a fixed number
+of queries whatever the number of institutions or targets.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import F
+
+from pmis.models import FinancialYear, Institution
+
+from . import charts, scoring
+from .models import ContractLevel, ContractScore
+
+PERIODS = (1, 2, 3, 4)
+
+
+def lower_is_better(scheme) -> bool:
+    engine = scoring.SCHEMES.get(scheme)
+    return engine is not None and engine.direction == scoring.LOWER_IS_BETTER
+
+
+def _period(value, default):
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return default
+    return value if value in PERIODS else default
+
+
+@dataclass
+class Dashboard:
+    institution: Institution
+    year: FinancialYear | None
+    period: int
+    score: ContractScore | None
+    trend: list  # [(label, composite or None)]
+    lower_is_better: bool = False
+    participation: list = field(default_factory=list)
+    partners: dict = field(default_factory=dict)  # institution id → ContractScore of the period
+    charts: dict = field(default_factory=dict)
+
+    @property
+    def shared_targets(self):
+        return [t for t in (self.score.targets if self.score else []) if t.get("partners")]
+
+    @property
+    def budget_rows(self):
+        rows = []
+        for t in self.score.targets if self.score else []:
+            if t.get("budget_allocated"):
+                allocated = Decimal(t["budget_allocated"])
+                spent = Decimal(t["budget_spent"]) if t.get("budget_spent") else None
+                absorbed = None
+                if spent is not None and allocated:
+                    absorbed = (spent * 100 / allocated).quantize(Decimal("0.1"))
+                rows.append({**t, "absorbed": absorbed})
+        return rows
+
+
+def institution_dashboard(institution, period=None, participation=None) -> Dashboard:
+    """The institution's current year: its institution-level contract's score for ``period`` (the
+    latest quarter with a score when not given), the trend by quarter, and charts.
+    ``participation(institution_id, year_id, period)`` supplies the reporting-compliance rows."""
+    year = FinancialYear.objects.filter(institution=institution, is_current=True).first()
+    if year is None:
+        return Dashboard(institution, None, _period(period, 1), None, [])
+    scores = {s.period: s for s in ContractScore.objects.filter(
+        financial_year=year, level=ContractLevel.INSTITUTION)}
+    default = max(scores) if scores else 1
+    period = _period(period, default)
+    score = scores.get(period)
+    lower = lower_is_better(score.scheme if score else next((s.scheme for s in scores.values()), ""))
+    trend = [(f"Q{p}", scores[p].composite if p in scores else None) for p in PERIODS]
+    board = Dashboard(institution, year, period, score, trend, lower)
+    if participation is not None:
+        board.participation = participation(institution.pk, year.pk, period)
+    partner_ids = {p["id"] for t in board.shared_targets for p in t["partners"]}
+    if partner_ids:
+        board.partners = {s.institution_id: s for s in ContractScore.objects.filter(
+            institution_id__in=partner_ids, year_start=year.start_date.year, period=period,
+            level=ContractLevel.INSTITUTION)}
+    board.charts = dashboard_charts(board)
+    return board
+
+
+def dashboard_charts(board: Dashboard) -> dict:
+    from django.utils.translation import gettext as _
+
+    score = board.score
+    values = [v for _, v in board.trend] + [p.get("score") for p in (score.perspectives if score else [])]
+    lo, hi = charts.scale_for(board.lower_is_better, values)
+    found = {
+        "trend": charts.line_chart(board.trend, title=_("Composite score by quarter"), scale_min=lo, scale_max=hi,
+                                   lower_is_better=board.lower_is_better),
+    }
+    if score is not None:
+        found["perspectives"] = charts.bar_chart(
+            [(p["name"] or _("No perspective"), p["score"], p["tone"]) for p in score.perspectives],
+            title=_("Score by perspective, %(period)s") % {"period": f"Q{board.period}"},
+            scale_min=lo, scale_max=hi, lower_is_better=board.lower_is_better)
+        found["rag"] = charts.rag_bar(score.green, score.amber, score.red, score.untracked,
+                                      title=_("Targets by status"))
+    return found
+
+
+@dataclass
+class LeagueRow:
+    rank: int
+    score: ContractScore
+    previous_rank: int | None
+
+    @property
+    def movement(self):
+        if self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+
+@dataclass
+class League:
+    year: int | None
+    period: int
+    rows: list
+    years: list
+    bodies: list
+    kinds: list
+    filters: dict
+    chart: str = ""
+
+
+def _ranked(queryset):
+    return queryset.order_by(F("standing").desc(nulls_last=True), "institution__name")
+
+
+def league(user, year=None, period=None, kind="", body=None) -> League:
+    """Institutions visible to ``user`` ranked by their institution contract's composite for a year
+    (the calendar year it starts in) and quarter; movement against the quarter before."""
+    from django.utils.translation import gettext as _
+
+    visible = Institution.objects.visible_to(user)
+    base = ContractScore.objects.filter(level=ContractLevel.INSTITUTION, institution__in=visible.values("pk"))
+    years = sorted(set(base.values_list("year_start", flat=True)), reverse=True)
+    try:
+        year = int(year) if year else None
+    except ValueError:
+        year = None
+    if year not in years:
+        year = years[0] if years else None
+    period = _period(period, None)
+    if period is None:
+        latest = base.filter(year_start=year, composite__isnull=False).order_by("-period").values_list(
+            "period", flat=True).first()
+        period = latest or 1
+    filtered = base
+    if kind:
+        filtered = filtered.filter(institution__kind=kind)
+    bodies = list(visible.filter(kind=Institution.Kind.OVERSIGHT).order_by("name"))
+    chosen = next((b for b in bodies if str(b.pk) == str(body)), None)
+    if chosen is not None:
+        filtered = filtered.filter(institution__oversight_path__startswith=chosen.oversight_path).exclude(
+            institution=chosen)
+    current = list(_ranked(filtered.filter(year_start=year, period=period)).select_related("institution"))
+    if period > 1:
+        before = filtered.filter(year_start=year, period=period - 1)
+    else:
+        before = filtered.filter(year_start=(year or 0) - 1, period=4)
+    previous = {pk: i for i, pk in enumerate(
+        _ranked(before.filter(composite__isnull=False)).values_list("institution_id", flat=True), start=1)}
+    rows, rank = [], 0
+    for s in current:
+        if s.composite is not None:
+            rank += 1
+        rows.append(LeagueRow(rank if s.composite is not None else 0, s, previous.get(s.institution_id)))
+    result = League(year, period, rows, years, bodies, Institution.Kind.choices,
+                    {"kind": kind, "body": chosen.pk if chosen else ""})
+    schemes = {r.score.scheme for r in rows if r.score.composite is not None}
+    if len(schemes) == 1:
+        lower = lower_is_better(schemes.pop())
+        lo, hi = charts.scale_for(lower, [r.score.composite for r in rows])
+        result.chart = charts.bar_chart(
+            [(r.score.institution.name, r.score.composite, r.score.tone) for r in rows[:20]],
+            title=_("Composite score by institution"), scale_min=lo, scale_max=hi, lower_is_better=lower)
+    return result

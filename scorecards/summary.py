@@ -1,0 +1,177 @@
+"""The summary table: a contract's scores for one quarter, computed from verified actuals only.
+
+``compute`` is arithmetic over plain data (the scoring engine does every score); ``store`` writes
+the one ``ContractScore`` row and changes nothing when the figures are the same, so verifying the
+same value twice leaves the row (and its ``updated_at``) untouched. ``contracts.monitoring``
+gathers the data and calls these; dashboards read only the table.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from . import scoring
+from .models import ContractScore
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class TargetData:
+    """One target as the summary needs it. ``item`` is the engine's item with the verified actual
+    (``None`` values mean no verified actual yet)."""
+
+    id: int
+    description: str
+    weight: Decimal
+    item: dict
+    verified: bool
+    perspective_id: int | None = None
+    perspective: str = ""
+    budget_allocated: Decimal | None = None
+    budget_spent: Decimal | None = None
+    partners: tuple = ()  # ((institution id, name), ...) sharing a whole-of-government target
+    actual: Decimal | None = None
+    target_value: Decimal | None = None
+    unit: str = ""
+
+
+def tone_for(grade, bands) -> str:
+    """Red/amber/green for a grade: the two best bands green, the middle amber, the rest red."""
+    names = [b.get("grade") for b in bands or []]
+    if grade not in names:
+        return ""
+    position = names.index(grade)
+    return "green" if position <= 1 else "amber" if position == 2 else "red"
+
+
+def raw_score(scheme: str, item: dict) -> Decimal | None:
+    """One item's raw score on its own (weight 100), or None when it cannot be scored."""
+    engine = scoring.SCHEMES.get(scheme)
+    if engine is None:
+        return None
+    single = {**item, "weight": 100} if engine.uses_weights else {k: v for k, v in item.items() if k != "weight"}
+    try:
+        return scoring.quantize4(engine.score({"items": [single]}).items[0].raw)
+    except (scoring.ScoringValidationError, ValueError, TypeError, KeyError):
+        return None
+
+
+def grade_and_tone(scheme, bands, value):
+    if value is None:
+        return "", ""
+    try:
+        grade = scoring.grade_for(value, bands, scheme)
+    except (ValueError, KeyError, TypeError):
+        return "", ""
+    return grade, tone_for(grade, bands)
+
+
+def _weighted_mean(pairs):
+    """Σ raw × weight / Σ weight over (raw, weight); the plain mean when no weight is positive."""
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    total = sum((w for _, w in pairs), ZERO)
+    if total > 0:
+        return scoring.quantize4(sum((r * w for r, w in pairs), ZERO) / total)
+    return scoring.quantize4(sum((r for r, _ in pairs), ZERO) / len(pairs))
+
+
+def compute(scheme: str, bands: list, targets: list[TargetData], perspective_order=()) -> dict:
+    """Composite, grade, per-perspective scores and per-target rows from verified actuals.
+
+    When every target has a verified actual the composite is the engine's own (weights must sum
+    to 100); before then it is the composite so far: the weighted mean of the scored targets."""
+    engine = scoring.SCHEMES.get(scheme)
+    rows, scored = [], []
+    counts = {"green": 0, "amber": 0, "red": 0}
+    for t in targets:
+        raw = raw_score(scheme, t.item) if t.verified else None
+        grade, tone = grade_and_tone(scheme, bands, raw)
+        if tone:
+            counts[tone] += 1
+        if raw is not None:
+            scored.append((t, raw))
+        rows.append({
+            "id": t.id, "description": t.description, "weight": str(t.weight), "perspective": t.perspective,
+            "actual": None if t.actual is None else str(t.actual),
+            "target": None if t.target_value is None else str(t.target_value), "unit": t.unit,
+            "raw": None if raw is None else str(raw), "grade": grade, "tone": tone,
+            "budget_allocated": None if t.budget_allocated is None else str(t.budget_allocated),
+            "budget_spent": None if t.budget_spent is None else str(t.budget_spent),
+            "partners": [{"id": pk, "name": name} for pk, name in t.partners],
+        })
+    composite = None
+    if targets and len(scored) == len(targets):
+        payload = {"scheme": scheme, "bands": bands, "items": [t.item for t in targets]}
+        try:
+            composite = scoring.evaluate(payload)["composite"]
+        except scoring.ScoringValidationError:
+            composite = None
+    if composite is None and scored and engine is not None:
+        composite = _weighted_mean((raw, t.weight) for t, raw in scored)
+    grade, tone = grade_and_tone(scheme, bands, composite)
+
+    groups: dict = {}
+    for t, raw in [(t, raw_score(scheme, t.item) if t.verified else None) for t in targets]:
+        group = groups.setdefault(t.perspective_id, {"name": t.perspective, "weight": ZERO, "pairs": []})
+        group["weight"] += t.weight
+        if raw is not None:
+            group["pairs"].append((raw, t.weight))
+    order = {pk: i for i, pk in enumerate(perspective_order)}
+    perspectives = []
+    for key in sorted(groups, key=lambda k: (k is None, order.get(k, len(order)), groups[k]["name"])):
+        group = groups[key]
+        score = _weighted_mean(group["pairs"])
+        g, t = grade_and_tone(scheme, bands, score)
+        perspectives.append({"id": key, "name": group["name"], "weight": str(group["weight"]),
+                             "score": None if score is None else str(score), "grade": g, "tone": t})
+
+    lower = engine is not None and engine.direction == scoring.LOWER_IS_BETTER
+    allocated = [t.budget_allocated for t in targets if t.budget_allocated is not None]
+    spent = [t.budget_spent for t in targets if t.verified and t.budget_spent is not None]
+    return {
+        "scheme": scheme,
+        "composite": composite,
+        "standing": None if composite is None else (-composite if lower else composite),
+        "grade": grade,
+        "tone": tone,
+        "perspectives": perspectives,
+        "targets": rows,
+        "targets_total": len(targets),
+        "targets_verified": len(scored),
+        "budget_allocated": scoring.quantize4(sum(allocated, ZERO)) if allocated else None,
+        "budget_spent": scoring.quantize4(sum(spent, ZERO)) if spent else None,
+        **counts,
+    }
+
+
+def _same(row, values):
+    for name, value in values.items():
+        current = getattr(row, name)
+        if isinstance(current, Decimal) and value is not None:
+            value = Decimal(value).quantize(Decimal("0.0001"))
+        if current != value:
+            return False
+    return True
+
+
+@transaction.atomic
+def store(contract, period: int, values: dict, reporting: str) -> tuple[ContractScore, bool]:
+    """Write ``contract``'s row for ``period``; (row, changed). Same figures: nothing is written."""
+    values = {**values, "reporting": reporting}
+    row = ContractScore.objects.select_for_update().filter(contract=contract, period=period).first()
+    if row is not None and _same(row, values):
+        return row, False
+    if row is None:
+        row = ContractScore(
+            contract=contract, period=period, institution_id=contract.institution_id,
+            financial_year_id=contract.financial_year_id, year_start=contract.financial_year.start_date.year,
+            level=contract.level,
+        )
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    return row, True
