@@ -31,6 +31,9 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("pmis.api.urls")),
     path("api/v1/", include("scorecards.api.urls")),
+    path("api/v1/", include("contracts.api.urls")),
+    path("api/v1/", include("charters.api")),
+    path("api/v1/", include("notifications.api")),
     # The split view serves its start-up script from ?script, so the page needs no inline <script>;
     # Swagger UI sets element styles at run time, hence the one relaxation, for this page only.
     path(
