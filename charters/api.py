@@ -19,6 +19,8 @@ from .models import Charter, Complaint, Service
 
 
 class CharterSerializer(serializers.ModelSerializer):
+    contact_email = serializers.CharField(read_only=True, help_text=_("An email address, or empty."))
+
     class Meta:
         model = Charter
         fields = ["id", "institution", "version", "status", "title_en", "title_sw", "commitment_en",
@@ -37,6 +39,8 @@ class ServiceSerializer(serializers.ModelSerializer):
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text=_("The citizen's email address, or empty."))
+
     class Meta:
         model = Complaint
         fields = ["id", "institution", "charter", "service", "reference", "kind", "name", "phone", "email",

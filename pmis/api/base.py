@@ -14,6 +14,9 @@ from rest_framework import mixins, viewsets
 class ScopedViewSetMixin:
     """Lists and details only through the model's ``visible_to`` scope (404 outside it)."""
 
+    # Any path segment reaches the view, so a malformed id answers a JSON 404 like an unknown one.
+    lookup_value_regex = "[^/]+"
+
     def get_queryset(self):
         return self.base_queryset().visible_to(self.request.user)
 
