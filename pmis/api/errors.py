@@ -6,7 +6,7 @@ answers 400, a registered conflict (``workflow.ConcurrentEdit``: a stale ``lock_
 ``PermissionDenied`` (``workflow.NotAllowed``) 403 and ``Http404`` 404.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -63,6 +63,10 @@ def exception_handler(exc, context):
         code = status.HTTP_409_CONFLICT if isinstance(exc, tuple(CONFLICTS)) else status.HTTP_400_BAD_REQUEST
         set_rollback()
         return Response({"detail": _detail(errors), "errors": errors}, status=code)
+    if isinstance(exc, SuspiciousOperation):  # e.g. too many form fields: a bad request, said in JSON
+        set_rollback()
+        return Response({"detail": _("The request could not be read."), "errors": {}},
+                        status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -132,8 +132,12 @@ def test_the_cycle_through_the_api_to_signed(demo, client):
     # Not a party: 403 before any secret is checked.
     err(api(client, demo.users["secretariat"]).post(f"/api/v1/contracts/{contract.pk}/sign/",
                                                     {"password": demo.password}), 403)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     for login in ("director", "head"):
         user = demo.users[login]
+        # The demo seed may have used this 30-second code already (replays are refused); start afresh.
+        TOTPDevice.objects.filter(user=user).update(last_t=-1)
         response = api(client, user).post(f"/api/v1/contracts/{contract.pk}/sign/", {
             "password": demo.password, "code": twofactor.current_code(user) or ""})
         assert response.status_code == 201, response.content
@@ -208,7 +212,8 @@ def _target_payload(demo, plan):
     perspective = Perspective.objects.filter(financial_year=plan.financial_year).order_by("order").first()
     return {
         "contract": plan.pk, "perspective": perspective.pk,
-        "indicator": Indicator.objects.filter(institution=plan.institution).order_by("pk").first().pk, "description": "Answer 50 letters", "unit": "letters",
+        "indicator": Indicator.objects.filter(institution=plan.institution).order_by("pk").first().pk,
+        "description": "Answer 50 letters", "unit": "letters",
         "direction": "higher", "target_value": "50", "weight": "5", "criteria_excellent": "60",
         "criteria_very_good": "50", "criteria_good": "40", "criteria_fair": "30", "criteria_poor": "20",
     }
@@ -336,3 +341,10 @@ def test_write_endpoints_refuse_anonymous(demo, client, login):
     for url in (f"/api/v1/contracts/{plan.pk}/submit/", "/api/v1/targets/", "/api/v1/indicators/",
                 "/api/v1/notifications/mark-read/"):
         assert client.post(url, {}).status_code in (401, 403)
+
+
+def test_too_many_form_fields_answer_json_400(demo, client):
+    c = api(client, demo.users["officer"])
+    body = "&".join(f"ids={i}" for i in range(1, 1200))
+    response = c.post("/api/v1/notifications/mark-read/", body, content_type="application/x-www-form-urlencoded")
+    err(response, 400)

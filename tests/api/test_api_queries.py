@@ -21,7 +21,7 @@ from contracts.models import (
 )
 from notifications.models import CycleDeadline, Notification
 from pmis import org
-from pmis.models import FinancialYear, Institution, Officer, OrgUnit
+from pmis.models import FinancialYear, Institution, OrgUnit
 from scorecards.models import Indicator, Perspective, StrategicObjective
 
 N = 100
