@@ -238,10 +238,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "pmis.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "pmis.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "pmis.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -259,6 +259,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets shared by several fields get one name each (spectacular warns otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "ContractStatusEnum": "contracts.models.PerformanceContract.Status",
+        "ContractLevelEnum": "scorecards.models.ContractLevel",
+        "OrgUnitLevelEnum": "pmis.models.OrgUnit.Level",
+        "CharterStatusEnum": "charters.models.Charter.Status",
+        "ComplaintStatusEnum": "charters.models.Complaint.Status",
+    },
 }
 
 # CACHE_URL (e.g. redis://redis:6379/1) shares rate limits between web processes; default: in-process.

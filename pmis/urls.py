@@ -36,6 +36,9 @@ urlpatterns = [
     path("api/v1/", include("scorecards.api.urls")),
     path("api/v1/", include("contracts.api_monitoring")),
     path("api/v1/", include("scorecards.api_dashboards")),
+    path("api/v1/", include("contracts.api.urls")),
+    path("api/v1/", include("charters.api")),
+    path("api/v1/", include("notifications.api")),
     # The split view serves its start-up script from ?script, so the page needs no inline <script>;
     # Swagger UI sets element styles at run time, hence the one relaxation, for this page only.
     path(

@@ -38,6 +38,20 @@ def load_demo():
     _contract_documents()
     _generated_reports()
     _outside_monitoring()
+    _objectives()
+
+
+def _objectives():
+    """A strategic objective in every demo institution with a scorecard, so the objective API has own
+    and foreign objects to open."""
+    from scorecards.models import Perspective, StrategicObjective
+
+    admin = get_user_model().objects.get(username="admin")
+    for slug in ("water", "machakos", "outside"):
+        if StrategicObjective.objects.filter(institution__slug=slug).exists():
+            continue
+        perspective = Perspective.objects.filter(institution__slug=slug).order_by("pk").first()
+        setup.add_objective(admin, perspective, name="Deliver the year's service improvements")
 
 
 def _contract_documents():

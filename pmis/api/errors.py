@@ -1,7 +1,28 @@
-"""Every API error in one shape: {"detail": "...", "errors": {field: [messages]}}."""
+"""Every API error in one shape: {"detail": "...", "errors": {field: [messages]}}.
 
+Views call the domain functions and let their exceptions through; this handler maps them:
+``django.core.exceptions.ValidationError`` (and subclasses such as ``workflow.TransitionError``)
+answers 400, a registered conflict (``workflow.ConcurrentEdit``: a stale ``lock_version``) 409,
+``PermissionDenied`` (``workflow.NotAllowed``) 403 and ``Http404`` 404.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+#: Domain exception classes answered with 409 Conflict (see ``register_conflict``).
+CONFLICTS: list[type] = []
+
+
+def register_conflict(exc_class):
+    """Declare a ``ValidationError`` subclass that means "your copy is stale" (HTTP 409)."""
+    if exc_class not in CONFLICTS:
+        CONFLICTS.append(exc_class)
+    return exc_class
 
 
 def _flatten(data, prefix=""):
@@ -21,7 +42,31 @@ def _flatten(data, prefix=""):
     return errors
 
 
+def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A Django ``ValidationError`` as {field: [messages]} (``non_field_errors`` for the rest)."""
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if field == NON_FIELD_ERRORS else field): [str(m) for m in messages]
+            for field, messages in exc.message_dict.items()
+        }
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+def _detail(errors):
+    messages = [m for field in errors.values() for m in field]
+    return messages[0] if len(messages) == 1 else _("The request has errors.")
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        errors = django_errors(exc)
+        code = status.HTTP_409_CONFLICT if isinstance(exc, tuple(CONFLICTS)) else status.HTTP_400_BAD_REQUEST
+        set_rollback()
+        return Response({"detail": _detail(errors), "errors": errors}, status=code)
+    if isinstance(exc, SuspiciousOperation):  # e.g. too many form fields: a bad request, said in JSON
+        set_rollback()
+        return Response({"detail": _("The request could not be read."), "errors": {}},
+                        status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -1,21 +1,12 @@
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
-from rest_framework import generics, viewsets
+from rest_framework import generics
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from pmis.models import FinancialYear, Institution, Officer, OrgUnit
 
 from . import serializers
-
-
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """Lists and details read only through the model's ``visible_to`` scope (404 outside it)."""
-
-    def get_queryset(self):
-        return self.base_queryset().visible_to(self.request.user)
-
-    def base_queryset(self):
-        return self.queryset.all()
+from .base import ScopedReadOnlyViewSet
 
 
 class InstitutionViewSet(ScopedReadOnlyViewSet):

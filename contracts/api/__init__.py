@@ -1,0 +1,1 @@
+"""The contracting cycle over REST: contracts, targets, negotiation, vetting, signing, documents."""

@@ -1,0 +1,64 @@
+"""The pattern every API module follows (see docs/api.md).
+
+- Read through ``ScopedViewSetMixin``: the queryset goes through ``visible_to(request.user)``,
+  so another institution's id answers 404, and lists are paginated with a stable ordering.
+- Write through the app's domain functions (``contracts.workflow``, ``contracts.targets``, …);
+  their exceptions reach ``pmis.api.errors.exception_handler``, which answers in the one shape.
+- Actions that change state are ``POST /<resource>/{id}/<verb>/``; ``scoped_urls`` marks the
+  POST-only ones so the generic isolation test probes them with POST.
+"""
+
+from rest_framework import mixins, viewsets
+
+
+class ScopedViewSetMixin:
+    """Lists and details only through the model's ``visible_to`` scope (404 outside it)."""
+
+    # Any path segment reaches the view, so a malformed id answers a JSON 404 like an unknown one.
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return self.base_queryset().visible_to(self.request.user)
+
+    def base_queryset(self):
+        return self.queryset.all()
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedListViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    pass
+
+
+def scoped_urls(router):
+    """The router's URLs, with POST-only action routes marked for the isolation test."""
+    urls = router.urls
+    for pattern in urls:
+        actions = getattr(pattern.callback, "actions", None)
+        if actions and "get" not in actions:
+            pattern.callback.scoped_post_only = True
+    return urls
+
+
+def paginated(view, queryset, serializer_class):
+    """A paginated answer for a nested list action (``/contracts/{id}/versions/`` …)."""
+    page = view.paginate_queryset(queryset)
+    data = serializer_class(page, many=True, context=view.get_serializer_context()).data
+    return view.get_paginated_response(data)
+
+
+def require_role(user, institution_id, roles, message):
+    """Refuse (403) unless ``user`` holds one of ``roles`` in the institution (superusers pass).
+
+    For domain functions that do not check the actor themselves (set-up data such as indicators).
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from pmis.models import RoleMembership
+
+    if user.is_superuser:
+        return
+    if not RoleMembership.objects.filter(user=user, institution_id=institution_id, role__in=roles).exists():
+        raise PermissionDenied(message)
