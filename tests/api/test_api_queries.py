@@ -13,8 +13,11 @@ from contracts.models import (
     ContractDocument,
     ContractTransition,
     ContractVersion,
+    Evidence,
     NegotiationRound,
     PerformanceContract,
+    ProgressEntry,
+    ProgressReport,
     Signature,
     Target,
     VettingCheck,
@@ -22,7 +25,7 @@ from contracts.models import (
 from notifications.models import CycleDeadline, Notification
 from pmis import org
 from pmis.models import FinancialYear, Institution, OrgUnit
-from scorecards.models import Indicator, Perspective, StrategicObjective
+from scorecards.models import ContractScore, Indicator, Perspective, StrategicObjective
 
 N = 100
 
@@ -179,7 +182,41 @@ def make_transitions(demo, n):
     return {"contract": _contract().pk}
 
 
+def _extra_contracts(demo, n):
+    make_contracts(demo, n)
+    return list(PerformanceContract.objects.filter(institution=demo.water, financial_year__name__startswith="Y"))
+
+
+def make_progress_reports(demo, n):
+    contracts = _extra_contracts(demo, n)
+    clone(ProgressReport.objects.filter(institution=demo.water).first(), n, contract=lambda i: contracts[i])
+    return {}
+
+
+def make_progress_entries(demo, n):
+    entry = ProgressEntry.objects.filter(institution=demo.water).first()
+    clone(entry.target, n, description=lambda i: f"Extra {i}")
+    extra = list(Target.objects.filter(description__startswith="Extra ", contract=entry.target.contract_id))
+    clone(entry, n, target=lambda i: extra[i])
+    return {}
+
+
+def make_evidence(demo, n):
+    clone(Evidence.objects.filter(institution=demo.water).first(), n)
+    return {}
+
+
+def make_contract_scores(demo, n):
+    contracts = _extra_contracts(demo, n)
+    clone(ContractScore.objects.filter(institution=demo.water).first(), n, contract=lambda i: contracts[i])
+    return {}
+
+
 LISTS = [
+    ("/api/v1/progress-reports/", make_progress_reports),
+    ("/api/v1/progress-entries/", make_progress_entries),
+    ("/api/v1/evidence/", make_evidence),
+    ("/api/v1/contract-scores/", make_contract_scores),
     ("/api/v1/institutions/", make_institutions),
     ("/api/v1/org-units/", make_org_units),
     ("/api/v1/officers/", make_officers),
