@@ -50,6 +50,11 @@ def test_tiny_seed_is_valid_complete_and_deterministic():
     kenya = scale_targets.filter(contract__scheme="kenya_pc")
     assert kenya.exists() and not kenya.filter(criteria_poor__isnull=True).exists()
     assert scale_targets.filter(actual__isnull=False).count() > 200
+    # Every institution contract has a verified score summary for two quarters (the league table's data).
+    from scorecards.models import ContractScore
+
+    scores = ContractScore.objects.filter(institution__slug__startswith=scale.PREFIX)
+    assert scores.count() == 2 * 3 and not scores.filter(composite__isnull=True).exists()
     # Ids were assigned by the seed: the sequences moved past them, so an ordinary insert still works.
     assert Institution.objects.create(name="After", slug="after", kind="agency").pk > max(
         Institution.objects.exclude(slug="after").values_list("pk", flat=True))
