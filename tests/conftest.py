@@ -36,6 +36,7 @@ def load_demo():
         return
     _outside_institution()
     _contract_documents()
+    _appraisal_rows()
 
 
 def _contract_documents():
@@ -46,6 +47,38 @@ def _contract_documents():
     for contract in PerformanceContract.objects.all():
         ContractDocument.objects.get_or_create(
             contract=contract, version=contract.version, defaults={"institution_id": contract.institution_id})
+
+
+def _appraisal_rows():
+    """An appraisal, a moderation session and an improvement plan in water, machakos and outside, so the
+    appraisal pages have own and foreign objects to open. Only water's appraisal went through the cycle
+    (the demo seed); the others are plain rows on an officer plan (machakos: officer2's, in negotiation)."""
+    import datetime
+
+    from appraisals.models import Appraisal, ImprovementPlan, ModerationSession
+
+    admin = get_user_model().objects.get(username="admin")
+    outside = Institution.objects.get(slug="outside")
+    outsider = Officer.objects.get(user__username="outsider")
+    boss = get_user_model().objects.get(username="outside-principal")
+    year = outside.financial_years.get(is_current=True)
+    plan = targets.create_contract(admin, financial_year=year, level="officer", title="Outside officer plan",
+                                   performer=outsider.user, counterparty=boss, officer=outsider)
+    plan2 = PerformanceContract.objects.get(officer__user__username="officer2")
+    for contract in (plan2, plan):
+        Appraisal.objects.get_or_create(contract=contract, defaults={
+            "institution_id": contract.institution_id, "officer": contract.officer,
+            "financial_year_id": contract.financial_year_id, "supervisor": contract.counterparty,
+            "scheme": contract.scheme, "bands": contract.bands})
+    for appraisal in Appraisal.objects.filter(institution__slug__in=["water", "machakos", "outside"]).order_by("pk"):
+        if ModerationSession.objects.filter(institution_id=appraisal.institution_id).exists():
+            continue
+        ModerationSession.objects.create(institution_id=appraisal.institution_id,
+                                         financial_year_id=appraisal.financial_year_id, opened_by=admin)
+        ImprovementPlan.objects.create(
+            appraisal=appraisal, institution_id=appraisal.institution_id, objectives="Demo objectives",
+            support="Demo support", start_date=datetime.date(2026, 7, 1), end_date=datetime.date(2026, 12, 31),
+            created_by=admin)
 
 
 def _outside_institution():
