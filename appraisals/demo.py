@@ -32,8 +32,6 @@ OUTCOMES = [
 
 @transaction.atomic
 def seed_appraisals(admin):
-    from pmis.management.commands.seed_demo import PASSWORD
-
     User = get_user_model()
     water = Institution.objects.get(slug="water")
     for grade, outcome, note in OUTCOMES:
@@ -44,6 +42,32 @@ def seed_appraisals(admin):
         "personal_number").select_related("user").first()
     if officer is None:
         return
+    performer = officer.user
+    plan = signed_plan(admin, officer, supervisor)
+    if plan.status not in services.PLAN_STATES or Appraisal.objects.filter(contract=plan).exists():
+        return
+    appraisal = services.open_appraisal(supervisor, plan)
+    first = Target.objects.filter(contract=plan).order_by("order", "pk").first()
+    services.add_feedback(supervisor, appraisal, "Drilling in Turkana is on schedule; two rigs moved to Marsabit.",
+                          target=first)
+    services.add_feedback(performer, appraisal, "Survey reports 1–6 filed; need the new logging software.")
+    services.record_midyear(supervisor, appraisal, "On track for boreholes and surveys; sample turnaround slipped "
+                                                   "to 6 days while the laboratory was short of reagents.")
+    actuals = {row[3]: row[8] for row in WATER_OFFICER}
+    values = {item.pk: (Decimal(str(actuals[item.target.description])), "")
+              for item in appraisal.items.select_related("target")}
+    services.submit_self_appraisal(performer, appraisal, values=values,
+                                   comments="A good year in the field despite the reagent shortage.",
+                                   training_needs=["Groundwater modelling (MODFLOW)"])
+
+
+def signed_plan(admin, officer, supervisor):
+    """``officer``'s annual plan (the demo hydrogeologist's four targets) carried through the contracting
+    cycle to signed and in force, agreed with ``supervisor``. Returns the existing plan when there is one."""
+    from pmis.management.commands.seed_demo import PASSWORD
+
+    User = get_user_model()
+    water = officer.institution
     performer = officer.user
     year = FinancialYear.objects.get(institution=water, is_current=True)
     plan = PerformanceContract.objects.filter(financial_year=year, level=ContractLevel.OFFICER, officer=officer).first()
@@ -75,18 +99,4 @@ def seed_appraisals(admin):
         for signer in (performer, supervisor):
             signing.sign(demo_request(signer), plan, password=PASSWORD, code=demo_totp(signer))
         plan.refresh_from_db()
-    if plan.status not in services.PLAN_STATES or Appraisal.objects.filter(contract=plan).exists():
-        return
-    appraisal = services.open_appraisal(supervisor, plan)
-    first = Target.objects.filter(contract=plan).order_by("order", "pk").first()
-    services.add_feedback(supervisor, appraisal, "Drilling in Turkana is on schedule; two rigs moved to Marsabit.",
-                          target=first)
-    services.add_feedback(performer, appraisal, "Survey reports 1–6 filed; need the new logging software.")
-    services.record_midyear(supervisor, appraisal, "On track for boreholes and surveys; sample turnaround slipped "
-                                                   "to 6 days while the laboratory was short of reagents.")
-    actuals = {row[3]: row[8] for row in WATER_OFFICER}
-    values = {item.pk: (Decimal(str(actuals[item.target.description])), "")
-              for item in appraisal.items.select_related("target")}
-    services.submit_self_appraisal(performer, appraisal, values=values,
-                                   comments="A good year in the field despite the reagent shortage.",
-                                   training_needs=["Groundwater modelling (MODFLOW)"])
+    return plan

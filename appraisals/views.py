@@ -3,7 +3,6 @@ set, narrower than the institution), so anyone else gets 404; every read by some
 officer is audited. Every change goes through ``appraisals.services``."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
@@ -75,7 +74,8 @@ def _needs(post):
 @login_required
 def appraisal_list(request):
     found = Appraisal.objects.readable_by(request.user).select_related(
-        "officer__user", "financial_year", "org_unit").order_by("-financial_year__start_date", "officer__personal_number")
+        "officer__user", "financial_year", "org_unit").order_by(
+        "-financial_year__start_date", "officer__personal_number")
     status = request.GET.get("status") or ""
     if status in Status.values:
         found = found.filter(status=status)
@@ -451,9 +451,3 @@ def outcome_rules(request):
     return render(request, "appraisals/outcome_rules.html", {
         "rules": rules, "institutions": institutions, "outcomes": OutcomeRule.Outcome.choices})
 
-
-def decimal_or_none(value):
-    try:
-        return Decimal(value)
-    except (InvalidOperation, TypeError):
-        return None
