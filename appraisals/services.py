@@ -605,15 +605,22 @@ def decide_appeal(actor, appeal, decision, reasons, *, values=None, attributes=N
             item = items.get(int(pk))
             if item is None:
                 raise ValidationError({"values": _("That target is not in this appraisal.")})
-            value = Decimal(str(value))
+            try:
+                value = Decimal(str(value).strip())
+            except ArithmeticError as exc:
+                raise ValidationError({f"value_{pk}": _("Enter a number.")}) from exc
             _check_value(appraisal, item, value, f"value_{pk}")
             item.agreed_value = value
             item.save(update_fields=["agreed_value"])
         for pk, mark in (attributes or {}).items():
             if mark in (None, ""):
                 continue
-            _check_mark(Decimal(str(mark)), f"attribute_{pk}")
-            AttributeMark.objects.filter(appraisal=appraisal, pk=pk).update(agreed_mark=Decimal(str(mark)))
+            try:
+                mark = Decimal(str(mark).strip())
+            except ArithmeticError as exc:
+                raise ValidationError({f"attribute_{pk}": _("Enter a number.")}) from exc
+            _check_mark(mark, f"attribute_{pk}")
+            AttributeMark.objects.filter(appraisal=appraisal, pk=pk).update(agreed_mark=mark)
     fields = ["status", "finalised_at", "final_grade"]
     if decision != Appeal.Decision.DISMISSED:
         _rescore(appraisal)

@@ -32,7 +32,11 @@ def second_officer():
 
 
 def fresh_plan():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     officer = second_officer()
+    # The seed's supervisor signed moments ago and a TOTP code works once: let the clock move on.
+    TOTPDevice.objects.filter(user__username="supervisor").update(last_t=-1)
     return officer, signed_plan(user("admin"), officer, user("supervisor"))
 
 
