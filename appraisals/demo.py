@@ -30,8 +30,13 @@ OUTCOMES = [
 ]
 
 
-@transaction.atomic
 def seed_appraisals(admin):
+    with services.silent():
+        _seed(admin)
+
+
+@transaction.atomic
+def _seed(admin):
     User = get_user_model()
     water = Institution.objects.get(slug="water")
     for grade, outcome, note in OUTCOMES:

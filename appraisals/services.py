@@ -13,6 +13,8 @@ Each function checks who acts and the state, locks the appraisal row, writes an 
 raises ``NotAllowed`` (wrong person) or ``ValidationError`` (wrong state or bad input).
 """
 
+import contextlib
+import contextvars
 import datetime
 import types
 from decimal import Decimal
@@ -103,9 +105,22 @@ def _text(value, field, message):
     return value
 
 
+_SILENT = contextvars.ContextVar("appraisal_notifications_silent", default=False)
+
+
+@contextlib.contextmanager
+def silent():
+    """No notifications inside (the demo seed replays a year that nobody needs telling about)."""
+    token = _SILENT.set(True)
+    try:
+        yield
+    finally:
+        _SILENT.reset(token)
+
+
 def notify(user, appraisal, title, body=""):
     """An in-app notification and an email to ``user`` about ``appraisal``."""
-    if user is None:
+    if user is None or _SILENT.get():
         return
     url = appraisal.get_absolute_url()
     Notification.objects.create(user=user, institution_id=appraisal.institution_id, kind="appraisal",

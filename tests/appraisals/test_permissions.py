@@ -102,3 +102,12 @@ def test_list_pages_query_count_does_not_grow(demo, client, django_assert_max_nu
         assert client.get(reverse("appraisals:list")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("appraisals:training-needs")).status_code == 200
+
+
+def test_the_admin_only_shows_appraisals(demo, client):
+    appraisal = demo_appraisal()
+    client.force_login(demo.users["admin"])
+    assert client.get(reverse("admin:appraisals_appraisal_change", args=[appraisal.pk])).status_code == 200
+    assert client.get(reverse("admin:appraisals_appraisal_add")).status_code == 403
+    response = client.post(reverse("admin:appraisals_appraisal_delete", args=[appraisal.pk]), {"post": "yes"})
+    assert response.status_code == 403 and Appraisal.objects.filter(pk=appraisal.pk).exists()
