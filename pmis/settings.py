@@ -347,3 +347,8 @@ TWO_FACTOR_BACKUP_CODES = 10
 
 # Backups (python manage.py backup / restore).
 BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))
+
+# Officer appraisals (appraisals app).
+APPRAISAL_APPEAL_DAYS = env.int("APPRAISAL_APPEAL_DAYS", default=14)  # after the result is issued
+APPRAISAL_APPEAL_DECISION_DAYS = env.int("APPRAISAL_APPEAL_DECISION_DAYS", default=30)  # after filing
+APPRAISAL_UPLOAD_MAX_BYTES = env.int("APPRAISAL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)

@@ -67,7 +67,7 @@ def check_same_institution(errors, field, obj, institution_id, message=None):
         errors[field] = message or _("This belongs to another institution.")
 
 
-def scoped(model, *, post_only=False):
+def scoped(model, *, post_only=False, confidential=False):
     """Declare which tenant-owned model a view's ``pk`` names.
 
     The generic isolation test (tests/pmis/test_isolation.py) reads this to request another
@@ -75,11 +75,16 @@ def scoped(model, *, post_only=False):
     that test, so no new page escapes the check.
 
     ``post_only`` views (actions without a page of their own) are probed with POST instead.
+
+    ``confidential`` views (appraisals) open for fewer people than the whole institution, so the
+    isolation test does not expect every login of the same institution to get 200 there (it still
+    expects 404 across tenants); such views carry their own permission-matrix test.
     """
 
     def decorate(view):
         view.scoped_model = model
         view.scoped_post_only = post_only
+        view.scoped_confidential = confidential
         return view
 
     return decorate

@@ -32,6 +32,7 @@ urlpatterns = [
     path("verify/<str:code>/", contract_views.verify, name="contract-verify"),
     path("charters/", include("charters.urls")),
     path("notifications/", include("notifications.urls")),
+    path("appraisals/", include("appraisals.urls")),
     path("api/v1/", include("pmis.api.urls")),
     path("api/v1/", include("scorecards.api.urls")),
     path("api/v1/", include("contracts.api_monitoring")),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("api/v1/", include("contracts.api.urls")),
     path("api/v1/", include("charters.api")),
     path("api/v1/", include("notifications.api")),
+    path("api/v1/", include("appraisals.api")),
     # The split view serves its start-up script from ?script, so the page needs no inline <script>;
     # Swagger UI sets element styles at run time, hence the one relaxation, for this page only.
     path(

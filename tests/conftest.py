@@ -39,6 +39,7 @@ def load_demo():
     _generated_reports()
     _outside_monitoring()
     _objectives()
+    _appraisal_rows()
 
 
 def _objectives():
@@ -97,6 +98,36 @@ def _outside_monitoring():
     evidence.file.save("upload", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
     summary.store(contract, 1, summary.compute(contract.scheme, contract.bands, []), "submitted")
+
+
+def _appraisal_rows():
+    """An appraisal, a moderation session and an improvement plan in water, machakos and outside, so the
+    appraisal pages have own and foreign objects to open. Only water's appraisal went through the cycle
+    (the demo seed); the others are plain rows (machakos: on officer2's plan, in negotiation)."""
+    import datetime
+
+    from appraisals.models import Appraisal, ImprovementPlan, ModerationSession
+
+    admin = get_user_model().objects.get(username="admin")
+    outsider = Officer.objects.get(user__username="outsider")
+    plan2 = PerformanceContract.objects.get(officer__user__username="officer2")
+    # outside has one officer and no officer plan (other tests count on both): its row hangs on the
+    # institution contract the outsider performs.
+    plan = PerformanceContract.objects.get(institution__slug="outside", level="institution")
+    for contract, officer in ((plan2, plan2.officer), (plan, outsider)):
+        Appraisal.objects.get_or_create(contract=contract, defaults={
+            "institution_id": contract.institution_id, "officer": officer,
+            "financial_year_id": contract.financial_year_id, "supervisor": contract.counterparty,
+            "scheme": contract.scheme, "bands": contract.bands})
+    for appraisal in Appraisal.objects.filter(institution__slug__in=["water", "machakos", "outside"]).order_by("pk"):
+        if ModerationSession.objects.filter(institution_id=appraisal.institution_id).exists():
+            continue
+        ModerationSession.objects.create(institution_id=appraisal.institution_id,
+                                         financial_year_id=appraisal.financial_year_id, opened_by=admin)
+        ImprovementPlan.objects.create(
+            appraisal=appraisal, institution_id=appraisal.institution_id, objectives="Demo objectives",
+            support="Demo support", start_date=datetime.date(2026, 7, 1), end_date=datetime.date(2026, 12, 31),
+            created_by=admin)
 
 
 def _outside_institution():

@@ -261,7 +261,7 @@ def test_the_report_issues_a_bounded_number_of_queries(demo, as_user, year, wate
     admin = demo.users["admin"]
     indicator = Indicator.objects.filter(institution=demo.water).first()
     unit_contract = PerformanceContract.objects.get(financial_year=year, level="unit")
-    plan = PerformanceContract.objects.get(financial_year=year, level="officer")
+    plan = PerformanceContract.objects.get(financial_year=year, level="officer", officer=demo.officer)
     parent = unit_contract.targets.first()
     for i in range(15):
         new_target(admin, unit_contract, indicator, description=f"Extra unit target {i}",

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from appraisals.demo import seed_appraisals
 from charters.demo import seed_charters
 from contracts.demo import seed_contracts
 from pmis import org, twofactor
@@ -137,6 +138,7 @@ class Command(BaseCommand):
             twofactor.enrol_with_key(user, DEMO_TOTP_KEY)
         seed_contracts(admin)
         seed_charters(admin)
+        seed_appraisals(admin)
 
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Officer.objects.count()} officers in "

@@ -1,0 +1,102 @@
+"""REST API for appraisals: read-only, through the confidentiality scope (404 outside it), each
+detail read audited; the feedback log takes new entries. Paginated, errors in the API's one shape."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import include, path
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from . import confidentiality, services
+from .models import Appraisal, AppraisalItem, AttributeMark, FeedbackEntry
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    target = serializers.CharField(source="target.description")
+    weight = serializers.DecimalField(source="target.weight", max_digits=20, decimal_places=4)
+
+    class Meta:
+        model = AppraisalItem
+        fields = ["id", "target", "weight", "self_value", "supervisor_value", "agreed_value", "raw"]
+
+
+class AttributeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AttributeMark
+        fields = ["id", "name", "self_mark", "supervisor_mark", "agreed_mark"]
+
+
+class AppraisalListSerializer(serializers.ModelSerializer):
+    officer = serializers.CharField(source="officer.__str__")
+    financial_year = serializers.CharField(source="financial_year.name")
+
+    class Meta:
+        model = Appraisal
+        fields = ["id", "institution", "officer", "financial_year", "status"]
+
+
+class AppraisalSerializer(AppraisalListSerializer):
+    items = ItemSerializer(many=True, read_only=True)
+    attributes = AttributeSerializer(many=True, read_only=True)
+
+    class Meta(AppraisalListSerializer.Meta):
+        fields = AppraisalListSerializer.Meta.fields + [
+            "contract", "scheme", "composite", "grade", "moderated_grade", "final_grade", "result_at",
+            "midyear_progress", "self_comments", "supervisor_comments", "countersign_comment", "disagreement",
+            "items", "attributes"]
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.get_username", read_only=True)
+
+    class Meta:
+        model = FeedbackEntry
+        fields = ["id", "author", "kind", "target", "note", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class AppraisalViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Appraisal.objects.order_by("-financial_year__start_date", "pk")
+    scoped_confidential = True  # the isolation test: fewer readers than the institution
+    filterset_fields = ["institution", "status", "financial_year"]
+
+    def get_queryset(self):
+        return self.queryset.readable_by(self.request.user).select_related("officer__user", "financial_year")
+
+    def get_serializer_class(self):
+        return AppraisalListSerializer if self.action == "list" else AppraisalSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        appraisal = self.get_object()
+        confidentiality.record_read(request.user, appraisal, via="api")
+        return Response(AppraisalSerializer(appraisal).data)
+
+    @action(detail=True, methods=["get", "post"], serializer_class=FeedbackSerializer)
+    def feedback(self, request, pk=None):
+        appraisal = self.get_object()
+        if request.method == "GET":
+            confidentiality.record_read(request.user, appraisal, via="api")
+            entries = appraisal.feedback.select_related("author")
+            page = self.paginate_queryset(entries)
+            return self.get_paginated_response(FeedbackSerializer(page, many=True).data)
+        serializer = FeedbackSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        target = serializer.validated_data.get("target")
+        try:
+            entry = services.add_feedback(request.user, appraisal, serializer.validated_data["note"],
+                                          kind=serializer.validated_data.get("kind", FeedbackEntry.Kind.CHECK_IN),
+                                          target=target)
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from exc
+        except ValidationError as exc:
+            raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+        return Response(FeedbackSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+router = DefaultRouter()
+router.register("appraisals", AppraisalViewSet, basename="api-appraisal")
+
+urlpatterns = [path("", include(router.urls))]

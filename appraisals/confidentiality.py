@@ -1,0 +1,81 @@
+"""Who may read an appraisal — narrower than the institution.
+
+The officer; the supervisor chain (the officer's supervisor, theirs, and so on up); the supervisor and
+second-level supervisor named on the appraisal; the appeals committee while an appeal is open; the
+institution's performance officers and administrators (HR); and auditors granted the institution
+(read-only). Nobody else — not other officers of the same unit, not the vetting committee, not the
+principal or the oversight body. Every read by someone other than the officer is audited.
+"""
+
+from django.db.models import Q
+
+from pmis import audit
+from pmis.models import InstitutionUserObjectPermission, Officer, Role, RoleMembership
+
+HR_ROLES = (Role.PERFORMANCE_OFFICER, Role.ADMIN)
+MAX_CHAIN = 12  # supervisor levels walked; an org chart deeper than this is a data error
+
+
+def subordinate_officer_ids(user) -> set[int]:
+    """Every officer below ``user`` in the supervisor chain (one query per level)."""
+    mine = list(Officer.objects.filter(user=user).values_list("pk", flat=True))
+    found: set[int] = set()
+    frontier = mine
+    for _level in range(MAX_CHAIN):
+        if not frontier:
+            break
+        below = set(Officer.objects.filter(supervisor_id__in=frontier).values_list("pk", flat=True)) - found
+        below -= set(mine)
+        found |= below
+        frontier = list(below)
+    return found
+
+
+def _role_institutions(user, roles):
+    return RoleMembership.objects.filter(user=user, role__in=roles).values("institution_id")
+
+
+def _audited_institutions(user):
+    return InstitutionUserObjectPermission.objects.filter(
+        user=user, permission__codename="audit_institution").values("content_object_id")
+
+
+def readable_filter(user) -> Q:
+    """A filter on Appraisal for the rows ``user`` may read."""
+    from .models import Appraisal
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    return (
+        Q(officer__user=user)
+        | Q(supervisor=user)
+        | Q(countersigner=user)
+        | Q(officer_id__in=subordinate_officer_ids(user))
+        | Q(institution_id__in=_role_institutions(user, HR_ROLES))
+        | Q(institution_id__in=_audited_institutions(user))
+        | Q(status=Appraisal.Status.APPEAL, institution_id__in=_role_institutions(user, [Role.APPEALS]))
+    )
+
+
+def roles_in(user, institution_id) -> set[str]:
+    return set(RoleMembership.objects.filter(user=user, institution_id=institution_id).values_list("role", flat=True))
+
+
+def is_auditor(user, institution_id) -> bool:
+    return InstitutionUserObjectPermission.objects.filter(
+        user=user, permission__codename="audit_institution", content_object_id=institution_id).exists()
+
+
+def can_read(user, appraisal) -> bool:
+    from .models import Appraisal
+
+    return Appraisal.objects.filter(pk=appraisal.pk).readable_by(user).exists()
+
+
+def record_read(user, appraisal, via="page"):
+    """Audit a read by anyone but the officer themself."""
+    if appraisal.officer.user_id == user.pk:
+        return None
+    return audit.record(user, "appraisal.read", appraisal, None, {"via": via})
