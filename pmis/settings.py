@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
         "OrgUnitLevelEnum": "pmis.models.OrgUnit.Level",
         "CharterStatusEnum": "charters.models.Charter.Status",
         "ComplaintStatusEnum": "charters.models.Complaint.Status",
+        "AppraisalStatusEnum": "appraisals.models.Appraisal.Status",
     },
 }
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from appraisals.models import Appraisal
 from charters.models import Charter, Complaint, Service
 from contracts.models import (
     ContractComment,
@@ -212,7 +213,14 @@ def make_contract_scores(demo, n):
     return {}
 
 
+def make_appraisals(demo, n):
+    contracts = _extra_contracts(demo, n)
+    clone(Appraisal.objects.filter(institution=demo.water).first(), n, contract=lambda i: contracts[i])
+    return {}
+
+
 LISTS = [
+    ("/api/v1/appraisals/", make_appraisals),
     ("/api/v1/progress-reports/", make_progress_reports),
     ("/api/v1/progress-entries/", make_progress_entries),
     ("/api/v1/evidence/", make_evidence),

@@ -66,7 +66,7 @@ def test_an_off_track_actual_needs_an_explanation_and_a_remedial_action(demo, q3
 def test_only_parties_report_and_only_on_signed_contracts(demo, ministry):
     with pytest.raises(PermissionDenied):
         monitoring.open_report(demo.users["officer"], ministry, 3)
-    draft = PerformanceContract.objects.get(institution=demo.water, level="officer")
+    draft = PerformanceContract.objects.get(institution=demo.water, level="officer", officer=demo.officer)
     with pytest.raises(ValidationError):
         monitoring.open_report(demo.users["officer"], draft, 1)
 
