@@ -35,7 +35,11 @@ def home_for(user):
     panels = []
 
     if officer:
-        items = [(_("My profile"), officer.get_absolute_url(), officer.designation)]
+        items = [
+            (_("My annual plan and contracts"), reverse("contract-list") + "?mine=1", _("Plan, reports, signing")),
+            (_("My appraisals"), reverse("appraisals:list"), _("Self-appraisal, results, appeals")),
+            (_("My profile"), officer.get_absolute_url(), officer.designation),
+        ]
         if officer.org_unit:
             items.append((officer.org_unit.name, officer.org_unit.get_absolute_url(), _("My unit")))
         if officer.supervisor:

@@ -72,15 +72,34 @@ def choices():
 
 
 def quarterly_actuals(contract) -> dict:
-    """{target id: [{"quarter": "Q1", "actual": "…", "verified": bool}, …]} from the verified quarterly
-    reports. Empty until the monitoring work lands; the report then prints Target.actual only."""
-    return {}
+    """{target id: [{"quarter": "Q1", "actual": "…", "verified": bool}, …]} from the quarterly reports:
+    every reported actual, marked verified only when the performance secretariat accepted it."""
+    from contracts.models import ProgressEntry
+
+    found = {}
+    entries = ProgressEntry.objects.filter(report__contract=contract).select_related("report").order_by(
+        "report__period", "pk")
+    for entry in entries:
+        found.setdefault(entry.target_id, []).append({
+            "quarter": f"Q{entry.report.period}", "actual": number(entry.actual),
+            "verified": entry.verification == ProgressEntry.Verification.ACCEPTED,
+        })
+    return found
 
 
 def evidence_for(contract) -> list:
-    """[{"target": id, "quarter": "Q1", "name": "…", "sha256": "…", "uploaded_by": "…", "at": "…"}, …]:
-    the evidence files behind the actuals. Empty until the monitoring work lands."""
-    return []
+    """[{"target": id, "quarter": "Q1", "name": "…", "size": "…", "uploaded_by": "…", "at": "…"}, …]:
+    the evidence files behind the reported actuals."""
+    from contracts.models import Evidence
+
+    files = Evidence.objects.filter(entry__report__contract=contract).select_related(
+        "entry__report", "entry__target", "uploaded_by").order_by("entry__report__period", "pk")
+    return [
+        {"target": e.entry.target_id, "description": e.entry.target.description,
+         "quarter": f"Q{e.entry.report.period}", "name": e.original_name, "type": e.content_type,
+         "size": number(e.size), "uploaded_by": person(e.uploaded_by), "at": when(e.uploaded_at)}
+        for e in files
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,6 +443,84 @@ def build_history(params, *, user, progress):
     return data
 
 
+# ---------------------------------------------------------------------------------------------
+# (4) Appraisal summary per unit
+
+
+def may_read_comments(user, institution) -> bool:
+    """Confidential comments (appeal grounds and reasons) print only for an auditor assigned to the
+    institution, or its performance officers and administrators."""
+    from pmis.models import InstitutionUserObjectPermission, Role, RoleMembership
+
+    if user.is_superuser:
+        return True
+    assigned = InstitutionUserObjectPermission.objects.filter(
+        user=user, content_object=institution, permission__codename="audit_institution").exists()
+    staff = RoleMembership.objects.filter(
+        user=user, institution=institution, role__in=[Role.PERFORMANCE_OFFICER, Role.ADMIN]).exists()
+    return assigned or staff
+
+
+def build_appraisal_summary(params, *, user, progress):
+    from appraisals.models import Appeal, Appraisal, ImprovementPlan, TrainingNeed
+
+    institution, year = institution_year(params)
+    appraisals = list(
+        Appraisal.objects.filter(institution=institution, financial_year=year)
+        .select_related("org_unit", "officer__user").order_by("org_unit__path", "pk")
+    ) if year else []
+    progress(30)
+    appeals = {a.appraisal_id: a for a in Appeal.objects.filter(appraisal__in=appraisals)}
+    plans = set(ImprovementPlan.objects.filter(appraisal__in=appraisals).values_list("appraisal_id", flat=True))
+    needs = {}
+    for need in TrainingNeed.objects.filter(appraisal__in=appraisals).select_related("org_unit"):
+        needs.setdefault(need.org_unit.name if need.org_unit else _("No unit"), []).append(need.need)
+    progress(60)
+    comments = may_read_comments(user, institution)
+    units, grades = {}, set()
+    for a in appraisals:
+        unit = a.org_unit.name if a.org_unit else _("No unit")
+        row = units.setdefault(unit, {"unit": unit, "appraised": 0, "grades": {}, "appeals": 0, "upheld": 0,
+                                      "varied": 0, "dismissed": 0, "pending": 0, "plans": 0})
+        row["appraised"] += 1
+        grade = a.final_grade or a.moderated_grade or a.grade or _("Not graded yet")
+        grades.add(grade)
+        row["grades"][grade] = row["grades"].get(grade, 0) + 1
+        appeal = appeals.get(a.pk)
+        if appeal is not None:
+            row["appeals"] += 1
+            row[appeal.decision or "pending"] += 1
+        row["plans"] += a.pk in plans
+    grade_list = sorted(grades)
+    appeal_rows = [
+        {"unit": a.appraisal.org_unit.name if a.appraisal.org_unit else "", "decision": a.get_decision_display()
+         or _("Pending"), "before": a.grade_before, "after": a.grade_after, "filed": when(a.filed_at),
+         "grounds": a.grounds if comments else "", "reasons": a.reasons if comments else ""}
+        for a in sorted(appeals.values(), key=lambda a: a.filed_at)
+    ]
+    data = {
+        "title": _("Appraisal summary — %(institution)s, %(year)s") % {
+            "institution": institution.name, "year": year.name if year else "—"},
+        "institution": institution.name, "year": year.name if year else "",
+        "grades": grade_list, "units": list(units.values()), "appeals": appeal_rows,
+        "confidential_comments": comments,
+        "training_needs": [{"unit": unit, "needs": sorted(set(items))} for unit, items in sorted(needs.items())],
+    }
+    columns = [_("Unit"), _("Appraised"), *grade_list, _("Appeals"), _("Upheld"), _("Varied"), _("Dismissed"),
+               _("Pending"), _("Improvement plans")]
+    data["tables"] = [
+        {"name": _("Grades by unit"), "columns": columns,
+         "rows": [[u["unit"], u["appraised"], *[u["grades"].get(g, 0) for g in grade_list], u["appeals"],
+                   u["upheld"], u["varied"], u["dismissed"], u["pending"], u["plans"]] for u in data["units"]]},
+        {"name": _("Appeals"), "columns": [_("Unit"), _("Filed"), _("Decision"), _("Grade before"), _("Grade after"),
+                                           _("Grounds"), _("Reasons")],
+         "rows": [[a["unit"], a["filed"], a["decision"], a["before"], a["after"], a["grounds"], a["reasons"]]
+                  for a in appeal_rows]},
+    ]
+    progress(90)
+    return data
+
+
 register(Kind("annual", gettext_lazy("Institution annual performance report"), build_annual,
               "reports/pdf/annual.html", subject="institution",
               description=gettext_lazy("The institution contract of the year: targets, criteria values, actuals, "
@@ -436,3 +533,7 @@ register(Kind("contract_history", gettext_lazy("Contract history"), build_histor
               "reports/pdf/contract_history.html", subject="contract",
               description=gettext_lazy("Every version, transition and signature of one contract, with its audit "
                                        "events and their hashes.")))
+register(Kind("appraisal_summary", gettext_lazy("Appraisal summary per unit"), build_appraisal_summary,
+              "reports/pdf/appraisal_summary.html", subject="institution",
+              description=gettext_lazy("Grade distribution, appeals and their outcomes, improvement plans and "
+                                       "training needs per unit; confidential comments only for assigned auditors.")))

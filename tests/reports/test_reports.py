@@ -245,3 +245,51 @@ def test_request_page_and_list(demo, as_user, django_assert_max_num_queries):
         listing = client.get(reverse("reports:list"))
     assert listing.status_code == 200
     assert "Kenya Outside Agency" not in listing.content.decode()
+
+
+# --- (4) appraisal summary and the monitoring hooks -------------------------------------------
+
+
+def _appeal(demo, grounds="My borehole count was misread."):
+    from appraisals.models import Appeal, Appraisal
+
+    appraisal = Appraisal.objects.filter(institution=demo.water).order_by("pk").first()
+    Appraisal.objects.filter(pk=appraisal.pk).update(final_grade="Good")
+    Appeal.objects.create(appraisal=appraisal, institution=demo.water, grounds=grounds,
+                          decision_due=appraisal.financial_year.end_date, decision="varied",
+                          reasons="The Q4 figure was verified at 24.", grade_before="Good", grade_after="Very Good")
+    return appraisal
+
+
+def test_appraisal_summary_counts_grades_and_appeals_per_unit(demo, media, eager,
+                                                               django_capture_on_commit_callbacks):
+    appraisal = _appeal(demo)
+    params = {"institution": demo.water.pk}
+    report, data = produce(demo.users["auditor"], "appraisal_summary", params, "pdf",
+                           django_capture_on_commit_callbacks)
+    text, _pages = pdf_text(data)
+    built = builders.get("appraisal_summary").build(report.parameters, user=demo.users["auditor"],
+                                                    progress=lambda p: None)
+    unit = next(u for u in built["units"] if u["unit"] == appraisal.org_unit.name)
+    assert unit["appeals"] == 1 and unit["varied"] == 1 and unit["grades"]["Good"] >= 1
+    # The auditor is assigned to the ministry: the confidential grounds print.
+    assert built["confidential_comments"] and "boreholecountwasmisread" in squash(text)
+    assert AuditEvent.objects.filter(action="report.request", object_id=str(report.pk)).exists()
+
+
+def test_appraisal_summary_leaves_out_comments_for_readers_not_assigned(demo):
+    _appeal(demo)
+    built = builders.get("appraisal_summary").build({"institution": demo.water.pk}, user=demo.users["head"],
+                                                    progress=lambda p: None)
+    assert not built["confidential_comments"]
+    assert all(a["grounds"] == "" and a["reasons"] == "" for a in built["appeals"])
+    assert built["appeals"] and built["appeals"][0]["decision"].startswith("Varied")
+
+
+def test_annual_report_lists_quarterly_actuals_and_evidence(demo):
+    contract = ministry(demo)
+    built = builders.get("annual").build({"institution": demo.water.pk}, user=None, progress=lambda p: None)
+    quarters = [q for row in built["targets"] for q in row["quarters"]]
+    assert {"Q1", "Q2"} <= {q["quarter"] for q in quarters} and any(q["verified"] for q in quarters)
+    assert built["evidence"] and built["evidence"][0]["name"]
+    assert contract.pk
