@@ -3,6 +3,7 @@ detail read audited; the feedback log takes new entries. Paginated, errors in th
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -74,14 +75,16 @@ class AppraisalViewSet(viewsets.ReadOnlyModelViewSet):
         confidentiality.record_read(request.user, appraisal, via="api")
         return Response(AppraisalSerializer(appraisal).data)
 
-    @action(detail=True, methods=["get", "post"], serializer_class=FeedbackSerializer)
+    @extend_schema(methods=["GET"], responses={200: FeedbackSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=FeedbackSerializer, responses={201: FeedbackSerializer})
+    @action(detail=True, methods=["get", "post"], serializer_class=FeedbackSerializer, pagination_class=None)
     def feedback(self, request, pk=None):
+        """The appraisal's feedback log (a year's check-ins: small, so not paginated), or a new entry."""
         appraisal = self.get_object()
         if request.method == "GET":
             confidentiality.record_read(request.user, appraisal, via="api")
-            entries = appraisal.feedback.select_related("author")
-            page = self.paginate_queryset(entries)
-            return self.get_paginated_response(FeedbackSerializer(page, many=True).data)
+            entries = appraisal.feedback.select_related("author").order_by("-created_at", "-pk")
+            return Response(FeedbackSerializer(entries, many=True).data)
         serializer = FeedbackSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         target = serializer.validated_data.get("target")

@@ -3,12 +3,12 @@
 Reads go through ``visible_to``; writes go through ``contracts.monitoring`` like the pages."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
@@ -104,7 +104,8 @@ router.register("progress-entries", ProgressEntryViewSet, basename="api-progress
 router.register("evidence", EvidenceViewSet, basename="api-evidence")
 
 urlpatterns = [
-    path("progress-entries/<int:pk>/verify/", scoped(ProgressEntry, post_only=True)(VerifyView.as_view()),
+    # Any id segment, so a malformed id answers the API's JSON 404 rather than the site's HTML page.
+    path("progress-entries/<str:pk>/verify/", scoped(ProgressEntry, post_only=True)(VerifyView.as_view()),
          name="api-progressentry-verify"),
     path("", include(router.urls)),
 ]

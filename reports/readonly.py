@@ -9,7 +9,7 @@ like every other scoped view, rather than revealing that the object exists.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -75,7 +75,17 @@ class AuditorReadOnlyMiddleware:
         if match is not None and match.view_name in ALLOWED:
             return None
         model = _scoped_model(view)
+        api = request.path.startswith("/api/")
         if model is not None and "pk" in kwargs and hasattr(model.objects, "visible_to"):
-            if not model.objects.visible_to(user).filter(pk=kwargs["pk"]).exists():
+            try:
+                visible = model.objects.visible_to(user).filter(pk=kwargs["pk"]).exists()
+            except (TypeError, ValueError):  # a malformed id names nothing
+                visible = False
+            if not visible:
+                if api:
+                    return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
                 raise Http404
-        raise PermissionDenied(_("Auditors have read-only access: this change is not allowed."))
+        message = _("Auditors have read-only access: this change is not allowed.")
+        if api:  # the API's one error shape
+            return JsonResponse({"detail": message, "errors": {}}, status=403)
+        raise PermissionDenied(message)

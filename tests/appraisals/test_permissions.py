@@ -73,8 +73,10 @@ def test_auditors_only_read(demo, client):
     client.force_login(demo.users["auditor"])
     count = FeedbackEntry.objects.count()
     response = client.post(reverse("appraisals:feedback", args=[appraisal.pk]), {"note": "Looks fine."})
-    assert response.status_code == 302 and FeedbackEntry.objects.count() == count
+    # Auditors are read-only on the server (reports.readonly): every write answers 403.
+    assert response.status_code == 403 and FeedbackEntry.objects.count() == count
     response = client.post(reverse("appraisals:supervisor", args=[appraisal.pk]), {})
+    assert response.status_code == 403
     appraisal.refresh_from_db()
     assert appraisal.status == Appraisal.Status.SELF_SUBMITTED
     api = client.post(reverse("api-appraisal-feedback", args=[appraisal.pk]), {"note": "x"})
