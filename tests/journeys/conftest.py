@@ -20,15 +20,19 @@ def _chromium():
     return shutil.which("chromium")
 
 
+def no_browser():
+    message = "Chromium is not installed: apt-get install chromium (or set PMIS_CHROMIUM)"
+    if os.environ.get("PMIS_REQUIRE_BROWSER"):
+        pytest.fail(message + " — PMIS_REQUIRE_BROWSER is set (CI), so the browser tests are required.")
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def browser(django_db_setup):
     """One Chromium for the session. Missing browser: skip locally, FAIL when PMIS_REQUIRE_BROWSER is set (CI)."""
     path = _chromium()
     if path is None:
-        message = "Chromium is not installed: apt-get install chromium (or set PMIS_CHROMIUM)"
-        if os.environ.get("PMIS_REQUIRE_BROWSER"):
-            pytest.fail(message + " — PMIS_REQUIRE_BROWSER is set, so the browser tests are required.")
-        pytest.skip(message)
+        no_browser()
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an asyncio loop running in this thread while the browser is open;
@@ -78,6 +82,7 @@ class Journey:
     def __init__(self, page, base_url, name, viewport, language):
         self.page, self.base_url, self.name, self.viewport, self.language = page, base_url, name, viewport, language
         self.visited = []
+        self.english_left = {}  # page → English UI words seen in another language
 
     def url(self, path):
         return self.base_url + path
