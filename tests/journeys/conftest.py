@@ -27,16 +27,19 @@ def no_browser():
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(django_db_setup):
-    """One Chromium for the session. Missing browser: skip locally, FAIL when PMIS_REQUIRE_BROWSER is set (CI)."""
+    """One Chromium per journey module (not per session: while Playwright runs, its event loop would make
+    Django refuse the ORM calls of the tests that follow, and the environment variable that allows them
+    must not leak into later tests, e.g. the deploy check's subprocess).
+    Missing browser: skip locally, FAIL when PMIS_REQUIRE_BROWSER is set (CI)."""
     path = _chromium()
     if path is None:
         no_browser()
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an asyncio loop running in this thread while the browser is open;
-    # the ORM calls made between browser steps (and by later tests) are still synchronous.
+    # the ORM calls made between browser steps are still synchronous.
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
