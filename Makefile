@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test install messages migrate lint serve worker beat clean
+.PHONY: demo test install messages migrate lint serve worker beat clean browser
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,12 @@ demo: messages migrate
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: messages lint
+# The browser journeys (tests/journeys) drive Debian's Chromium; install it when root, else say how.
+browser:
+	@command -v chromium >/dev/null || (test "$$(id -u)" = 0 && (apt-get install -y chromium || (apt-get update -q && apt-get install -y chromium))) \
+	  || echo "The browser tests need Chromium: sudo apt-get install chromium (they skip without it, and fail in CI)."
+
+test: messages lint browser
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest

@@ -143,6 +143,9 @@ AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sw", _("Kiswahili"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django has no Swahili formats; ours group thousands and write dates day-first. USE_THOUSAND_SEPARATOR
+# stays off (it would group the values of number inputs): templates group with floatformat's "g".
+FORMAT_MODULE_PATH = ["pmis.formats"]
 TIME_ZONE = env("TIME_ZONE", default="Africa/Nairobi")
 USE_I18N = True
 USE_TZ = True

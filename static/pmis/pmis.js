@@ -21,6 +21,24 @@
       el.addEventListener("click", function () { window.print(); });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  // A table wider than the screen scrolls sideways inside .table-wrap; keyboard users reach the
+  // scrolling region with Tab (WCAG 2.1.1), so it takes focus only while it actually scrolls.
+  function scrollables(root) {
+    root.querySelectorAll(".table-wrap").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.setAttribute("tabindex", "0");
+        if (!el.hasAttribute("role")) { el.setAttribute("role", "region"); }
+        if (!el.hasAttribute("aria-label")) {
+          var caption = el.querySelector("caption");
+          el.setAttribute("aria-label", caption ? caption.textContent.trim() : (el.dataset.label || document.title));
+        }
+      } else if (el.getAttribute("tabindex") === "0") {
+        el.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { wire(document); scrollables(document); });
+  window.addEventListener("resize", function () { scrollables(document); });
+  document.addEventListener("htmx:load", function (event) { scrollables(event.target); });
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
 }());
