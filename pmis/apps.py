@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PmisConfig(AppConfig):
     name = "pmis"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from . import navigation  # noqa: F401 - connects the sign-in signal that fills the menu
