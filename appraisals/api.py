@@ -62,6 +62,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
 class AppraisalViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Appraisal.objects.order_by("-financial_year__start_date", "pk")
     scoped_confidential = True  # the isolation test: fewer readers than the institution
+    lookup_value_regex = "[^/]+"  # any id segment, so a malformed id answers the API's JSON 404
     filterset_fields = ["institution", "status", "financial_year"]
 
     def get_queryset(self):

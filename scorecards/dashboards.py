@@ -155,7 +155,7 @@ def league(user, year=None, period=None, kind="", body=None) -> League:
             "period", flat=True).first()
         period = latest or 1
     filtered = base
-    if kind:
+    if kind in Institution.Kind.values:  # anything else (a typo, a forged value) means all kinds
         filtered = filtered.filter(institution__kind=kind)
     bodies = list(visible.filter(kind=Institution.Kind.OVERSIGHT).order_by("name"))
     chosen = next((b for b in bodies if str(b.pk) == str(body)), None)

@@ -1,7 +1,7 @@
 """schemathesis against a live test server: every operation in /api/v1/schema/, with a token of a
 user with broad rights, must answer no 5xx and nothing the schema does not describe.
 
-Cases per operation: PMIS_FUZZ_EXAMPLES (default 50, about 2.5 minutes; 100 takes about 5)."""
+Cases per operation: PMIS_FUZZ_EXAMPLES (default 100, the issue's goal: about 4 minutes on PostgreSQL)."""
 
 import os
 import subprocess
@@ -16,7 +16,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from pmis.models import Institution
 from tests.conftest import load_demo
 
-EXAMPLES = int(os.environ.get("PMIS_FUZZ_EXAMPLES", "50"))
+EXAMPLES = int(os.environ.get("PMIS_FUZZ_EXAMPLES", "100"))
 CHECKS = ",".join([
     "not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance",
     "response_headers_conformance",
