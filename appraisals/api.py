@@ -1,13 +1,10 @@
 """REST API for appraisals: read-only, through the confidentiality scope (404 outside it), each
 detail read audited; the feedback log takes new entries. Paginated, errors in the API's one shape."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -89,14 +86,10 @@ class AppraisalViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = FeedbackSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         target = serializer.validated_data.get("target")
-        try:
-            entry = services.add_feedback(request.user, appraisal, serializer.validated_data["note"],
-                                          kind=serializer.validated_data.get("kind", FeedbackEntry.Kind.CHECK_IN),
-                                          target=target)
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from exc
-        except ValidationError as exc:
-            raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+        # Refusals (PermissionDenied, ValidationError) reach the API's one exception handler.
+        entry = services.add_feedback(request.user, appraisal, serializer.validated_data["note"],
+                                      kind=serializer.validated_data.get("kind", FeedbackEntry.Kind.CHECK_IN),
+                                      target=target)
         return Response(FeedbackSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 

@@ -2,12 +2,9 @@
 
 Reads go through ``visible_to``; writes go through ``contracts.monitoring`` like the pages."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -56,13 +53,6 @@ class VerifySerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _api_errors(exc):
-    if isinstance(exc, PermissionDenied):
-        return ApiPermissionDenied(str(exc))
-    if hasattr(exc, "error_dict"):
-        return ApiValidationError({k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
-    return ApiValidationError({"non_field_errors": exc.messages})
-
 
 class ProgressReportViewSet(ScopedReadOnlyViewSet):
     queryset = ProgressReport.objects.order_by("contract_id", "period")
@@ -84,11 +74,8 @@ class VerifyView(APIView):
         entry = get_object_or_404(ProgressEntry.objects.visible_to(request.user), pk=pk)
         data = VerifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            entry = monitoring.verify(request.user, entry, data.validated_data["decision"],
-                                      data.validated_data["comment"])
-        except (PermissionDenied, ValidationError) as exc:
-            raise _api_errors(exc) from exc
+        # Refusals (PermissionDenied, ValidationError) reach the API's one exception handler.
+        entry = monitoring.verify(request.user, entry, data.validated_data["decision"], data.validated_data["comment"])
         return Response(ProgressEntrySerializer(entry).data, status=status.HTTP_200_OK)
 
 
