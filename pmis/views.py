@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors
-from .models import AuditEvent, FinancialYear, Institution, Officer, OrgUnit
+from .models import FinancialYear, Institution, Officer, OrgUnit
 from .tenancy import scoped
 
 
@@ -79,13 +79,6 @@ def officer_detail(request, pk):
 def financialyear_detail(request, pk):
     year = visible_or_404(FinancialYear, request.user, pk, FinancialYear.objects.select_related("institution"))
     return render(request, "pmis/financialyear_detail.html", {"year": year})
-
-
-@login_required
-@scoped(AuditEvent)
-def audit_event_detail(request, pk):
-    event = visible_or_404(AuditEvent, request.user, pk, AuditEvent.objects.select_related("institution"))
-    return render(request, "pmis/audit_event_detail.html", {"event": event})
 
 
 @never_cache
