@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "pmis.sessions.IdleRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,9 +129,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after inactivity: every request renews the cookie's age.
+# Sessions end after inactivity: activity renews the expiry, at most once a SESSION_RENEW_SECONDS
+# (pmis.sessions.IdleRenewalMiddleware), so a page costs no session write.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 
 # Lockout after repeated failed logins (per username and IP).
@@ -276,6 +278,11 @@ SPECTACULAR_SETTINGS = {
 
 # CACHE_URL (e.g. redis://redis:6379/1) shares rate limits between web processes; default: in-process.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# With a shared cache, sessions are read from it (written through to the database); an in-process
+# cache is not shared between workers, so without CACHE_URL sessions stay in the database alone.
+SESSION_ENGINE = env(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends." + ("cached_db" if env("CACHE_URL", default="") else "db"))
 
 # Citizen feedback on public charter pages: submissions per IP address per hour, and the fastest a
 # person fills in the form (seconds) / the longest a form stays valid (seconds).

@@ -5,9 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
-from django.contrib.sessions.models import Session
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -16,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from . import audit, twofactor
+from .sessions import end_sessions
 
 PENDING = "twofactor_pending_device"
 
@@ -119,16 +118,6 @@ def disable(request):
         messages.success(request, _("Two-factor authentication is off."))
         return redirect("account-security")
     return page(request, disable_form=form)
-
-
-def end_sessions(user) -> int:
-    """Delete every unexpired session of ``user``; return how many."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-            ended += 1
-    return ended
 
 
 @never_cache

@@ -35,9 +35,41 @@ def test_lockout_after_repeated_failures(demo, client):
     assert "_auth_user_id" not in client.session
 
 
-def test_session_expires_after_inactivity():
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # activity renews the idle timer
+def test_activity_renews_the_idle_timeout_without_a_write_on_every_page(demo, client):
+    from django.contrib.sessions.models import Session
+
+    from pmis.sessions import RENEWED_KEY
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and not settings.SESSION_SAVE_EVERY_REQUEST
+    client.force_login(demo.users["officer"])
+    key = client.session.session_key
+
+    def expiry():
+        return Session.objects.get(pk=key).expire_date
+
+    at_login = expiry()
+    assert client.get("/").status_code == 200  # the first page renews the timer (and stamps the session)
+    renewed = expiry()
+    assert renewed > at_login
+    assert client.get("/").status_code == 200  # within the minute: no write
+    assert expiry() == renewed
+    session = client.session
+    session[RENEWED_KEY] -= settings.SESSION_RENEW_SECONDS  # as if the minute had passed
+    session.save()
+    stamped = expiry()
+    assert client.get("/").status_code == 200
+    assert expiry() > stamped and client.session[RENEWED_KEY] > session[RENEWED_KEY]
+
+
+def test_an_idle_session_ends(demo, client):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(demo.users["officer"])
+    Session.objects.filter(pk=client.session.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/").status_code == 302  # back to the login page
 
 
 def test_logout_is_a_post(demo, client):

@@ -192,8 +192,12 @@ def test_new_backup_codes_need_a_code(demo, as_user):
     assert set(made.context["codes"]).isdisjoint(codes)
 
 
-def test_log_out_everywhere_ends_every_session_of_the_user(demo, client, django_user_model):
+@pytest.mark.parametrize("engine", ["db", "cached_db"])
+def test_log_out_everywhere_ends_every_session_of_the_user(demo, client, django_user_model, settings, engine):
     from django.test import Client
+
+    # cached_db is the engine with a shared cache (CACHE_URL): the cached copy must go too.
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{engine}"
 
     user = demo.users["officer"]
     other_device = Client()
