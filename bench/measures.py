@@ -124,7 +124,9 @@ class Context:
                    "API_THROTTLE_USER": "1000000/min", "API_THROTTLE_ANON": "1000000/min", "DEBUG": "false",
                    # The bench's sessions are signed with this process's key.
                    "SECRET_KEY": SERVER_SECRET, "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
-                   "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+                   "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                   # As docker-compose.yml runs it: a shared Redis cache (sessions, rate limits).
+                   "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")}
             self._server = subprocess.Popen(  # noqa: S603 — table names and arguments are ours, not user input
                 [sys.executable, "-m", "gunicorn", "pmis.wsgi:application", "--workers", "2", "--bind",
                  f"127.0.0.1:{self._port}", "--log-level", "warning"],

@@ -1,11 +1,27 @@
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
 
+def unread_count():
+    """The user's unread notifications as a subquery on the user (the partial index notification_unread)."""
+    from .models import Notification
+
+    counted = (Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True).order_by()
+               .values("user").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def unread(request):
-    """The nav badge's unread count: one COUNT query, and only on pages that show it."""
+    """The nav badge's unread count: loaded with the signed-in user (pmis.auth), else one COUNT query."""
+    from .apps import UNREAD
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    loaded = getattr(user, UNREAD, None)
+    if loaded is not None:
+        return {"unread_notifications": loaded}
 
     def count():
         from .models import Notification

@@ -7,4 +7,7 @@ class PmisConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import navigation  # noqa: F401 - connects the sign-in signal that fills the menu
+        from . import (
+            navigation,  # noqa: F401 - connects the sign-in signal that fills the menu
+            sessions,  # noqa: F401 - connects the sign-in signal that starts the idle timer
+        )

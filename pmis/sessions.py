@@ -14,7 +14,9 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
+from django.dispatch import receiver
 from django.utils import timezone
 
 RENEWED_KEY = "_pmis_renewed"
@@ -39,6 +41,13 @@ class IdleRenewalMiddleware:
             if now - session.get(RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
                 session[RENEWED_KEY] = now
         return response
+
+
+@receiver(user_logged_in)
+def stamp_at_sign_in(sender, request, user, **kwargs):
+    # Signing in saves the session with a fresh expiry: that is the first renewal.
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_KEY] = int(time.time())
 
 
 def end_sessions(user) -> int:

@@ -7,7 +7,9 @@ of queries whatever the number of institutions or targets.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 from pmis.models import FinancialYear, Institution
 
@@ -129,58 +131,101 @@ class League:
     kinds: list
     filters: dict
     chart: str = ""
+    #: which page of the ranking this is (a Django Page over the positions), when paginated
+    pager: Page | None = None
+
+
+LEAGUE_PAGE_SIZE = 50
+#: the ranking order: best standing first, unscored last, ties by name
+RANKING = (F("standing").desc(nulls_last=True), "institution__name")
+#: what a league row shows of a score (the per-target and per-perspective JSON stays in the table)
+ROW_FIELDS = ("institution_id", "year_start", "period", "scheme", "composite", "standing", "grade", "tone",
+              "reporting", "targets_total", "targets_verified", "green", "amber", "red",
+              "institution__name", "institution__slug", "institution__kind")
 
 
 def _ranked(queryset):
-    return queryset.order_by(F("standing").desc(nulls_last=True), "institution__name")
+    return queryset.order_by(*RANKING)
 
 
-def league(user, year=None, period=None, kind="", body=None) -> League:
+def _page_number(value, pages):
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(value, 1), pages)
+
+
+def league(user, year=None, period=None, kind="", body=None, page=None) -> League:
     """Institutions visible to ``user`` ranked by their institution contract's composite for a year
-    (the calendar year it starts in) and quarter; movement against the quarter before."""
+    (the calendar year it starts in) and quarter; movement against the quarter before.
+
+    ``page`` (1-based) ranks in the database and loads one page of ``LEAGUE_PAGE_SIZE`` rows; without it
+    every row (exports, the API). Four queries either way, whatever the number of institutions:
+    the years and quarters scored, the oversight bodies, the rows, the previous quarter's order."""
     from django.utils.translation import gettext as _
 
     visible = Institution.objects.visible_to(user)
     base = ContractScore.objects.filter(level=ContractLevel.INSTITUTION, institution__in=visible.values("pk"))
-    years = sorted(set(base.values_list("year_start", flat=True)), reverse=True)
+    scored = {}  # year → the quarters with at least one composite
+    for y, p, n in base.order_by().values_list("year_start", "period").annotate(n=Count("composite")):
+        quarters = scored.setdefault(y, set())
+        if n:
+            quarters.add(p)
+    years = sorted(scored, reverse=True)
     try:
         year = int(year) if year else None
     except ValueError:
         year = None
     if year not in years:
         year = years[0] if years else None
-    period = _period(period, None)
-    if period is None:
-        latest = base.filter(year_start=year, composite__isnull=False).order_by("-period").values_list(
-            "period", flat=True).first()
-        period = latest or 1
+    period = _period(period, None) or max(scored.get(year) or {1})
     filtered = base
     if kind in Institution.Kind.values:  # anything else (a typo, a forged value) means all kinds
         filtered = filtered.filter(institution__kind=kind)
-    bodies = list(visible.filter(kind=Institution.Kind.OVERSIGHT).order_by("name"))
+    bodies = list(visible.filter(kind=Institution.Kind.OVERSIGHT).only("pk", "name", "oversight_path").order_by("name"))
     chosen = next((b for b in bodies if str(b.pk) == str(body)), None)
     if chosen is not None:
         filtered = filtered.filter(institution__oversight_path__startswith=chosen.oversight_path).exclude(
             institution=chosen)
-    current = list(_ranked(filtered.filter(year_start=year, period=period)).select_related("institution"))
+    current = _ranked(filtered.filter(year_start=year, period=period)).select_related("institution").only(
+        *ROW_FIELDS)
+    if page is None:
+        scores = list(current)
+        positions = range(1, len(scores) + 1)
+        number = 1
+    else:
+        # Ranked in the database: the window numbers every row, the slice loads one page of them.
+        number = _page_number(page, 10**6)
+        found = list(current.annotate(position=Window(RowNumber(), order_by=RANKING), total=Window(Count("pk")))[
+            (number - 1) * LEAGUE_PAGE_SIZE:number * LEAGUE_PAGE_SIZE])
+        if not found and number > 1:  # past the end: the last page (rare, so its count is a query of its own)
+            number = max(1, -(-current.count() // LEAGUE_PAGE_SIZE))
+            found = list(current.annotate(position=Window(RowNumber(), order_by=RANKING),
+                                          total=Window(Count("pk")))[
+                (number - 1) * LEAGUE_PAGE_SIZE:number * LEAGUE_PAGE_SIZE])
+        scores = found
+        positions = [s.position for s in found]
+        total = found[0].total if found else 0
     if period > 1:
         before = filtered.filter(year_start=year, period=period - 1)
     else:
         before = filtered.filter(year_start=(year or 0) - 1, period=4)
     previous = {pk: i for i, pk in enumerate(
         _ranked(before.filter(composite__isnull=False)).values_list("institution_id", flat=True), start=1)}
-    rows, rank = [], 0
-    for s in current:
-        if s.composite is not None:
-            rank += 1
-        rows.append(LeagueRow(rank if s.composite is not None else 0, s, previous.get(s.institution_id)))
+    # Unscored rows sort last, so a scored row's position is its rank.
+    rows = [LeagueRow(position if s.composite is not None else 0, s, previous.get(s.institution_id))
+            for s, position in zip(scores, positions, strict=True)]
     result = League(year, period, rows, years, bodies, Institution.Kind.choices,
                     {"kind": kind, "body": chosen.pk if chosen else ""})
-    schemes = {r.score.scheme for r in rows if r.score.composite is not None}
+    if page is not None:
+        result.pager = Paginator(range(total), LEAGUE_PAGE_SIZE).get_page(number)
+    top = [r for r in rows[:20] if number == 1]
+    schemes = {r.score.scheme for r in top if r.score.composite is not None}
     if len(schemes) == 1:
         lower = lower_is_better(schemes.pop())
-        lo, hi = charts.scale_for(lower, [r.score.composite for r in rows])
+        lo, hi = charts.scale_for(lower, [r.score.composite for r in top])
         result.chart = charts.bar_chart(
-            [(r.score.institution.name, r.score.composite, r.score.tone) for r in rows[:20]],
+            [(r.score.institution.name, r.score.composite, r.score.tone) for r in top],
             title=_("Composite score by institution"), scale_min=lo, scale_max=hi, lower_is_better=lower)
     return result

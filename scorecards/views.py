@@ -25,10 +25,6 @@ def framework(request, pk):
 # Dashboards (issue 7): the institution dashboard and the league table, with CSV/XLSX exports.
 
 
-
-
-
-
 def _participation():
     # The contracts app owns contracts and reports; it answers for them (contracts → scorecards stays one way).
     from contracts.monitoring import participation
@@ -47,7 +43,7 @@ def institution_dashboard(request, pk):
 @login_required
 def league_table(request):
     table = dashboards.league(request.user, request.GET.get("year"), request.GET.get("period"),
-                              request.GET.get("kind", ""), request.GET.get("body"))
+                              request.GET.get("kind", ""), request.GET.get("body"), page=request.GET.get("page", 1))
     return render(request, "scorecards/league.html", {"table": table, "periods": dashboards.PERIODS})
 
 

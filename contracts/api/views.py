@@ -65,7 +65,13 @@ class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     queryset = selectors.contracts().order_by("-financial_year__start_date", "level", "title", "pk")
     filterset_fields = ["financial_year", "institution", "status", "level", "org_unit", "officer"]
 
+    def base_queryset(self):
+        # The plan shows the contract's own columns only: no joins to plan (the list and detail show names).
+        return PerformanceContract.objects.all() if self.action == "plan" else super().base_queryset()
+
     def get_serializer_class(self):
+        if self.action == "plan":
+            return s.PlanSerializer
         if self.action == "list":
             return s.ContractSerializer
         if self.action == "create":
@@ -123,6 +129,12 @@ class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         signature = signing.sign(request._request, contract, password=data["password"], code=data["code"] or None,
                                  lock_version=data.get("lock_version"))
         return Response(s.SignatureSerializer(signature).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.PlanSerializer,
+                   summary="The contract with all its targets (an officer's annual plan in one answer)")
+    @action(detail=True, methods=["get"], filterset_fields=[])
+    def plan(self, request, pk=None):
+        return Response(s.plan_representation(self.get_object(), request.user))
 
     @extend_schema(methods=["GET"], request=None, responses=s.CommentSerializer(many=True),
                    summary="Review comments on the contract and its targets")

@@ -1,0 +1,23 @@
+"""Loading the signed-in user once per request, with what every page shows of them.
+
+Every page reads the user (AuthenticationMiddleware) and then, in the navigation, a few facts about
+them such as the unread-notification badge. ``ModelBackend`` loads those facts as annotations of
+the same query, so they cost no query of their own. Apps register an annotation in ``ready()``
+with ``annotate_signed_in_user``; pmis knows none of them (apps depend on pmis, not the reverse).
+"""
+
+from django.contrib.auth import backends, get_user_model
+
+_ANNOTATIONS = {}
+
+
+def annotate_signed_in_user(name, expression):
+    """Add ``name`` to the signed-in user: ``expression()`` gives a query expression on the user."""
+    _ANNOTATIONS[name] = expression
+
+
+class ModelBackend(backends.ModelBackend):
+    def get_user(self, user_id):
+        users = get_user_model()._default_manager.annotate(**{k: f() for k, f in _ANNOTATIONS.items()})
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,0 +1,73 @@
+"""The officer plan API: the contract with all its targets in one answer, the same JSON as its
+serializer, a fixed number of queries whatever the number of targets, and 404 across tenants."""
+
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.request import Request
+
+from contracts.api.serializers import PlanSerializer, plan_representation
+from contracts.models import PerformanceContract, Target
+
+
+def plan_of(demo):
+    return PerformanceContract.objects.get(level="officer", officer=demo.officer, financial_year__is_current=True)
+
+
+def add_targets(contract, n):
+    template = Target.objects.filter(contract=contract).order_by("order", "pk").first()
+    copies = []
+    for i in range(n):
+        copy = Target(**{f.attname: getattr(template, f.attname) for f in Target._meta.concrete_fields})
+        copy.pk, copy.description, copy.order = None, f"Extra target {i}", 500 + i
+        copies.append(copy)
+    Target.objects.bulk_create(copies)
+
+
+def test_the_plan_lists_every_target_in_order(demo, client):
+    plan = plan_of(demo)
+    client.force_login(demo.users["officer"])
+    answer = client.get(reverse("api-contract-plan", args=[plan.pk]))
+    assert answer.status_code == 200
+    body = answer.json()
+    expected = list(plan.targets.order_by("order", "pk").values_list("pk", flat=True))
+    assert [t["id"] for t in body["targets"]] == expected and expected
+    first = body["targets"][0]
+    assert first["description"] and first["weight"] and "criteria_excellent" in first and "perspective_name" in first
+    assert body["id"] == plan.pk and body["level"] == "officer" and isinstance(body["allowed_actions"], list)
+
+
+def test_the_fast_answer_is_the_serializers_answer(demo):
+    plan = plan_of(demo)
+    for login in ("officer", "supervisor", "secretariat"):
+        user = demo.users[login]
+        request = Request(RequestFactory().get("/"))
+        request.user = user
+        reference = PlanSerializer(plan, context={"request": request}).data
+        assert plan_representation(plan, user) == reference, login
+
+
+def test_queries_do_not_grow_with_targets(demo, client):
+    plan = plan_of(demo)
+    client.force_login(demo.users["officer"])
+    url = reverse("api-contract-plan", args=[plan.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    client.get(url)
+    before = count()
+    add_targets(plan, 200)
+    after = count()
+    assert len(client.get(url).json()["targets"]) == plan.targets.count() > 200
+    assert after == before <= 8  # session, user, contract, roles, targets (+ transaction)
+
+
+def test_another_institutions_plan_answers_404(demo, client):
+    foreign = PerformanceContract.objects.filter(institution=demo.machakos, level="officer").first()
+    client.force_login(demo.users["officer"])
+    answer = client.get(reverse("api-contract-plan", args=[foreign.pk]))
+    assert answer.status_code == 404 and "detail" in answer.json()
