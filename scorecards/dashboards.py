@@ -166,7 +166,7 @@ def league(user, year=None, period=None, kind="", body=None, page=None) -> Leagu
     from django.utils.translation import gettext as _
 
     visible = Institution.objects.visible_to(user)
-    base = ContractScore.objects.filter(level=ContractLevel.INSTITUTION, institution__in=visible.values("pk"))
+    base = ContractScore.objects.visible_to(user).filter(level=ContractLevel.INSTITUTION)
     scored = {}  # year → the quarters with at least one composite
     for y, p, n in base.order_by().values_list("year_start", "period").annotate(n=Count("composite")):
         quarters = scored.setdefault(y, set())
