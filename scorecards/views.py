@@ -2,6 +2,7 @@ import csv
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -32,6 +33,8 @@ def _participation():
     return participation
 
 
+# Read-only pages run outside a transaction (ATOMIC_REQUESTS would add BEGIN and COMMIT round trips).
+@transaction.non_atomic_requests
 @login_required
 @scoped(Institution)
 def institution_dashboard(request, pk):
@@ -40,6 +43,7 @@ def institution_dashboard(request, pk):
     return render(request, "scorecards/dashboard.html", {"board": board, "periods": dashboards.PERIODS})
 
 
+@transaction.non_atomic_requests
 @login_required
 def league_table(request):
     table = dashboards.league(request.user, request.GET.get("year"), request.GET.get("period"),

@@ -159,3 +159,36 @@ def test_charts_have_text_alternatives_and_no_style(lower):
     assert "Off track: 2" in charts.rag_bar(1, 0, 2, title="RAG")
 
 
+
+
+def test_league_pages_rank_like_the_whole_table(demo, as_user):
+    add_institutions(demo, 60)  # 62 under the oversight body: two pages
+    client = as_user(demo.users["perfdept"])
+    whole = client.get("/api/v1/league/", {"period": 2}).json()["results"]
+    first = client.get(reverse("league-table"), {"period": 2}).context["table"]
+    second = client.get(reverse("league-table"), {"period": 2, "page": 2}).context["table"]
+    assert first.pager.paginator.num_pages == 2 and len(first.rows) == 50 and len(second.rows) == 12
+    paged = [(r.rank, r.score.institution_id, r.previous_rank) for r in first.rows + second.rows]
+    assert paged == [(r["rank"] or 0, r["institution"], r["previous_rank"]) for r in whole]
+    assert [r.rank for r in first.rows] == list(range(1, 51))
+    # Past the end shows the last page; nonsense shows the first.
+    assert client.get(reverse("league-table"), {"period": 2, "page": 9}).context["table"].pager.number == 2
+    assert client.get(reverse("league-table"), {"period": 2, "page": "x"}).context["table"].pager.number == 1
+    html = client.get(reverse("league-table"), {"period": 2}).content.decode()
+    assert "Ranks 1–50 of 62 institutions." in html and "page=2" in html and '<svg class="chart"' in html
+
+
+def test_league_page_is_five_queries_whatever_the_number_of_institutions(demo, as_user, settings):
+    # As deployed with a shared cache (CACHE_URL): the session is read from it, not from the database.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    client = as_user(demo.users["perfdept"])
+    url = reverse("league-table")
+    client.get(url)  # the first read puts the session in the cache
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add_institutions(demo, 120)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["table"].rows) == 50
+    # The user (with the unread badge), the quarters scored, the bodies, the page, the previous quarter.
+    assert len(few) == len(many) <= 5, [q["sql"][:80] for q in many.captured_queries]
