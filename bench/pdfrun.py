@@ -1,14 +1,40 @@
-"""Render one contract's PDF in a fresh process and report its time and peak memory:
-``python -m bench.pdfrun CONTRACT_ID`` prints JSON {seconds, peak_rss_mb, baseline_rss_mb, bytes, pages}.
+"""Render one contract's PDF in a fresh process and report its time and memory:
+``python -m bench.pdfrun CONTRACT_ID`` prints one JSON line.
 
 A process of its own so the peak resident set (ru_maxrss) is the render's, not the benchmark's.
+
+- ``seconds``: the cold render, as a fresh worker's first PDF: loading WeasyPrint, Fontconfig, the
+  print stylesheet and the template engine (``startup_seconds`` of it, what
+  ``contracts.documents.warm_up`` does; a worker may pay it when it starts), then the render itself.
+- ``warm_seconds``: a second render of the same contract in the same process, as a long-lived Celery
+  worker renders every PDF after its first.
+- ``baseline_rss_mb``: the resident set before rendering (Django set up, the contract fetched);
+  ``peak_rss_mb``: the peak after the cold render; ``render_rss_mb``: the difference, what the cold
+  render added, WeasyPrint's import included (``startup_rss_mb`` of it);
+  ``warm_peak_rss_mb``: the peak after the warm render too (above ``peak_rss_mb`` only if a second
+  render needs more than the first).
+- ``pages``: counted by reading the PDF back (pypdf).
 """
 
+import io
 import json
 import os
 import resource
 import sys
 import time
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def rss_mb():
+    """The resident set now (Linux); the peak where /proc is not there."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return peak_rss_mb()
 
 
 def main():
@@ -20,14 +46,30 @@ def main():
     from contracts.models import PerformanceContract
 
     contract = PerformanceContract.objects.get(pk=int(sys.argv[1]))
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    targets = contract.targets.count()
+    baseline, rss_before = peak_rss_mb(), rss_mb()
+
     started = time.perf_counter()
+    documents.warm_up()  # what the first render would otherwise do on its own, timed apart
+    startup = time.perf_counter() - started
+    startup_rss = rss_mb() - rss_before
     pdf = documents.render_contract_pdf(contract)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
-    print(json.dumps({"seconds": seconds, "peak_rss_mb": peak, "baseline_rss_mb": baseline, "bytes": len(pdf),
-                      "pages": pages, "targets": contract.targets.count()}))
+    peak = peak_rss_mb()
+
+    started = time.perf_counter()
+    again = documents.render_contract_pdf(contract)
+    warm = time.perf_counter() - started
+    warm_peak = peak_rss_mb()
+    from pypdf import PdfReader  # after the measurements: its import is not the render's
+
+    print(json.dumps({
+        "seconds": seconds, "startup_seconds": startup, "warm_seconds": warm,
+        "peak_rss_mb": peak, "baseline_rss_mb": baseline, "render_rss_mb": peak - baseline,
+        "startup_rss_mb": startup_rss, "warm_peak_rss_mb": warm_peak,
+        "bytes": len(pdf), "warm_bytes": len(again), "pages": len(PdfReader(io.BytesIO(pdf)).pages),
+        "targets": targets,
+    }))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import io
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
@@ -20,6 +21,18 @@ from .models import ContractDocument
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
+
+
+@worker_process_init.connect
+def warm_up_pdf_rendering(**kwargs):
+    """Each worker process imports WeasyPrint and parses the print stylesheet when it starts (~0.7 s),
+    so the first PDF someone asks for is not the one that pays for it."""
+    from .documents import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 — a worker that cannot warm up still renders, just slower the first time
+        logging.getLogger(__name__).exception("PDF warm-up failed")
 
 
 def pdf_name(document, content_hash) -> str:

@@ -1,5 +1,6 @@
 """The contract PDF: what it prints, the idempotent Celery task, the pages, and a real worker."""
 
+import gc
 import io
 import os
 import re
@@ -139,6 +140,96 @@ def test_a_signed_pdf_prints_what_was_signed_even_if_stored_rows_drift(demo):
     version = signing.current_version(contract)
     doc = documents.printable(contract)
     assert doc.signed and doc.content == version.content and doc.content_hash == version.content_hash
+
+
+def long_printable(contract, copies=12):
+    """The contract's live content with its targets repeated into a matrix that spans several pages,
+    some with an objective, a budget and activities."""
+    data = content.contract_content(contract)
+    targets = []
+    for copy in range(copies):
+        for target in data["targets"]:
+            number = len(targets) + 1
+            targets.append({
+                **target, "id": 10_000 + number, "description": f"{target['description']} (row {number})",
+                "objective": target["objective"] or f"Objective of row {number}",
+                "budget": target["budget"] or str(1000 * number),
+                "activities": [f"Activity {number}.1 for the row", f"Activity {number}.2 for the row"]
+                if copy % 2 else [],
+            })
+    data["targets"] = targets
+    return documents.Printable(contract, data, content.fingerprint(data), None, False, [])
+
+
+def test_a_long_matrix_prints_every_target_activity_and_page_footer(demo):
+    doc = long_printable(ministry_contract(demo))
+    reader = PdfReader(io.BytesIO(documents.render_printable(doc)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    flat, pages = squash(text), len(reader.pages)
+    assert len(doc.content["targets"]) >= 60 and pages >= 5
+    for target in doc.content["targets"]:
+        assert squash(target["description"]) in flat, f"target missing from the PDF: {target['description']}"
+        assert squash(f"Objective: {target['objective']}") in flat
+        for activity in target["activities"]:
+            assert activity in flat, f"activity missing from the PDF: {activity}"
+    assert doc.content_hash in text.replace(" ", "").replace("\n", "")
+    for number in range(1, pages + 1):
+        assert f"Page {number} of {pages}" in flat
+    # The shared print stylesheet applies: the cover is portrait, the matrix pages landscape.
+    sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in reader.pages]
+    assert sizes[0][0] < sizes[0][1]
+    assert sum(1 for width, height in sizes if width > height) >= 3
+    assert "DRAFT" in flat
+
+
+def test_renders_in_one_process_share_their_setup_and_agree(demo):
+    """A worker's second render (fonts, stylesheets and WeasyPrint reused) prints what its first did."""
+    contract = ministry_contract(demo)
+    first = pdf_text(documents.render_contract_pdf(contract))
+    long = pdf_text(documents.render_printable(long_printable(contract, copies=2)))
+    again = pdf_text(documents.render_contract_pdf(contract))
+    assert first == again
+    assert long[1] > first[1]
+    assert documents._weasyprint() == documents._weasyprint()  # made once per thread
+
+
+def test_a_render_leaves_the_cycle_collector_as_it_found_it(demo):
+    contract = ministry_contract(demo)
+    assert gc.isenabled()
+    documents.render_contract_pdf(contract)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        documents.render_contract_pdf(contract)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_print_user_agent_stylesheet_is_the_trimmed_one():
+    """WeasyPrint's stock stylesheet gives every element six pseudo-element styles; with the pinned
+    WeasyPrint the PDF uses the trimmed copy. If an upgrade changes the stock sheet this fails, rather
+    than the PDF silently going back to the slow path."""
+    from weasyprint import HTML
+    from weasyprint import html as weasyprint_html
+
+    documents.warm_up()
+    html_class, fonts, stylesheet = documents._weasyprint()
+    assert html_class is not HTML and issubclass(html_class, HTML)
+    assert documents._print_user_agent_stylesheet(weasyprint_html) is not None
+    (sheet,) = html_class(string="<p>x</p>")._ua_stylesheets()
+    assert sheet is not weasyprint_html.UA_STYLESHEET
+    # List items keep their bullets (the activities under a target).
+    rendered = html_class(string='<ul class="activities"><li>Inspect the site</li></ul>').render(
+        stylesheets=[stylesheet], font_config=fonts)
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", ()):
+            yield from boxes(child)
+
+    markers = [box for box in boxes(rendered.pages[0]._page_box) if box.element_tag == "li::marker"]
+    assert markers and "•" in "".join(getattr(box, "text", "") for marker in markers for box in boxes(marker))
 
 
 # ---------------------------------------------------------------------------------------------
