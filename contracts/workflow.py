@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,25 +116,6 @@ def parts_of(user, contract, roles=None) -> set[str]:
     return parts
 
 
-#: the roles that give a user a part on every contract of their institution, as annotations of a read
-ROLE_PARTS = {"_user_is_secretariat": Role.PERFORMANCE_OFFICER, "_user_is_vetting": Role.VETTING}
-
-
-def with_roles_of(queryset, user):
-    """Contracts annotated with ``user``'s part-giving roles in their institution, so that
-    ``allowed_actions`` needs no query of its own (the plan API reads a contract this way)."""
-    return queryset.annotate(**{
-        name: Exists(RoleMembership.objects.filter(user_id=user.pk, institution=OuterRef("institution_id"), role=role))
-        for name, role in ROLE_PARTS.items()})
-
-
-def annotated_roles(contract):
-    """The roles ``with_roles_of`` found, or None when the contract was read without them."""
-    if not all(hasattr(contract, name) for name in ROLE_PARTS):
-        return None
-    return {role for name, role in ROLE_PARTS.items() if getattr(contract, name)}
-
-
 def can(user, contract, action, parts=None) -> bool:
     rule = RULES[action]
     parts = parts_of(user, contract) if parts is None else parts
@@ -143,7 +123,7 @@ def can(user, contract, action, parts=None) -> bool:
 
 
 def allowed_actions(user, contract) -> set[str]:
-    parts = parts_of(user, contract, annotated_roles(contract))
+    parts = parts_of(user, contract)
     return {action for action in RULES if can(user, contract, action, parts)}
 
 

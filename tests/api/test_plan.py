@@ -71,15 +71,3 @@ def test_another_institutions_plan_answers_404(demo, client):
     client.force_login(demo.users["officer"])
     answer = client.get(reverse("api-contract-plan", args=[foreign.pk]))
     assert answer.status_code == 404 and "detail" in answer.json()
-
-
-def test_roles_read_with_the_contract_give_the_same_actions(demo):
-    from contracts import workflow
-
-    plan = plan_of(demo)
-    for login in ("officer", "supervisor", "secretariat", "vetting", "head", "auditor"):
-        user = demo.users[login]
-        annotated = workflow.with_roles_of(PerformanceContract.objects.filter(pk=plan.pk), user).get()
-        assert workflow.annotated_roles(annotated) is not None
-        assert workflow.allowed_actions(user, annotated) == workflow.allowed_actions(user, plan), login
-    assert workflow.annotated_roles(plan) is None
