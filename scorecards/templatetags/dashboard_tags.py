@@ -1,8 +1,8 @@
-"""The league table's rows, rendered in Python.
+"""The dashboards' long tables, rendered in Python: the league table's rows and the chase list.
 
-A row through Django's template engine costs ~0.4 ms (a dozen lookups, a URL, number formatting,
-translations); a page of fifty rows was half the page's time. This tag writes the same markup with
-``format_html`` (every value escaped) and looks each translation up once per table, not once per row.
+A row through Django's template engine costs ~0.2–0.4 ms (a dozen lookups, a URL, number formatting,
+translations); a page of fifty rows was half the league page's time. These tags write the same markup
+with ``format_html`` (every value escaped) and look each translation up once per table, not per row.
 """
 
 from django import template
@@ -56,3 +56,28 @@ def league_rows(table):
         '<span class="badge red">{}</span> <span class="muted">/ {}</span></td><td>{}</td></tr>',
         (cells(row) for row in table.rows),
     )
+
+
+@register.simple_tag
+def chase_rows(contracts):
+    """The ``<tr>`` of each contract still to sign or report (contracts.monitoring.participation)."""
+    yes, no, not_due = _("Yes"), _("No"), _("Not due")
+    levels = {}
+    statuses = {}
+
+    def cells(c):
+        if c.level not in levels:
+            levels[c.level] = c.get_level_display()
+        if c.status not in statuses:
+            statuses[c.status] = c.get_status_display()
+        if c.signed:
+            signed = format_html('<span class="badge green">{}</span>', yes)
+            reported = format_html('<span class="badge red">{}</span>', no)
+        else:
+            signed = format_html('<span class="badge amber">{}</span>', statuses[c.status])
+            reported = format_html('<span class="muted">{}</span>', not_due)
+        return c.get_absolute_url(), c.title, levels[c.level], signed, reported
+
+    return format_html_join(
+        "\n", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (cells(c) for c in contracts))
