@@ -63,7 +63,7 @@ def percentiles(values):
 @dataclass
 class Context:
     requests: int = 500
-    concurrency: int = 4
+    concurrency: int = 2
     repetitions: int = 200
     results: dict = field(default_factory=dict)
     _server: object = None

@@ -14,7 +14,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--requests", type=int, default=500, help="HTTP requests per endpoint.")
-        parser.add_argument("--concurrency", type=int, default=4, help="Client threads driving gunicorn.")
+        parser.add_argument("--concurrency", type=int, default=2,
+                            help="Client threads driving gunicorn (default: one a worker: latency is service time).")
         parser.add_argument("--repetitions", type=int, default=200, help="Repetitions of in-process timings.")
         parser.add_argument("--only", nargs="*", help="Run only these measurement functions.")
         parser.add_argument("--json", help="Write the results to this JSON file.")
