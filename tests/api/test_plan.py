@@ -8,21 +8,12 @@ from django.urls import reverse
 from rest_framework.request import Request
 
 from contracts.api.serializers import PlanSerializer, plan_representation
-from contracts.models import PerformanceContract, Target
+from contracts.models import PerformanceContract
+from tests.scorecards.test_dashboards import add_targets
 
 
 def plan_of(demo):
     return PerformanceContract.objects.get(level="officer", officer=demo.officer, financial_year__is_current=True)
-
-
-def add_targets(contract, n):
-    template = Target.objects.filter(contract=contract).order_by("order", "pk").first()
-    copies = []
-    for i in range(n):
-        copy = Target(**{f.attname: getattr(template, f.attname) for f in Target._meta.concrete_fields})
-        copy.pk, copy.description, copy.order = None, f"Extra target {i}", 500 + i
-        copies.append(copy)
-    Target.objects.bulk_create(copies)
 
 
 def test_the_plan_lists_every_target_in_order(demo, client):
