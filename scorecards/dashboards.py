@@ -66,11 +66,15 @@ def institution_dashboard(institution, period=None, participation=None) -> Dashb
     """The institution's current year: its institution-level contract's score for ``period`` (the
     latest quarter with a score when not given), the trend by quarter, and charts.
     ``participation(institution_id, year_id, period)`` supplies the reporting-compliance rows."""
-    year = FinancialYear.objects.filter(institution=institution, is_current=True).first()
+    # The current year comes with its scores (one query); it is read alone only when nothing is scored yet.
+    found = list(ContractScore.objects.filter(
+        institution=institution, financial_year__is_current=True, level=ContractLevel.INSTITUTION,
+    ).select_related("financial_year"))
+    year = found[0].financial_year if found else FinancialYear.objects.filter(
+        institution=institution, is_current=True).first()
     if year is None:
         return Dashboard(institution, None, _period(period, 1), None, [])
-    scores = {s.period: s for s in ContractScore.objects.filter(
-        financial_year=year, level=ContractLevel.INSTITUTION)}
+    scores = {s.period: s for s in found}
     default = max(scores) if scores else 1
     period = _period(period, default)
     score = scores.get(period)
