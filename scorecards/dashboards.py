@@ -152,12 +152,11 @@ def _ranked(queryset):
     return queryset.order_by(*RANKING)
 
 
-def _page_number(value, pages):
+def _page_number(value):
     try:
-        value = int(value)
+        return max(int(value), 1)
     except (TypeError, ValueError):
         return 1
-    return min(max(value, 1), pages)
 
 
 def league(user, year=None, period=None, kind="", body=None, page=None) -> League:
@@ -200,14 +199,16 @@ def league(user, year=None, period=None, kind="", body=None, page=None) -> Leagu
         number = 1
     else:
         # Ranked in the database: the window numbers every row, the slice loads one page of them.
-        number = _page_number(page, 10**6)
-        found = list(current.annotate(position=Window(RowNumber(), order_by=RANKING), total=Window(Count("pk")))[
-            (number - 1) * LEAGUE_PAGE_SIZE:number * LEAGUE_PAGE_SIZE])
+        ranked = current.annotate(position=Window(RowNumber(), order_by=RANKING), total=Window(Count("pk")))
+
+        def page_of(n):
+            return list(ranked[(n - 1) * LEAGUE_PAGE_SIZE:n * LEAGUE_PAGE_SIZE])
+
+        number = _page_number(page)
+        found = page_of(number)
         if not found and number > 1:  # past the end: the last page (rare, so its count is a query of its own)
             number = max(1, -(-current.count() // LEAGUE_PAGE_SIZE))
-            found = list(current.annotate(position=Window(RowNumber(), order_by=RANKING),
-                                          total=Window(Count("pk")))[
-                (number - 1) * LEAGUE_PAGE_SIZE:number * LEAGUE_PAGE_SIZE])
+            found = page_of(number)
         scores = found
         positions = [s.position for s in found]
         total = found[0].total if found else 0

@@ -109,7 +109,7 @@ def _plan_parts():
     return _ContractColumns(), PlanTargetSerializer()
 
 
-def plan_representation(contract, user, targets=None):
+def plan_representation(contract, user):
     """What ``PlanSerializer`` answers for ``user``, from serializers built once per process.
 
     The plan is the API's hottest read, and DRF builds a ModelSerializer's fields afresh from the model
@@ -118,7 +118,7 @@ def plan_representation(contract, user, targets=None):
     columns, target = _plan_parts()
     data = columns.to_representation(contract)
     data["allowed_actions"] = sorted(workflow.allowed_actions(user, contract))
-    data["targets"] = [target.to_representation(t) for t in (plan_targets(contract) if targets is None else targets)]
+    data["targets"] = [target.to_representation(t) for t in plan_targets(contract)]
     return data
 
 

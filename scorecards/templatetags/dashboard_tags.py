@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from pmis.models import Institution
 
+from ..models import ContractScore
+
 register = template.Library()
 
 
@@ -32,20 +34,17 @@ def _movement(row, words):
 def league_rows(table):
     """The ``<tr>`` of every row of ``table`` (a scorecards.dashboards.League)."""
     words = {"new": _("new"), "up": _("places up"), "down": _("places down"), "same": _("no change")}
-    kinds = dict(Institution.Kind.choices)
-    reporting = {}
+    kinds, reporting = dict(Institution.Kind.choices), dict(ContractScore.Reporting.choices)
 
     def cells(row):
         score = row.score
-        if score.reporting not in reporting:
-            reporting[score.reporting] = score.get_reporting_display()
         url = reverse("institution-dashboard", args=[score.institution_id])
         grade = format_html('<span class="badge {}">{}</span>', score.tone, score.grade) if score.grade else "—"
         return (
             row.rank or "—", url, table.period, score.institution.name, kinds.get(score.institution.kind, ""),
             floatformat(score.composite, "-2") if score.composite is not None else "—", grade,
             _movement(row, words), score.green, score.amber, score.red, score.targets_total,
-            reporting[score.reporting],
+            reporting.get(score.reporting, score.reporting),
         )
 
     return format_html_join(
@@ -62,21 +61,15 @@ def league_rows(table):
 def chase_rows(contracts):
     """The ``<tr>`` of each contract still to sign or report (contracts.monitoring.participation)."""
     yes, no, not_due = _("Yes"), _("No"), _("Not due")
-    levels = {}
-    statuses = {}
 
     def cells(c):
-        if c.level not in levels:
-            levels[c.level] = c.get_level_display()
-        if c.status not in statuses:
-            statuses[c.status] = c.get_status_display()
         if c.signed:
             signed = format_html('<span class="badge green">{}</span>', yes)
             reported = format_html('<span class="badge red">{}</span>', no)
         else:
-            signed = format_html('<span class="badge amber">{}</span>', statuses[c.status])
+            signed = format_html('<span class="badge amber">{}</span>', c.get_status_display())
             reported = format_html('<span class="muted">{}</span>', not_due)
-        return c.get_absolute_url(), c.title, levels[c.level], signed, reported
+        return c.get_absolute_url(), c.title, c.get_level_display(), signed, reported
 
     return format_html_join(
         "\n", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
