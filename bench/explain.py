@@ -25,7 +25,7 @@ def hot_queries(ctx):
     return [
         ("league table page (oversight user, 300 institutions, ranked by a window, page of 50)", league_page),
         ("plan API: the contract, scoped to its officer", contract),
-        ("plan API: the plan's targets with perspective and indicator names", plan_targets(ctx.plan)),
+        ("plan API: the plan's targets with perspective and indicator names", plan_targets(ctx.plan.pk)),
     ]
 
 

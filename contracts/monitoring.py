@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from pmis import audit
 from pmis.models import Role, RoleMembership
+from pmis.prepared import prepared, prepared_rows
 from scorecards import summary
 from scorecards.models import level_order
 
@@ -406,21 +407,40 @@ LAGGING_SHOWN = 20
 def participation(institution_id, financial_year_id, period):
     """How the institution's year is taking part, counted in the database: per contract level, how many
     contracts are planned, signed and reported for ``period``; and the first ``LAGGING_SHOWN`` contracts
-    still to sign or report, to chase. Two queries, whatever the number of officers."""
-    signed = [Status.SIGNED, Status.IN_FORCE, Status.CLOSED]
-    contracts = PerformanceContract.objects.filter(
-        institution_id=institution_id, financial_year_id=financial_year_id
-    ).annotate(reported=Exists(ProgressReport.objects.filter(
-        contract=OuterRef("pk"), period=period, state=ProgressReport.State.SUBMITTED)))
-    counts = {row["level"]: row for row in contracts.order_by().values("level").annotate(
-        planned=Count("pk"), signed=Count("pk", filter=Q(status__in=signed)),
-        reported=Count("pk", filter=Q(reported=True)))}
+    still to sign or report, to chase (with ``signed``, ``status_label`` and ``level_label`` set).
+    Two queries, whatever the number of officers, their SQL built once: every dashboard view asks them."""
+    counts = {level: {"level": level, "planned": planned, "signed": signed, "reported": reported}
+              for level, planned, signed, reported in _level_counts(institution_id, financial_year_id, period)}
     levels = [{**counts[level], "label": PerformanceContract.Level(level).label}
               for level in PerformanceContract.Level.values if level in counts]
-    lagging = list(contracts.filter(reported=False).only("pk", "title", "level", "status")
-                   .order_by(level_order(), "title", "pk")[:LAGGING_SHOWN])
+    lagging = list(_lagging(institution_id, financial_year_id, period))
+    # Labels translated once for the list (get_FOO_display rebuilds the choices on every call).
+    statuses, level_labels = dict(Status.choices), dict(PerformanceContract.Level.choices)
     for c in lagging:
-        c.signed = c.status in signed
+        c.signed = c.status in SIGNED_STATES
+        c.status_label, c.level_label = statuses.get(c.status, c.status), level_labels.get(c.level, c.level)
     return {"levels": levels, "lagging": lagging,
             "lagging_total": sum(row["planned"] - row["reported"] for row in levels)}
 
+
+SIGNED_STATES = (Status.SIGNED, Status.IN_FORCE, Status.CLOSED)
+
+
+def _year_contracts(institution_id, financial_year_id, period):
+    return PerformanceContract.objects.filter(
+        institution_id=institution_id, financial_year_id=financial_year_id
+    ).annotate(reported=Exists(ProgressReport.objects.filter(
+        contract=OuterRef("pk"), period=period, state=ProgressReport.State.SUBMITTED)))
+
+
+@prepared_rows
+def _level_counts(institution_id, financial_year_id, period):
+    return _year_contracts(institution_id, financial_year_id, period).order_by().values("level").annotate(
+        planned=Count("pk"), signed=Count("pk", filter=Q(status__in=SIGNED_STATES)),
+        reported=Count("pk", filter=Q(reported=True))).values_list("level", "planned", "signed", "reported")
+
+
+@prepared
+def _lagging(institution_id, financial_year_id, period):
+    return (_year_contracts(institution_id, financial_year_id, period).filter(reported=False)
+            .only("pk", "title", "level", "status").order_by(level_order(), "title", "pk")[:LAGGING_SHOWN])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from pmis import audit
 from pmis.models import Role, RoleMembership
+from pmis.prepared import prepared_rows
 from scorecards.models import Perspective
 
 from . import cascade, content
@@ -94,6 +95,12 @@ RULES = {
 # Who the actor is to this contract
 
 
+@prepared_rows
+def _roles_in(user_id, institution_id):
+    # Asked on every contract page and API answer; its SQL is built once (pmis.prepared).
+    return RoleMembership.objects.filter(user_id=user_id, institution_id=institution_id).values_list("role")
+
+
 def parts_of(user, contract, roles=None) -> set[str]:
     """The parts ``user`` plays on ``contract`` (``None`` is the system, for scheduled tasks)."""
     if user is None:
@@ -104,11 +111,7 @@ def parts_of(user, contract, roles=None) -> set[str]:
     if contract.counterparty_id == user.pk:
         parts.add(COUNTERPARTY)
     if roles is None:
-        roles = set(
-            RoleMembership.objects.filter(user=user, institution_id=contract.institution_id).values_list(
-                "role", flat=True
-            )
-        )
+        roles = {role for (role,) in _roles_in(user.pk, contract.institution_id)}
     if Role.PERFORMANCE_OFFICER in roles:
         parts.add(SECRETARIAT)
     if Role.VETTING in roles:

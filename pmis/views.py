@@ -2,20 +2,25 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors
 from .models import FinancialYear, Institution, Officer, OrgUnit
-from .tenancy import scoped
+from .tenancy import scoped, visible_object
 
 
 def visible_or_404(model, user, pk, queryset=None):
     """The one way a view fetches an object by id: scoped, and 404 outside the user's scope."""
-    qs = queryset if queryset is not None else model.objects.all()
-    return get_object_or_404(qs.visible_to(user), pk=pk)
+    if queryset is None:
+        found = visible_object(model, user, pk)
+        if found is None:
+            raise Http404(_("Not found."))
+        return found
+    return get_object_or_404(queryset.visible_to(user), pk=pk)
 
 
 @login_required

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from pmis.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin, paginated
 from pmis.api.errors import register_conflict
+from pmis.tenancy import visible_object
 
 from .. import documents, selectors, signing, targets, workflow
 from ..models import (
@@ -65,9 +66,16 @@ class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     queryset = selectors.contracts().order_by("-financial_year__start_date", "level", "title", "pk")
     filterset_fields = ["financial_year", "institution", "status", "level", "org_unit", "officer"]
 
-    def base_queryset(self):
-        # The plan shows the contract's own columns only: no joins to plan (the list and detail show names).
-        return PerformanceContract.objects.all() if self.action == "plan" else super().base_queryset()
+    def get_object(self):
+        if self.action != "plan":
+            return super().get_object()
+        # The plan shows the contract's own columns only, read by the one prepared lookup.
+        pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        contract = visible_object(PerformanceContract, self.request.user, pk)
+        if contract is None:
+            raise Http404(_("No such contract."))
+        self.check_object_permissions(self.request, contract)
+        return contract
 
     def get_serializer_class(self):
         if self.action == "plan":

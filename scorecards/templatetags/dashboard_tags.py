@@ -67,9 +67,9 @@ def chase_rows(contracts):
             signed = format_html('<span class="badge green">{}</span>', yes)
             reported = format_html('<span class="badge red">{}</span>', no)
         else:
-            signed = format_html('<span class="badge amber">{}</span>', c.get_status_display())
+            signed = format_html('<span class="badge amber">{}</span>', c.status_label)
             reported = format_html('<span class="muted">{}</span>', not_due)
-        return c.get_absolute_url(), c.title, c.get_level_display(), signed, reported
+        return c.get_absolute_url(), c.title, c.level_label, signed, reported
 
     return format_html_join(
         "\n", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',

@@ -40,3 +40,28 @@ def test_anonymous_calls_count_per_address(db, monkeypatch):
     throttle = throttling.AnonRateThrottle
     assert [throttle().allow_request(request_from("10.1.1.1"), None) for _ in range(3)] == [True, True, False]
     assert throttle().allow_request(request_from("10.1.1.2"), None)
+
+
+def test_the_redis_counter_counts_once_a_request_and_expires(monkeypatch):
+    """On Redis (as deployed) the counter is one INCR with its life set once, not reset by later calls."""
+    import os
+    import socket
+
+    import pytest
+    from django.core.cache.backends.redis import RedisCache
+
+    url = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/13"
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    redis_cache = RedisCache(url, {"KEY_PREFIX": "throttle-test"})
+    redis_cache.clear()
+    assert [throttling.increment(redis_cache, "user_7:1", 61) for _ in range(3)] == [1, 2, 3]
+    full = redis_cache.make_and_validate_key("user_7:1")
+    client = redis_cache._cache.get_client(full)
+    assert 55 < client.ttl(full) <= 61
+    client.expire(full, 5)
+    assert throttling.increment(redis_cache, "user_7:1", 61) == 4 and client.ttl(full) <= 5  # set once only
+    assert redis_cache.get("user_7:1") == 4  # the same key Django's cache API reads
+    redis_cache.clear()
