@@ -73,7 +73,7 @@ class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         contract = visible_object(PerformanceContract, self.request.user, pk)
         if contract is None:
-            raise Http404(_("No such contract."))
+            raise Http404
         self.check_object_permissions(self.request, contract)
         return contract
 

@@ -8,8 +8,10 @@ answers 400, a registered conflict (``workflow.ConcurrentEdit``: a stale ``lock_
 
 from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -67,6 +69,10 @@ def exception_handler(exc, context):
         set_rollback()
         return Response({"detail": _("The request could not be read."), "errors": {}},
                         status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        # Django's message names the model ("No PerformanceContract matches the given query."): the
+        # user gets DRF's plain, translated one.
+        exc = NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -36,6 +36,8 @@ def err(response, code):
     assert response.status_code == code, (response.status_code, response.content)
     body = response.json()
     assert set(body) == {"detail", "errors"} and body["detail"]
+    if code == 404:  # in the user's words, never a model's name
+        assert body["detail"] == "Not found.", body
     return body
 
 
