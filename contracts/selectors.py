@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from pmis.models import FinancialYear, Officer
+from pmis.models import FinancialYear, Officer, RoleMembership
+from pmis.prepared import in_range, prepared
+from pmis.tenancy import member, visible_object
 from scorecards.models import Perspective, level_order
 
 from . import cascade, scorecard, signing, workflow
@@ -24,6 +26,28 @@ def contracts():
     return PerformanceContract.objects.select_related(
         "institution", "financial_year", "org_unit", "officer__user", "performer", "counterparty"
     )
+
+
+def plan_contract(user, pk):
+    """The plan API's contract (its own columns) if ``user`` may see it, else None, with ``roles``
+    set to the user's roles in its institution that matter to the workflow: one query."""
+    pk = in_range(pk)
+    if pk is None or not getattr(user, "is_authenticated", False) or not user.is_active or user.is_superuser:
+        contract = visible_object(PerformanceContract, user, pk)
+        if contract is not None:
+            contract.roles = None  # read by the workflow itself
+        return contract
+    contract = next(iter(_plan_contract(pk, user.pk)), None)
+    if contract is not None:
+        contract.roles = {role for role in workflow.PART_OF_ROLE if getattr(contract, f"has_{role}")}
+    return contract
+
+
+@prepared
+def _plan_contract(pk, user_id):
+    holds = {f"has_{role}": Exists(RoleMembership.objects.filter(
+        user_id=user_id, institution_id=OuterRef("institution_id"), role=role)) for role in workflow.PART_OF_ROLE}
+    return PerformanceContract.objects.filter(pk=pk).visible_to(member(user_id)).annotate(**holds)
 
 
 def scorecard_for(contract) -> scorecard.Scorecard:

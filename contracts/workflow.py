@@ -95,6 +95,10 @@ RULES = {
 # Who the actor is to this contract
 
 
+#: the institution roles that make their holder a party to the institution's contracts
+PART_OF_ROLE = {Role.PERFORMANCE_OFFICER: SECRETARIAT, Role.VETTING: VETTING}
+
+
 @prepared_rows
 def _roles_in(user_id, institution_id):
     # Asked on every contract page and API answer; its SQL is built once (pmis.prepared).
@@ -112,10 +116,7 @@ def parts_of(user, contract, roles=None) -> set[str]:
         parts.add(COUNTERPARTY)
     if roles is None:
         roles = {role for (role,) in _roles_in(user.pk, contract.institution_id)}
-    if Role.PERFORMANCE_OFFICER in roles:
-        parts.add(SECRETARIAT)
-    if Role.VETTING in roles:
-        parts.add(VETTING)
+    parts.update(part for role, part in PART_OF_ROLE.items() if role in roles)
     return parts
 
 
@@ -125,8 +126,9 @@ def can(user, contract, action, parts=None) -> bool:
     return contract.status in rule.states and bool(parts & rule.actors)
 
 
-def allowed_actions(user, contract) -> set[str]:
-    parts = parts_of(user, contract)
+def allowed_actions(user, contract, roles=None) -> set[str]:
+    """The steps ``user`` may take on ``contract`` now (``roles``: theirs in its institution, if known)."""
+    parts = parts_of(user, contract, roles)
     return {action for action in RULES if can(user, contract, action, parts)}
 
 

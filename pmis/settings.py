@@ -107,9 +107,11 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Connections kept for a minute: opening one costs PostgreSQL more than most pages' queries, and the
-# prepared reads (pmis.prepared) are prepared once per connection. Checked before reuse.
+# prepared reads (pmis.prepared) are prepared once per connection. CONN_HEALTH_CHECKS=1 pings a kept
+# connection before each request's first query (a round trip per request) instead of letting one
+# request fail after the database restarts.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 # Server-side PREPARE for the prepared reads on PostgreSQL; set 0 behind a pooler in transaction mode.
 PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -47,7 +47,7 @@ def visible_object(model, user, pk):
     return next(iter(_visible_by_id(model)(pk, user.pk)), None)
 
 
-class _Member:
+class member:  # noqa: N801 — stands in for a user
     """An active user who is not a superuser, by id alone: what a prepared read is built for."""
 
     is_authenticated = True
@@ -61,7 +61,7 @@ class _Member:
 @functools.cache
 def _visible_by_id(model):
     def build(pk, user_id):
-        return model._default_manager.filter(pk=pk).visible_to(_Member(user_id))
+        return model._default_manager.filter(pk=pk).visible_to(member(user_id))
 
     build.__name__ = f"visible_{model._meta.model_name}"
     return prepared(build)

@@ -5,9 +5,11 @@
 - Write through the app's domain functions (``contracts.workflow``, ``contracts.targets``, …);
   their exceptions reach ``pmis.api.errors.exception_handler``, which answers in the one shape.
 - Actions that change state are ``POST /<resource>/{id}/<verb>/``; ``scoped_urls`` marks the
-  POST-only ones so the generic isolation test probes them with POST.
+  POST-only ones so the generic isolation test probes them with POST, and the routes of a viewset's
+  ``non_atomic_actions`` (hot reads) to run outside a transaction.
 """
 
+from django.db import DEFAULT_DB_ALIAS
 from rest_framework import mixins, viewsets
 
 
@@ -16,6 +18,9 @@ class ScopedViewSetMixin:
 
     # Any path segment reaches the view, so a malformed id answers a JSON 404 like an unknown one.
     lookup_value_regex = "[^/]+"
+    #: read-only actions that run outside the request's transaction (no BEGIN/COMMIT round trips);
+    #: ``scoped_urls`` marks their routes, pmis.api.errors leaves the transaction alone for them
+    non_atomic_actions = ()
 
     def get_queryset(self):
         return self.base_queryset().visible_to(self.request.user)
@@ -39,6 +44,9 @@ def scoped_urls(router):
         actions = getattr(pattern.callback, "actions", None)
         if actions and "get" not in actions:
             pattern.callback.scoped_post_only = True
+        quiet = getattr(getattr(pattern.callback, "cls", None), "non_atomic_actions", ())
+        if actions and set(actions.values()) <= set(quiet):
+            pattern.callback._non_atomic_requests = {DEFAULT_DB_ALIAS}  # as @transaction.non_atomic_requests
     return urls
 
 

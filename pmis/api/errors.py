@@ -6,8 +6,11 @@ answers 400, a registered conflict (``workflow.ConcurrentEdit``: a stale ``lock_
 ``PermissionDenied`` (``workflow.NotAllowed``) 403 and ``Http404`` 404.
 """
 
+from contextlib import contextmanager
+
 from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connections
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -60,6 +63,25 @@ def _detail(errors):
 
 
 def exception_handler(exc, context):
+    view = context.get("view")
+    if getattr(view, "action", None) in getattr(view, "non_atomic_actions", ()):
+        # No request transaction to roll back: an enclosing one (a test's, a caller's) is not ours.
+        with _rollback_untouched():
+            return _handle(exc, context)
+    return _handle(exc, context)
+
+
+@contextmanager
+def _rollback_untouched():
+    before = {c.alias: c.needs_rollback for c in connections.all(initialized_only=True)}
+    try:
+        yield
+    finally:
+        for c in connections.all(initialized_only=True):
+            c.needs_rollback = before.get(c.alias, c.needs_rollback)
+
+
+def _handle(exc, context):
     if isinstance(exc, DjangoValidationError):
         errors = django_errors(exc)
         code = status.HTTP_409_CONFLICT if isinstance(exc, tuple(CONFLICTS)) else status.HTTP_400_BAD_REQUEST

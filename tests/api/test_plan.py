@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.request import Request
 
+from contracts import selectors
 from contracts.api.serializers import PlanSerializer, plan_representation
 from contracts.models import PerformanceContract
 from tests.scorecards.test_dashboards import add_targets
@@ -37,6 +38,8 @@ def test_the_fast_answer_is_the_serializers_answer(demo):
         request.user = user
         reference = PlanSerializer(plan, context={"request": request}).data
         assert plan_representation(plan, user) == reference, login
+        # as the view reads it: the prepared lookup, with the user's roles from the same query
+        assert plan_representation(selectors.plan_contract(user, plan.pk), user) == reference, login
 
 
 def test_queries_do_not_grow_with_targets(demo, client):
@@ -62,3 +65,20 @@ def test_another_institutions_plan_answers_404(demo, client):
     client.force_login(demo.users["officer"])
     answer = client.get(reverse("api-contract-plan", args=[foreign.pk]))
     assert answer.status_code == 404 and "detail" in answer.json()
+
+
+def test_the_plan_reads_outside_a_transaction_and_its_errors_leave_the_callers_alone(demo, client):
+    plan = plan_of(demo)
+    client.force_login(demo.users["officer"])
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("api-contract-plan", args=[plan.pk])).status_code == 200
+    # Inside the test's transaction a request transaction would show as a savepoint.
+    assert not [q for q in captured.captured_queries if "SAVEPOINT" in q["sql"]]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("api-contract-detail", args=[plan.pk])).status_code == 200
+    assert [q for q in captured.captured_queries if "SAVEPOINT" in q["sql"]]  # the rest of the API does
+
+    foreign = PerformanceContract.objects.filter(institution=demo.machakos, level="officer").first()
+    assert client.get(reverse("api-contract-plan", args=[foreign.pk])).status_code == 404
+    assert not connection.needs_rollback  # the test's own transaction is still usable
+    assert PerformanceContract.objects.filter(pk=plan.pk).exists()

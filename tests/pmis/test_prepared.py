@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from contracts import workflow
+from contracts import selectors, workflow
 from contracts.api.serializers import plan_targets, plan_targets_read
 from contracts.models import PerformanceContract
 from pmis.auth import ModelBackend
@@ -31,6 +31,13 @@ def test_the_prepared_reads_give_what_their_querysets_give(demo):
         assert signed_in == user and signed_in.unread_notifications_count == user.notifications.filter(
             read_at__isnull=True).count()
         roles = set(RoleMembership.objects.filter(user=user).values_list("institution_id", "role"))
+        seen = set(PerformanceContract.objects.visible_to(user).values_list("pk", flat=True))
+        for contract in contracts:  # the plan API's lookup: the same answer, with the roles that matter
+            found = selectors.plan_contract(user, contract.pk)
+            assert (found is not None) == (contract.pk in seen), name
+            if found is not None and found.roles is not None:
+                assert found.roles == {r for i, r in roles if i == contract.institution_id} & set(
+                    workflow.PART_OF_ROLE), name
         for institution_id in {c.institution_id for c in contracts}:
             assert {r for (r,) in workflow._roles_in(user.pk, institution_id)} == \
                 {r for i, r in roles if i == institution_id}, name
