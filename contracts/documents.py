@@ -22,7 +22,6 @@ from decimal import Decimal, InvalidOperation
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,7 +106,8 @@ def _number(value):
 
 def _groups(contract, targets) -> list[Group]:
     """Targets grouped by perspective / criteria category, in the year's category order."""
-    perspectives = {p.name: p for p in Perspective.objects.filter(financial_year_id=contract.financial_year_id)}
+    perspectives = {} if contract.financial_year_id is None else {  # None: the warm-up specimen
+        p.name: p for p in Perspective.objects.filter(financial_year_id=contract.financial_year_id)}
     groups = OrderedDict()
     for target in targets:
         name = target.get("perspective") or ""
@@ -234,6 +234,76 @@ def context_for(doc: Printable) -> dict:
     }
 
 
+# The template engine the document is rendered with.
+_engine = None
+_engine_lock = threading.Lock()
+
+
+def template_engine():
+    """The project's template directories with one tag library, ``i18n``: all the PDF loads.
+
+    The project's own engine imports every installed app's template tags when it starts (Django REST
+    framework's alone bring ~190 modules, ~7 MB), which a worker that renders PDFs never uses.
+    Templates are compiled once per process, as the project's engine does; under ``runserver`` an
+    edited template is read again (``_template_changed``).
+    """
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            from django.template import Engine
+            from django.utils.autoreload import file_changed
+
+            django_backends = [t for t in settings.TEMPLATES
+                               if t["BACKEND"] == "django.template.backends.django.DjangoTemplates"]
+            backend = django_backends[0] if django_backends else {}
+            _engine = Engine(dirs=[str(d) for d in backend.get("DIRS", [])], app_dirs=backend.get("APP_DIRS", False),
+                             libraries={"i18n": "django.templatetags.i18n"}, debug=settings.DEBUG)
+            file_changed.connect(_template_changed, dispatch_uid="contracts.documents.template_changed")
+    return _engine
+
+
+def _template_changed(sender, file_path, **kwargs):
+    if _engine is not None:
+        for loader in _engine.template_loaders:
+            loader.reset()
+
+
+class _ArrayTypes(dict):
+    """cffi's cache of parsed C types, which builds ``T[n]`` array types without the C parser.
+
+    WeasyPrint's HarfBuzz subsetting asks for ``hb_codepoint_t[<number of glyphs>]``, a type string
+    that differs from font to font and document to document; cffi parses each new one with pycparser
+    (~5 ms), twice per font per document. The array type of a known ``T`` with a length is what the
+    parser would build: cffi's backend makes it from ``T *`` directly (and returns the same object).
+    """
+
+    _ARRAY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]")
+
+    def __init__(self, ffi, parsed):
+        super().__init__(parsed)
+        self._ffi = ffi
+
+    def __missing__(self, key):
+        found = self._ARRAY.fullmatch(key) if isinstance(key, str) else None
+        if found is None:
+            raise KeyError(key)
+        try:
+            pointer = self._ffi._typeof(found[1] + " *")
+            result = self._ffi._backend.new_array_type(pointer, int(found[2])), False
+        except Exception:  # noqa: BLE001 — not a type this way can build: cffi parses it as before
+            raise KeyError(key) from None
+        self[key] = result
+        return result
+
+
+def _fast_array_types(ffi):
+    """Install ``_ArrayTypes`` on a cffi FFI whose internals are what it expects; else leave it be."""
+    parsed = getattr(ffi, "_parsed_types", None)
+    if type(parsed) is dict and hasattr(getattr(ffi, "_backend", None), "new_array_type") \
+            and hasattr(ffi, "_typeof"):
+        ffi._parsed_types = _ArrayTypes(ffi, parsed)
+
+
 # WeasyPrint, set up once per thread (a Celery worker renders many documents in one process).
 _weasy = threading.local()
 
@@ -267,8 +337,10 @@ def _weasyprint():
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step
         from weasyprint import CSS, HTML  # heavy import: only where a PDF is made
         from weasyprint import html as weasyprint_html
+        from weasyprint.text import ffi
         from weasyprint.text.fonts import FontConfiguration
 
+        _fast_array_types(ffi.ffi)
         sheet = _print_user_agent_stylesheet(weasyprint_html) if hasattr(HTML, "_ua_stylesheets") else None
         if sheet is None:
             html_class = HTML
@@ -282,22 +354,58 @@ def _weasyprint():
         # not for every document (they hold only the few system fonts the stylesheet names).
         fonts = FontConfiguration()
         # The print stylesheet has no per-document values: tokenised, validated and compiled once.
-        stylesheet = CSS(string=render_to_string(STYLESHEET), base_url=str(settings.BASE_DIR), font_config=fonts)
+        stylesheet = CSS(string=template_engine().render_to_string(STYLESHEET), base_url=str(settings.BASE_DIR),
+                         font_config=fonts)
         _weasy.fonts, _weasy.stylesheet, _weasy.html = fonts, stylesheet, html_class
     return _weasy.html, _weasy.fonts, _weasy.stylesheet
 
 
+def specimen() -> Printable:
+    """A small contract that prints every part of the real document, made without the database:
+    what ``warm_up`` renders."""
+    head = {
+        "id": None, "version": 1, "institution": {"id": None, "name": "Ministry of Specimens"},
+        "financial_year": "2026/27", "level": PerformanceContract.Level.OFFICER, "party": "Specimen Unit",
+        "title": "Specimen performance contract", "performer": {"id": None, "name": "Amina Performer"},
+        "counterparty": {"id": None, "name": "Baraka Supervisor"}, "scheme": Scheme.PERCENT_ACHIEVEMENT.value,
+        "band_table": {"name": "specimen", "version": 1},
+        "bands": [{"grade": grade, "limit": limit}
+                  for grade, limit in (("Excellent", "100"), ("Good", "80"), ("Fair", "60"), ("Poor", "0"))],
+        "category_weights": False,
+    }
+    targets = [{
+        "id": number, "perspective": perspective, "objective": f"Objective {number}" if number % 2 else None,
+        "indicator": "Share of services delivered within the charter time", "unit": "%",
+        "description": f"Target {number}: services delivered within the charter time, every quarter",
+        "direction": "lower" if number == 3 else "higher", "baseline": "1250.5", "target": "1800000",
+        "criteria": {"excellent": "110", "very_good": "100", "good": "90", "fair": "75", "poor": "50"}
+        if number % 2 else {},
+        "weight": "12.5", "budget": "2500000" if number % 2 else None, "parent": None, "partners": [],
+        "activities": [f"Activity {number}.1", f"Activity {number}.2"] if number % 2 else [],
+    } for number, perspective in enumerate(("Customer", "Customer", "Financial", ""), start=1)]
+    data = {"contract": head, "targets": targets}
+    contract = PerformanceContract(level=head["level"], version=1, title=head["title"])
+    return Printable(contract, data, canonical.fingerprint(data), None, False, [])
+
+
 def warm_up():
-    """Do now what a process's first render would otherwise do on its way: import WeasyPrint, parse
-    the two stylesheets, set up Fontconfig and load the template engine.
+    """Do now, once per process, what its first render would otherwise pay on its way: import
+    WeasyPrint, parse the stylesheets, set up Fontconfig, then render ``specimen()`` through the same
+    template, stylesheet and fonts (with a QR code and the DRAFT watermark), so the template is
+    compiled, the translations and date formats are loaded, Pango and HarfBuzz have opened every
+    face the document uses and cffi has parsed the C types the render and the font subsetting ask for.
 
-    About 0.7 s that a worker can spend when it starts (Celery's ``worker_process_init``) rather than
-    in the first person's PDF. Rendering is the same without it.
+    Celery calls it when a worker process starts (``worker_process_init``): the first person's PDF
+    then takes what any later one does. Rendering is the same without it, only slower the first time.
     """
-    _weasyprint()
-    from django.template.loader import get_template
-
-    get_template(TEMPLATE)
+    doc = specimen()
+    context = context_for(doc)
+    # The QR code a vetted contract prints, for its SVG image path. The link is made up rather than
+    # reversed: ``reverse`` imports the project's whole URLconf (~19 MB, 0.45 s), which a Celery
+    # worker has loaded anyway (Celery's Django fix-up runs the system checks) and pdfrun never needs.
+    context["verify_link"] = settings.SITE_URL.rstrip("/") + "/verify/specimen/"
+    context["qr"] = segno.make(context["verify_link"], error="m").svg_data_uri(scale=4, border=2, dark="#0f1720")
+    _render(context)
 
 
 @contextmanager
@@ -319,16 +427,34 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def render_printable(doc: Printable) -> bytes:
+class PDF(bytes):
+    """A rendered PDF's bytes, with ``pages``: how many pages WeasyPrint laid out (so that nobody has
+    to read the file back to count them)."""
+
+    pages: int
+
+
+def _render(context) -> PDF:
     html_class, fonts, stylesheet = _weasyprint()
     with _cyclic_gc_paused():
-        html = render_to_string(TEMPLATE, context_for(doc))
-        return html_class(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        html = template_engine().render_to_string(TEMPLATE, context)
+        document = html_class(string=html, base_url=str(settings.BASE_DIR)).render(
             stylesheets=[stylesheet], font_config=fonts)
+        pdf = PDF(document.write_pdf())
+        pdf.pages = len(document.pages)
+        # Dropped while the collector is still held, so that the young collection that follows finds
+        # the box tree's cycles: alive at that moment they would be promoted to the oldest generation,
+        # which is collected rarely, and every render would leave its layout (~5 MB for 40 targets).
+        del document, html
+    return pdf
 
 
-def render_contract_pdf(contract) -> bytes:
-    """The contract as an A4 PDF (bytes)."""
+def render_printable(doc: Printable) -> PDF:
+    return _render(context_for(doc))
+
+
+def render_contract_pdf(contract) -> PDF:
+    """The contract as an A4 PDF (bytes, and its number of ``pages``)."""
     return render_printable(printable(contract))
 
 

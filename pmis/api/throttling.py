@@ -8,6 +8,7 @@ a client can send up to twice the rate across the boundary of two windows.
 
 import time
 
+from django.core import cache as django_cache
 from django.core.cache.backends.redis import RedisCache
 from rest_framework import throttling
 
@@ -40,6 +41,8 @@ class UserRateThrottle(CountingThrottleMixin, throttling.UserRateThrottle):
 
 def increment(cache, key, timeout):
     """Add one to the counter ``key`` (created with ``timeout`` seconds to live); its new value."""
+    if cache is django_cache.cache:  # the proxy DRF's throttles hold: this thread's default cache
+        cache = django_cache.caches[django_cache.DEFAULT_CACHE_ALIAS]
     if isinstance(cache, RedisCache):
         # One round trip: INCR creates the key, EXPIRE NX sets its life only once (Redis 7). Django's
         # ``incr`` costs two (it checks the key exists first) and ``add`` a third in a new window.

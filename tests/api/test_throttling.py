@@ -65,3 +65,37 @@ def test_the_redis_counter_counts_once_a_request_and_expires(monkeypatch):
     assert throttling.increment(redis_cache, "user_7:1", 61) == 4 and client.ttl(full) <= 5  # set once only
     assert redis_cache.get("user_7:1") == 4  # the same key Django's cache API reads
     redis_cache.clear()
+
+
+def test_the_throttles_count_on_redis_in_one_round_trip(settings, monkeypatch):
+    """As deployed (CACHE_URL on Redis), DRF's throttles reach the one-round-trip counter, not
+    Django's two-step ``incr``."""
+    import socket
+
+    import pytest
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:6379/13", "KEY_PREFIX": "throttle-test"}}
+    assert isinstance(caches["default"], RedisCache)
+    caches["default"].clear()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("Django's incr was used")
+
+    monkeypatch.setattr(RedisCache, "incr", refuse)
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": "3/min", "anon": "2/min"})
+    monkeypatch.setattr(throttling, "clock", lambda: 1_800_000_000.0)
+    request = Request(RequestFactory().get("/api/v1/", REMOTE_ADDR="10.1.1.9"))
+    request.user = AnonymousUser()
+    throttle = throttling.AnonRateThrottle
+    assert [throttle().allow_request(request, None) for _ in range(3)] == [True, True, False]
+    caches["default"].clear()

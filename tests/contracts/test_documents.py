@@ -232,6 +232,94 @@ def test_the_print_user_agent_stylesheet_is_the_trimmed_one():
     assert markers and "•" in "".join(getattr(box, "text", "") for marker in markers for box in boxes(marker))
 
 
+def test_warm_up_renders_the_specimen_without_the_database():
+    """A worker warms up when its process starts: no query then (no database here: one would fail),
+    and the specimen it renders goes through every part of the real document, so that the first real
+    render has nothing left to load."""
+    documents.warm_up()
+    doc = documents.specimen()
+    context = documents.context_for(doc)
+    assert [group.name for group in context["groups"]] == ["Customer", "Financial", ""]
+    assert any(row["activities"] for group in context["groups"] for row in group.rows)
+    assert any(row["lower_is_better"] for group in context["groups"] for row in group.rows)
+    data = documents._render(context)
+    text, pages = pdf_text(data)
+    flat = squash(text)
+    assert data.pages == pages >= 3
+    for target in doc.content["targets"]:
+        assert squash(target["description"]) in flat
+    assert "Activity 1.2" in flat and "DRAFT" in flat and "Targets without a perspective" in flat
+
+
+def test_a_render_counts_its_pages_and_the_task_uses_that_count(demo):
+    from contracts.tasks import count_pages
+
+    data = documents.render_printable(long_printable(ministry_contract(demo), copies=2))
+    assert isinstance(data, bytes) and data.startswith(b"%PDF")
+    reader_pages = len(PdfReader(io.BytesIO(data)).pages)
+    assert data.pages == reader_pages > 1
+    assert count_pages(data) == reader_pages
+    assert count_pages(bytes(data)) == reader_pages  # plain bytes are read back
+
+
+def test_a_render_leaves_no_layout_for_the_full_collection(demo):
+    """The collector is held during a render and the layout dropped before it resumes, so the young
+    collection that follows frees the box tree's cycles rather than promoting them to the oldest
+    generation, where every render would leave its layout until a full collection."""
+    from weasyprint.formatting_structure.boxes import Box
+
+    contract = ministry_contract(demo)
+    documents.render_contract_pdf(contract)
+    documents.render_contract_pdf(contract)
+    assert not [o for o in gc.get_objects() if issubclass(type(o), Box)]  # type(): no weak proxy dereferenced
+
+
+def test_the_pdf_template_engine_loads_only_the_i18n_library():
+    engine = documents.template_engine()
+    assert engine is documents.template_engine()
+    assert set(engine.template_libraries) == {"i18n"}
+    assert engine.get_template(documents.TEMPLATE).origin.name.endswith("contracts/pdf/contract.html")
+
+
+def test_fonttools_subsetting_still_works_when_harfbuzz_cannot_subset(demo, monkeypatch):
+    """WeasyPrint's fontTools fallback (no HarfBuzz subsetter installed, as on a bare machine)."""
+    from weasyprint.pdf import fonts
+
+    documents.warm_up()
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    text, pages = pdf_text(documents.render_contract_pdf(ministry_contract(demo)))
+    assert demo.water.name in squash(text) and pages >= 2
+
+
+def test_a_worker_imports_neither_every_template_tag_library_nor_a_pdf_reader():
+    """What warm-up leaves out of a PDF worker's memory."""
+    script = (
+        "import sys, django; django.setup()\n"
+        "from contracts import documents\n"
+        "documents.warm_up()\n"
+        "late = ['rest_framework.templatetags.rest_framework', 'pypdf']\n"
+        "print(sorted(name for name in late if name in sys.modules))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pmis.settings"}
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.split("\n")[0] == "[]", out.stdout + out.stderr
+
+
+def test_array_types_are_the_ones_cffi_would_parse():
+    documents.warm_up()
+    from cffi import CDefError
+    from weasyprint.text.ffi import ffi
+
+    assert isinstance(ffi._parsed_types, documents._ArrayTypes)
+    made = ffi.typeof("hb_codepoint_t[4321]")
+    assert made is ffi._backend.new_array_type(ffi.typeof("hb_codepoint_t *"), 4321)
+    assert list(ffi.new("hb_codepoint_t[3]", [1, 2, 3])) == [1, 2, 3]
+    assert ffi.typeof("unsigned int *") is not None  # anything else is parsed as before
+    with pytest.raises(CDefError):
+        ffi.typeof("no_such_type_t[3]")
+
+
 # ---------------------------------------------------------------------------------------------
 # The task and the request
 
