@@ -3,8 +3,9 @@
 Building a queryset's SQL costs the ORM 0.5–1.5 ms of Python, more than PostgreSQL takes to run a
 primary-key read; on the API's hottest reads (the officer's plan) that was most of the request.
 ``prepared`` builds the queryset once with stand-in values for its arguments, keeps the SQL, and
-afterwards runs that SQL with the real values, giving model instances as the queryset would (its
-annotations set as attributes). The same idea as ``pmis.tenancy._visible_sql``, for any queryset.
+afterwards runs that SQL with the real values, giving a list of model instances as the queryset would
+(its annotations set as attributes; which column is which field is worked out once, too). The same
+idea as ``pmis.tenancy._visible_sql``, for any queryset.
 
 On PostgreSQL with kept connections (``CONN_MAX_AGE``) the SQL is also PREPAREd once per connection
 and run with EXECUTE, so PostgreSQL parses and plans it once too: planning the visibility subquery
@@ -35,6 +36,7 @@ class Prepared:
         self.rows = rows
         self.arity = build.__code__.co_argcount
         self._compiled = {}
+        self._readers = {}
         word = re.sub(r"\W", "_", build.__name__).strip("_")
         self.statement_name = f"pmis_{next(_names)}_{word}"[:63]
         functools.update_wrapper(self, build)
@@ -68,11 +70,50 @@ class Prepared:
         for position, arg in slots:
             params[position] = values[arg]
         sql = self._statement(using, sql, len(params))
-        if self.rows:
-            with connections[using].cursor() as cursor:
-                cursor.execute(sql, params)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if self.rows:
                 return cursor.fetchall()
-        return model._default_manager.db_manager(using).raw(sql, params)
+            columns = tuple(connection.introspection.identifier_converter(c[0]) for c in cursor.description)
+            rows = cursor.fetchall()
+        reader = self._readers.get((using, columns)) or self._reader(model, using, columns)
+        return [reader(row) for row in rows]
+
+    def _reader(self, model, using, columns):
+        """``fn(row) -> instance`` for rows of ``columns``: what ``QuerySet.raw`` works out again for
+        every query (which column is which field, its converters from the database), once."""
+        connection = connections[using]
+        at = {column: position for position, column in enumerate(columns)}
+        fields = [f for f in model._meta.concrete_fields if f.column in at]
+        if model._meta.pk not in fields:
+            raise ValueError(f"{self.build.__qualname__}: the read must include the primary key")
+        names = [f.attname for f in fields]  # in the model's field order, as Model.from_db expects
+        positions = [at[f.column] for f in fields]
+        annotations = [(column, position) for column, position in at.items()
+                       if column not in {f.column for f in fields}]
+        converters = []
+        for field in fields:
+            col = field.get_col(model._meta.db_table)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if found:
+                converters.append((at[field.column], found, col))
+
+        def read(row):
+            if converters:
+                row = list(row)
+                for position, functions, expression in converters:
+                    value = row[position]
+                    for convert in functions:
+                        value = convert(value, expression, connection)
+                    row[position] = value
+            instance = model.from_db(using, names, [row[p] for p in positions])
+            for column, position in annotations:
+                setattr(instance, column, row[position])
+            return instance
+
+        self._readers[using, columns] = read
+        return read
 
     def _statement(self, alias, sql, count):
         """``sql``, or on a kept PostgreSQL connection ``EXECUTE`` of it, PREPAREd there first."""

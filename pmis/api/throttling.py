@@ -47,10 +47,19 @@ def increment(cache, key, timeout):
         # One round trip: INCR creates the key, EXPIRE NX sets its life only once (Redis 7). Django's
         # ``incr`` costs two (it checks the key exists first) and ``add`` a third in a new window.
         full = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(full, write=True).pipeline(transaction=False)
+        pipe = _writer(cache).pipeline(transaction=False)
         count, _ = pipe.incr(full).expire(full, timeout, nx=True).execute()
         return count
     try:
         return cache.incr(key)
     except ValueError:  # the window's first request (or its key just expired)
         return 1 if cache.add(key, 1, timeout) else cache.incr(key)
+
+
+def _writer(cache):
+    """The cache's Redis client for writes, made once per process: Django makes a new client object
+    for every call (its response-callback table alone is ~170 dictionary writes), on the same pool."""
+    client = getattr(cache, "_pmis_writer", None)
+    if client is None:
+        client = cache._pmis_writer = cache._cache.get_client(write=True)
+    return client
