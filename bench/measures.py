@@ -344,22 +344,30 @@ def targets_ratio(ctx):
 
 @measure("scoped ÷ unscoped list time (page of 50)", "≤ 1.1", lambda r: r["ratio"] <= 1.1)
 def scoped_ratio(ctx):
+    """The contract list's page as the list page and API read it (selectors.contract_list: the
+    institutions in sight, then the page), against the same rows unscoped."""
     user = ctx.oversight_user
 
     def scoped():
-        list(selectors.contracts().visible_to(user)[:50])
+        list(selectors.contract_list(user)[:50])
 
     def unscoped():
-        list(selectors.contracts().all()[:50])
+        list(selectors.list_rows()[:50])
 
     a = median_ms(scoped, ctx.repetitions)
     b = median_ms(unscoped, ctx.repetitions)
     head = Officer.objects.filter(institution=ctx.first).order_by("pk").first().user
-    c = median_ms(lambda: list(selectors.contracts().visible_to(head)[:50]), ctx.repetitions)
-    d = median_ms(lambda: list(selectors.contracts().filter(institution=ctx.first)[:50]), ctx.repetitions)
+    c = median_ms(lambda: list(selectors.contract_list(head)[:50]), ctx.repetitions)
+    d = median_ms(lambda: list(selectors.list_rows().filter(institution=ctx.first)[:50]), ctx.repetitions)
+    # The last institution's contracts come last in the list order: the case a walk of the whole
+    # list index would make slow.
+    last = scale.scale_institutions().exclude(slug=scale.OVERSIGHT_SLUG).order_by("pk").last()
+    last_head = Officer.objects.filter(institution=last).order_by("pk").first().user
+    e = median_ms(lambda: list(selectors.contract_list(last_head)[:50]), ctx.repetitions)
     return {"oversight_scoped_ms": round(a, 3), "unscoped_ms": round(b, 3), "ratio": round(a / b, 3),
             "single_institution_scoped_ms": round(c, 3), "single_institution_filter_ms": round(d, 3),
-            "single_ratio": round(c / d, 3), "repetitions": ctx.repetitions}
+            "single_ratio": round(c / d, 3), "last_institution_scoped_ms": round(e, 3),
+            "repetitions": ctx.repetitions}
 
 
 def _pdf(contract):

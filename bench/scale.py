@@ -396,7 +396,8 @@ def seed(plan: Plan, out=None, actor=None) -> Result:
             nonlocal contract_id
             policy = policies[(year.pk, level)]
             contract_rows.append({
-                "id": contract_id, "institution_id": inst.pk, "financial_year_id": year.pk, "level": level,
+                "id": contract_id, "institution_id": inst.pk, "financial_year_id": year.pk,
+                "year_start": year.start_date, "level": level,
                 "org_unit_id": unit, "officer_id": officer, "title": title, "performer_id": performer,
                 "counterparty_id": counterparty, "scheme": policy.scheme, "band_table_name": policy.band_table.name,
                 "band_table_version": policy.band_table.version, "bands": policy.band_table.bands,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +93,12 @@ class TargetQuerySet(FrozenAwareQuerySet):
 TargetManager = models.Manager.from_queryset(TargetQuerySet)
 
 
+#: The contract list's order: newest year first, then level and title, the id last so that paging is
+#: stable. Both list indexes below follow it, so a page is read from an index instead of sorting every
+#: contract; the model's default ordering, the list page and the API list all use it.
+LIST_ORDER = ["-year_start", "level", "title", "pk"]
+
+
 class PerformanceContract(models.Model):
     Level = ContractLevel
 
@@ -120,6 +126,10 @@ class PerformanceContract(models.Model):
     financial_year = models.ForeignKey(
         FinancialYear, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("financial year")
     )
+    # The financial year's start date, copied so the contract list's order is read from an index
+    # instead of sorting every contract through the join to the years; kept in step by save() and
+    # by a FinancialYear's save (sync_year_start).
+    year_start = models.DateField(_("year start"), editable=False, blank=True)  # blank: set by save()
     level = models.CharField(_("level"), max_length=16, choices=ContractLevel.choices)
     org_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts",
@@ -156,9 +166,16 @@ class PerformanceContract(models.Model):
     objects = models.Manager.from_queryset(ContractQuerySet)()
 
     class Meta:
-        ordering = ["financial_year", "level", "title"]
+        ordering = LIST_ORDER
         verbose_name = _("performance contract")
         verbose_name_plural = _("performance contracts")
+        indexes = [
+            # Many institutions in sight (oversight): walk this and skip the ones out of sight.
+            models.Index(fields=["-year_start", "level", "title", "id"], name="contract_list_order"),
+            # One or a few institutions (their own staff): each institution's contracts in list order.
+            models.Index(fields=["institution", "-year_start", "level", "title", "id"],
+                         name="contract_list_in_institution"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="contract_level_matches_party",
@@ -186,10 +203,29 @@ class PerformanceContract(models.Model):
         if self.pk:
             stored = PerformanceContract.objects.filter(frozen_contracts(), pk=self.pk)
             _refuse_frozen_change(self, stored, self.CONTENT_FIELDS)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"financial_year", "financial_year_id"} & set(update_fields):
+            self._copy_year_start()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "year_start"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("contract-detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        contract = super().from_db(db, field_names, values)
+        contract._year_start_of = contract.__dict__.get("financial_year_id")
+        return contract
+
+    def _copy_year_start(self):
+        # Read the year only when it is new or changed (an unchanged contract's save costs no query).
+        if self.financial_year_id is None:
+            return  # the database refuses the row anyway
+        if self.year_start is None or self.financial_year_id != getattr(self, "_year_start_of", None):
+            self.year_start = self.financial_year.start_date
+            self._year_start_of = self.financial_year_id
 
     def delete(self, *args, **kwargs):
         if PerformanceContract.objects.filter(frozen_contracts(), pk=self.pk).exists():
@@ -745,3 +781,13 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+@receiver(post_save, sender=FinancialYear)
+def sync_year_start(sender, instance, created, raw=False, **kwargs):
+    """A year whose start date moved carries its contracts' copy (``PerformanceContract.year_start``)
+    with it. A plain update (not a bulk ``QuerySet.update``) is enough: the copy is no signed content."""
+    if created or raw:
+        return
+    PerformanceContract.objects.filter(financial_year=instance).exclude(year_start=instance.start_date).update(
+        year_start=instance.start_date)

@@ -28,6 +28,22 @@ def contracts():
     )
 
 
+#: What a row of the contract list shows besides the contract's own columns. Fewer joins than
+#: ``contracts()``: planning its eight-table join cost PostgreSQL ~40 ms on every page at national scale.
+LIST_ROW = ("institution", "financial_year", "performer")
+
+
+def list_rows():
+    """Every contract in the list order (``models.LIST_ORDER``, the default) with what a row shows."""
+    return PerformanceContract.objects.select_related(*LIST_ROW)
+
+
+def contract_list(user):
+    """The contract list ``user`` may read: two queries a page (the institutions in sight, then the
+    page read along a list index), however many contracts there are."""
+    return list_rows().visible_to(user, resolved=True)
+
+
 def plan_contract(user, pk):
     """The plan API's contract (its own columns) if ``user`` may see it, else None, with ``roles``
     set to the user's roles in its institution that matter to the workflow: one query."""

@@ -33,7 +33,7 @@ def _flash(request, exc):
 
 @login_required
 def contract_list(request):
-    found = selectors.contracts().visible_to(request.user).order_by("-financial_year__start_date", "level", "title")
+    found = selectors.contract_list(request.user)
     status = request.GET.get("status") or ""
     level = request.GET.get("level") or ""
     mine = request.GET.get("mine") == "1"

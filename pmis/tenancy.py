@@ -7,11 +7,11 @@ Views and API views read only through it, and an object outside the result answe
 import functools
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
-from .prepared import in_range, prepared
+from .prepared import in_range, prepared, prepared_rows
 
 
 def visible_institutions(user):
@@ -32,6 +32,29 @@ def visible_institutions(user):
     for i in user_positions:
         params[i] = user.pk
     return RawSQL(sql, params)  # noqa: S611 — SQL compiled by the ORM; the user id stays a parameter
+
+
+def visible_institution_ids(user, using="default"):
+    """The ids of the institutions ``user`` may read, read now: ``visible_institutions`` run as its own
+    query (for ordinary users a prepared read, planned once per connection)."""
+    found = visible_institutions(user)
+    if isinstance(found, RawSQL):
+        return [row[0] for row in _visible_ids(user.pk, using=using)]
+    return list(found.using(using).values_list("pk", flat=True))
+
+
+@functools.cache
+def _visible_ids_read():
+    Institution = apps.get_model("pmis", "Institution")
+
+    def visible_institution_ids(user_id):
+        return Institution.objects.filter(pk__in=visible_institutions(member(user_id))).order_by().values_list("pk")
+
+    return prepared_rows(visible_institution_ids)
+
+
+def _visible_ids(user_id, using):
+    return _visible_ids_read()(user_id, using=using)
 
 
 def visible_object(model, user, pk):
@@ -114,11 +137,43 @@ def _visible_sql():
     return sql, params, [i for i, p in enumerate(params) if p == _ANY_USER]
 
 
+class _Among(models.Func):
+    """``column = ANY(%s)`` with the ids as one array parameter (PostgreSQL): the planner sees the
+    constant array, so it knows how many institutions are in sight."""
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, column, ids):
+        super().__init__(column)
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        source = self.source_expressions[0]
+        column, params = compiler.compile(source)
+        # One array literal ('{1,2,…}'), not ARRAY[1, 2, …]: a single constant for PostgreSQL to parse.
+        array = "{" + ",".join(str(int(i)) for i in self.ids) + "}"
+        return f"{column} = ANY(%s::{source.output_field.db_type(connection)}[])", (*params, array)
+
+
 class TenantQuerySet(models.QuerySet):
     #: the lookup from this model to its institution
     institution_field = "institution"
 
-    def visible_to(self, user):
+    def visible_to(self, user, *, resolved=False):
+        """What ``user`` may read. ``resolved`` reads the institution ids first (one more query) and
+        filters by their list, so PostgreSQL knows how many institutions are in sight: for a page read
+        in an index's order it then walks the whole-table index for many and one institution's index
+        for a few. Behind the subquery (of unknown size) it joined everything and filtered last,
+        walking every contract to fill one institution's page."""
+        if resolved:
+            ids = visible_institution_ids(user, self.db)
+            if len(ids) == 1:  # read along the institution's index in its order, no sort
+                return self.filter(**{self.institution_field: ids[0]})
+            if connections[self.db].vendor == "postgresql":
+                # One array parameter: Django's IN with hundreds of parameters cost ~2 ms of Python.
+                return self.filter(_Among(models.F(self.institution_field), ids))
+            return self.filter(**{f"{self.institution_field}__in": ids})
         return self.filter(**{f"{self.institution_field}__in": visible_institutions(user)})
 
     def for_institution(self, institution):

@@ -62,9 +62,14 @@ def _transition(name, step, *, url_path=None, with_lock=True, summary=""):
     ),
 )
 class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = selectors.contracts().order_by("-financial_year__start_date", "level", "title", "pk")
+    queryset = selectors.contracts()  # in the list order (models.LIST_ORDER)
     filterset_fields = ["financial_year", "institution", "status", "level", "org_unit", "officer"]
     non_atomic_actions = ("plan",)  # the API's hottest read: no BEGIN/COMMIT round trips
+
+    def get_queryset(self):
+        if self.action == "list":  # a page in the list order: see TenantQuerySet.visible_to
+            return self.base_queryset().visible_to(self.request.user, resolved=True)
+        return super().get_queryset()
 
     def get_object(self):
         if self.action != "plan":

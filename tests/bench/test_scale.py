@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from bench import measures, scale
 from contracts.models import PerformanceContract, Target
@@ -40,6 +41,9 @@ def fingerprint():
 def test_tiny_seed_is_valid_complete_and_deterministic():
     seed()
     assert scale.problems() == []
+    # Every contract carries its year's start (the list order's column), on COPY and bulk_create alike.
+    assert not PerformanceContract.objects.filter(institution__slug__startswith=scale.PREFIX).exclude(
+        year_start=F("financial_year__start_date")).exists()
     scale_targets = Target.objects.filter(institution__slug__startswith=scale.PREFIX)
     assert scale_targets.count() == 300
     assert Officer.objects.filter(institution__slug__startswith=scale.PREFIX).count() == 30

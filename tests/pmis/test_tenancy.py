@@ -64,3 +64,13 @@ def test_two_users_in_one_process_get_their_own_answers(demo):
     second = Institution.objects.visible_to(perfdept)
     assert set(first.values_list("pk", flat=True)) == {demo.machakos.pk}
     assert len(set(second.values_list("pk", flat=True))) > 1
+
+
+def test_resolved_visibility_gives_the_same_rows(demo, django_user_model):
+    # visible_to(resolved=True) reads the ids first (for ordered lists); it must answer the same rows.
+    from contracts.models import PerformanceContract
+
+    inactive = django_user_model.objects.create(username="gone", is_active=False)
+    for user in [*demo.users.values(), inactive]:
+        scoped = PerformanceContract.objects.visible_to(user)
+        assert set(PerformanceContract.objects.visible_to(user, resolved=True)) == set(scoped), user.username
