@@ -182,6 +182,34 @@ def test_a_long_matrix_prints_every_target_activity_and_page_footer(demo):
     assert "DRAFT" in flat
 
 
+def test_the_matrix_is_one_table_with_a_band_per_perspective_and_its_header_on_every_page(demo):
+    """One table (its header repeated on each page it spans), each perspective a band row with its
+    weight, each target numbered in its own cell, in the year's category order."""
+    doc = long_printable(ministry_contract(demo))
+    reader = PdfReader(io.BytesIO(documents.render_printable(doc)))
+    texts = [squash(page.extract_text()) for page in reader.pages]
+    matrix_pages = [text for text in texts if "Target, indicator and activities" in text]
+    assert len(matrix_pages) >= 3  # the long matrix spans pages
+    assert all(text.count("Target, indicator and activities") == 1 for text in matrix_pages)  # once a page
+    flat = " ".join(texts)
+    groups = documents.context_for(doc)["groups"]
+    bands = [flat.index(f"{group.name or 'Targets without a perspective'} · weight") for group in groups]
+    assert bands == sorted(bands) and len(groups) >= 2
+    for number, target in enumerate((t for group in groups for t in group.targets), start=1):
+        assert squash(f"{number}. {target['description']}") in flat
+
+
+def test_the_pdf_embeds_one_font_family_regular_and_bold(demo):
+    """Every face costs a worker time to shape and subset and memory to hold: the document uses
+    Liberation Sans, regular and bold, hashes included."""
+    reader = PdfReader(io.BytesIO(documents.render_printable(long_printable(ministry_contract(demo), copies=2))))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(font.get_object()["/BaseFont"].split("+", 1)[-1])
+    assert fonts == {"Liberation-Sans", "Liberation-Sans-Bold"}
+
+
 def test_renders_in_one_process_share_their_setup_and_agree(demo):
     """A worker's second render (fonts, stylesheets and WeasyPrint reused) prints what its first did."""
     contract = ministry_contract(demo)
