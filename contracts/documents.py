@@ -194,6 +194,11 @@ def context_for(doc: Printable) -> dict:
         for row in group.rows:
             numbered += 1
             row["number"] = numbered
+    criteria = any(value for group in groups for row in group.rows for value in row["criteria"])
+    if not criteria:
+        for group in groups:
+            for row in group.rows:
+                row["criteria"] = []
     signed_by = {s.side: s for s in doc.signatures}
     parties = [
         {"side": "performer", "role": performer_role, "person": head.get("performer"),
@@ -230,7 +235,10 @@ def context_for(doc: Printable) -> dict:
         "generated_at": timezone.localtime(),
         "scheme_label": Scheme(head["scheme"]).label if head.get("scheme") in Scheme.values else head.get("scheme"),
         "lower_is_better": _lower_is_better(head.get("scheme")),
-        "criteria_labels": [_("Excellent"), _("Very good"), _("Good"), _("Fair"), _("Poor")],
+        # Criteria values are what a kenya_pc contract is scored against; a plan scored another way
+        # has none, and five empty columns a row would only crowd the matrix.
+        "criteria_labels": [_("Excellent"), _("Very good"), _("Good"), _("Fair"), _("Poor")] if criteria else [],
+        "matrix_columns": 5 + (len(CRITERIA) if criteria else 0),
     }
 
 

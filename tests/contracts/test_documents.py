@@ -199,6 +199,29 @@ def test_the_matrix_is_one_table_with_a_band_per_perspective_and_its_header_on_e
         assert squash(f"{number}. {target['description']}") in flat
 
 
+def test_the_criteria_columns_print_only_when_targets_have_criteria_values(demo):
+    """kenya_pc contracts print the five criteria values a target; a plan scored another way has none,
+    and its matrix has no five empty columns (the target takes the room)."""
+    doc = long_printable(ministry_contract(demo), copies=2)
+    with_criteria = [t for t in doc.content["targets"] if any((t.get("criteria") or {}).values())]
+    assert with_criteria, "the demo contract's targets carry criteria values"
+    text = squash(pdf_text(documents.render_printable(doc))[0])
+    assert "Very good" in text and "Criteria values:" in text
+    value = documents._number(with_criteria[0]["criteria"]["excellent"])
+    assert value in text
+
+    for target in doc.content["targets"]:
+        target["criteria"] = {}
+    plain = documents.Printable(doc.contract, doc.content, content.fingerprint(doc.content), None, False, [])
+    context = documents.context_for(plain)
+    assert context["criteria_labels"] == [] and context["matrix_columns"] == 5
+    assert all(row["criteria"] == [] for group in context["groups"] for row in group.rows)
+    text = squash(pdf_text(documents.render_printable(plain))[0])
+    assert "Very good" not in text and "Criteria values:" not in text
+    for target in doc.content["targets"]:
+        assert squash(target["description"]) in text
+
+
 def test_the_pdf_embeds_one_font_family_regular_and_bold(demo):
     """Every face costs a worker time to shape and subset and memory to hold: the document uses
     Liberation Sans, regular and bold, hashes included."""

@@ -56,8 +56,9 @@ def add_institutions(demo, n):
                       is_current=True) for inst in made])
     contracts = PerformanceContract.objects.bulk_create([
         PerformanceContract(institution=inst, financial_year=fy, year_start=fy.start_date, level="institution",
-                            title=f"{inst.name} PC", performer=head, scheme=template.scheme, band_table_name=template.band_table_name,
-                            band_table_version=1, bands=template.bands, status="in_force")
+                            title=f"{inst.name} PC", performer=head, scheme=template.scheme,
+                            band_table_name=template.band_table_name, band_table_version=1,
+                            bands=template.bands, status="in_force")
         for inst, fy in zip(made, years, strict=True)])
     ContractScore.objects.bulk_create([
         ContractScore(institution=c.institution, contract=c, financial_year=c.financial_year,
