@@ -370,10 +370,10 @@ def scoped_ratio(ctx):
             "repetitions": ctx.repetitions}
 
 
-def _pdf(contract):
+def _pdf(contract, *options):
     if contract is None:
         raise Skip("the scale data has no contract of that size (seed a bigger set)")
-    out = subprocess.run([sys.executable, "-m", "bench.pdfrun", str(contract.pk)], cwd=settings.BASE_DIR,  # noqa: S603 — table names and arguments are ours, not user input
+    out = subprocess.run([sys.executable, "-m", "bench.pdfrun", str(contract.pk), *options], cwd=settings.BASE_DIR,  # noqa: S603 — table names and arguments are ours, not user input
                          capture_output=True, text=True, check=True,
                          env={**os.environ, "DATABASE_URL": database_url()})
     data = json.loads(out.stdout.strip().splitlines()[-1])
@@ -392,6 +392,13 @@ def _pdf(contract):
          lambda r: r["worker_ms"] <= 700 and r["peak_rss_mb"] <= 100)
 def pdf_40(ctx):
     return _pdf(ctx.special(40))
+
+
+@measure("40-target PDF with criteria values", "≤ 700 ms, ≤ 100 MB",
+         lambda r: r["worker_ms"] <= 700 and r["peak_rss_mb"] <= 100)
+def pdf_40_criteria(ctx):
+    """The same plan printed as a kenya_pc contract: five more columns a target (bench.pdfrun)."""
+    return _pdf(ctx.special(40), "--criteria")
 
 
 @measure("400-target contract PDF", "≤ 6 s", lambda r: r["worker_ms"] <= 6000)
