@@ -56,6 +56,19 @@ def percentiles(values):
     return {"p50_ms": round(at(50), 2), "p95_ms": round(at(95), 2), "p99_ms": round(at(99), 2)}
 
 
+def paired_medians_ms(first, second, repetitions):
+    """Median times of ``first`` and ``second`` run alternately, so that the machine's drift over the
+    run (a neighbour's load, the CPU's clock) falls on both alike rather than on whichever ran later."""
+    first(), second()
+    times = ([], [])
+    for _ in range(repetitions):
+        for fn, out in ((first, times[0]), (second, times[1])):
+            started = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 # ---------------------------------------------------------------------------------------------
 # What the measurements share: the users and contracts of the scale data, and one gunicorn.
 
@@ -354,11 +367,10 @@ def scoped_ratio(ctx):
     def unscoped():
         list(selectors.list_rows()[:50])
 
-    a = median_ms(scoped, ctx.repetitions)
-    b = median_ms(unscoped, ctx.repetitions)
+    a, b = paired_medians_ms(scoped, unscoped, ctx.repetitions)
     head = Officer.objects.filter(institution=ctx.first).order_by("pk").first().user
-    c = median_ms(lambda: list(selectors.contract_list(head)[:50]), ctx.repetitions)
-    d = median_ms(lambda: list(selectors.list_rows().filter(institution=ctx.first)[:50]), ctx.repetitions)
+    c, d = paired_medians_ms(lambda: list(selectors.contract_list(head)[:50]),
+                             lambda: list(selectors.list_rows().filter(institution=ctx.first)[:50]), ctx.repetitions)
     # The last institution's contracts come last in the list order: the case a walk of the whole
     # list index would make slow.
     last = scale.scale_institutions().exclude(slug=scale.OVERSIGHT_SLUG).order_by("pk").last()
