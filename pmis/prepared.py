@@ -78,11 +78,13 @@ class Prepared:
             columns = tuple(connection.introspection.identifier_converter(c[0]) for c in cursor.description)
             rows = cursor.fetchall()
         reader = self._readers.get((using, columns)) or self._reader(model, using, columns)
-        return [reader(row) for row in rows]
+        return [reader(row, connection) for row in rows]
 
     def _reader(self, model, using, columns):
         """``fn(row) -> instance`` for rows of ``columns``: what ``QuerySet.raw`` works out again for
         every query (which column is which field, its converters from the database), once."""
+        if len(set(columns)) != len(columns):  # a join's ``id`` would take the model's place
+            raise ValueError(f"{self.build.__qualname__}: the read has two columns of one name {columns}")
         connection = connections[using]
         at = {column: position for position, column in enumerate(columns)}
         fields = [f for f in model._meta.concrete_fields if f.column in at]
@@ -99,7 +101,7 @@ class Prepared:
             if found:
                 converters.append((at[field.column], found, col))
 
-        def read(row):
+        def read(row, connection):  # this thread's connection (the converters take it)
             if converters:
                 row = list(row)
                 for position, functions, expression in converters:

@@ -25,6 +25,16 @@ def test_what_is_not_flat_is_refused():
         class Meta(ContractSerializer.Meta):
             fields = [*ContractSerializer.Meta.fields, "institution_name"]
 
-    for serializer in (PlanSerializer(), Nested()):
-        with pytest.raises(ValueError, match="is not a flat field"):
+    class Calling(ContractSerializer):
+        status_label = serializers.CharField(source="get_status_display")  # DRF would call it
+
+        class Meta(ContractSerializer.Meta):
+            fields = [*ContractSerializer.Meta.fields, "status_label"]
+
+    class Rendering(ContractSerializer):
+        def to_representation(self, instance):
+            return {"id": instance.pk}
+
+    for serializer in (PlanSerializer(), Nested(), Calling(), Rendering()):
+        with pytest.raises(ValueError, match=r"not (a )?flat"):
             flat(serializer)

@@ -105,3 +105,12 @@ def test_on_postgresql_each_read_is_prepared_once_a_connection(demo, settings):
     settings.PREPARED_STATEMENTS = False
     found, sql = run()
     assert [t.pk for t in found] == [t.pk for t in expected] and sql[0].startswith("SELECT")
+
+
+def test_a_read_with_two_columns_of_one_name_is_refused(demo):
+    """A join's ``id`` beside the model's would otherwise take its place in the instance."""
+    contract = PerformanceContract.objects.first()
+    read = prepared(lambda pk: PerformanceContract.objects.filter(pk=pk).select_related("financial_year"))
+    with pytest.raises(ValueError, match="two columns of one name"):
+        read(contract.pk)
+
