@@ -126,7 +126,7 @@ def _groups(contract, targets) -> list[Group]:
     return sorted(groups.values(), key=order)
 
 
-def _target_rows(targets):
+def _target_rows(targets, with_criteria=True):
     rows = []
     for number, target in enumerate(targets, start=1):
         rows.append({
@@ -139,7 +139,8 @@ def _target_rows(targets):
             "weight": _number(target.get("weight")),
             "baseline": _number(target.get("baseline")),
             "target": _number(target.get("target")),
-            "criteria": [_number((target.get("criteria") or {}).get(level)) for level in CRITERIA],
+            "criteria": [_number((target.get("criteria") or {}).get(level)) for level in CRITERIA]
+            if with_criteria else [],
             "budget": _number(target.get("budget")),
             "activities": target.get("activities") or [],
         })
@@ -188,17 +189,16 @@ def context_for(doc: Printable) -> dict:
     performer_role = str(ROLE_OF_SIDE[(level, "performer")])
     counterparty_role = str(ROLE_OF_SIDE[(level, "counterparty")])
     groups = _groups(contract, data["targets"])
+    # Criteria values are what a kenya_pc contract is scored against; a plan scored another way has
+    # none, and five empty columns a row would only crowd the matrix.
+    criteria = any((t.get("criteria") or {}).get(level) not in (None, "") for t in data["targets"]
+                   for level in CRITERIA)
     numbered = 0
     for group in groups:
-        group.rows = _target_rows(group.targets)
+        group.rows = _target_rows(group.targets, criteria)
         for row in group.rows:
             numbered += 1
             row["number"] = numbered
-    criteria = any(value for group in groups for row in group.rows for value in row["criteria"])
-    if not criteria:
-        for group in groups:
-            for row in group.rows:
-                row["criteria"] = []
     signed_by = {s.side: s for s in doc.signatures}
     parties = [
         {"side": "performer", "role": performer_role, "person": head.get("performer"),
@@ -235,8 +235,6 @@ def context_for(doc: Printable) -> dict:
         "generated_at": timezone.localtime(),
         "scheme_label": Scheme(head["scheme"]).label if head.get("scheme") in Scheme.values else head.get("scheme"),
         "lower_is_better": _lower_is_better(head.get("scheme")),
-        # Criteria values are what a kenya_pc contract is scored against; a plan scored another way
-        # has none, and five empty columns a row would only crowd the matrix.
         "criteria_labels": [_("Excellent"), _("Very good"), _("Good"), _("Fair"), _("Poor")] if criteria else [],
         "matrix_columns": 5 + (len(CRITERIA) if criteria else 0),
     }

@@ -39,7 +39,7 @@ def visible_institution_ids(user, using="default"):
     query (for ordinary users a prepared read, planned once per connection)."""
     found = visible_institutions(user)
     if isinstance(found, RawSQL):
-        return [row[0] for row in _visible_ids(user.pk, using=using)]
+        return [row[0] for row in _visible_ids_read()(user.pk, using=using)]
     return list(found.using(using).values_list("pk", flat=True))
 
 
@@ -51,10 +51,6 @@ def _visible_ids_read():
         return Institution.objects.filter(pk__in=visible_institutions(member(user_id))).order_by().values_list("pk")
 
     return prepared_rows(visible_institution_ids)
-
-
-def _visible_ids(user_id, using):
-    return _visible_ids_read()(user_id, using=using)
 
 
 def visible_object(model, user, pk):
