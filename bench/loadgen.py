@@ -1,4 +1,5 @@
-"""A small HTTP load generator, run as its own process: ``python -m bench.loadgen URL --requests N``.
+"""A small HTTP load generator, run as its own process: ``python -m bench.loadgen URL --requests N``
+(``--other-url`` for two URLs requested in turn, to compare them).
 
 Each thread keeps one connection (re-opened when the server closes it, as gunicorn's sync workers do)
 and records every request's latency. Prints one JSON object: latencies (ms), errors, wall time.
@@ -50,6 +51,37 @@ def run(url, requests, concurrency, headers, warmup=10):
     return {"latencies_ms": latencies, "statuses": statuses, "wall_s": wall}
 
 
+def paired(url, headers, other_url, other_headers, requests, warmup=10):
+    """``url`` and ``other_url`` requested in turn on one connection, ``requests`` times each, so that
+    the machine's drift over the run falls on both alike: {"latencies_ms": [...], "other_latencies_ms":
+    [...], "statuses": {...}, "wall_s": ...}."""
+    targets = []
+    for each, each_headers in ((url, headers), (other_url, other_headers)):
+        parts = urlsplit(each)
+        targets.append((parts.path + (f"?{parts.query}" if parts.query else ""), each_headers))
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    for _ in range(warmup):
+        for path, each_headers in targets:
+            _get(conn, path, each_headers)
+    latencies, statuses = ([], []), {}
+    started_all = time.perf_counter()
+    for _ in range(requests):
+        for (path, each_headers), out in zip(targets, latencies, strict=True):
+            started = time.perf_counter()
+            try:
+                status = _get(conn, path, each_headers)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+                status = "error"
+            out.append((time.perf_counter() - started) * 1000)
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+    conn.close()
+    return {"latencies_ms": latencies[0], "other_latencies_ms": latencies[1], "statuses": statuses,
+            "wall_s": time.perf_counter() - started_all}
+
+
 def _get(conn, path, headers):
     conn.request("GET", path, headers=headers)
     response = conn.getresponse()
@@ -65,9 +97,15 @@ def main():
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--header", action="append", default=[], help="Name: value")
+    parser.add_argument("--other-url", help="request this URL in turn with URL, one at a time (paired)")
+    parser.add_argument("--other-header", action="append", default=[], help="Name: value, for --other-url")
     args = parser.parse_args()
     headers = dict(h.split(": ", 1) for h in args.header)
-    print(json.dumps(run(args.url, args.requests, args.concurrency, headers)))
+    if args.other_url:
+        other_headers = dict(h.split(": ", 1) for h in args.other_header)
+        print(json.dumps(paired(args.url, headers, args.other_url, other_headers, args.requests)))
+    else:
+        print(json.dumps(run(args.url, args.requests, args.concurrency, headers)))
 
 
 if __name__ == "__main__":

@@ -35,20 +35,27 @@ def visible_institutions(user):
 
 
 def visible_institution_ids(user, using="default"):
-    """The ids of the institutions ``user`` may read, read now: ``visible_institutions`` run as its own
-    query (for ordinary users a prepared read, planned once per connection)."""
+    """(ids, everything): the ids of the institutions ``user`` may read, read now, and whether they are
+    every institution there is. ``visible_institutions`` run as its own query (for ordinary users a
+    prepared read, planned once per connection), with the count of all institutions taken in the same
+    statement, so both come from one snapshot of the table."""
     found = visible_institutions(user)
     if isinstance(found, RawSQL):
-        return [row[0] for row in _visible_ids_read()(user.pk, using=using)]
-    return list(found.using(using).values_list("pk", flat=True))
+        rows = _visible_ids_read()(user.pk, using=using)
+        ids = [row[0] for row in rows]
+        return ids, bool(rows) and len(ids) == rows[0][1]
+    ids = list(found.using(using).values_list("pk", flat=True))  # a superuser's (all) or no one's (none)
+    return ids, bool(ids) and user.is_active and user.is_superuser
 
 
 @functools.cache
 def _visible_ids_read():
     Institution = apps.get_model("pmis", "Institution")
+    every = Institution.objects.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT")).values("n")
 
     def visible_institution_ids(user_id):
-        return Institution.objects.filter(pk__in=visible_institutions(member(user_id))).order_by().values_list("pk")
+        return (Institution.objects.filter(pk__in=visible_institutions(member(user_id))).order_by()
+                .annotate(every=models.Subquery(every)).values_list("pk", "every"))
 
     return prepared_rows(visible_institution_ids)
 
@@ -163,7 +170,13 @@ class TenantQuerySet(models.QuerySet):
         for a few. Behind the subquery (of unknown size) it joined everything and filtered last,
         walking every contract to fill one institution's page."""
         if resolved:
-            ids = visible_institution_ids(user, self.db)
+            nullable = self.model._meta.get_field(self.institution_field).null
+            if user.is_active and user.is_superuser and not nullable:
+                return self.all()  # every row has an institution, and a superuser sees them all: no filter
+            ids, everything = visible_institution_ids(user, self.db)
+            if everything and not nullable:
+                # A national oversight body's users: the same read as unscoped (and the same plan).
+                return self.all()
             if len(ids) == 1:  # read along the institution's index in its order, no sort
                 return self.filter(**{self.institution_field: ids[0]})
             if connections[self.db].vendor == "postgresql":

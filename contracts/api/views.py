@@ -67,8 +67,10 @@ class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     non_atomic_actions = ("plan",)  # the API's hottest read: no BEGIN/COMMIT round trips
 
     def get_queryset(self):
-        if self.action == "list":  # a page in the list order: see TenantQuerySet.visible_to
-            return self.base_queryset().visible_to(self.request.user, resolved=True)
+        if self.action == "list":
+            # A list row is the contract's own columns (its relations as ids): no joins, whose planning
+            # took ~18 ms a page at national scale. A page in the list order: see TenantQuerySet.visible_to
+            return PerformanceContract.objects.visible_to(self.request.user, resolved=True)
         return super().get_queryset()
 
     def get_object(self):

@@ -74,3 +74,38 @@ def test_resolved_visibility_gives_the_same_rows(demo, django_user_model):
     for user in [*demo.users.values(), inactive]:
         scoped = PerformanceContract.objects.visible_to(user)
         assert set(PerformanceContract.objects.visible_to(user, resolved=True)) == set(scoped), user.username
+
+
+def test_a_user_who_sees_every_institution_reads_unfiltered_until_one_is_outside(demo, django_user_model):
+    # resolved=True skips the institution filter when the ids in sight are every institution there is
+    # (counted in the same statement); an institution created outside the user's bodies brings it back.
+    from pmis.models import FinancialYear
+    from pmis.tenancy import visible_institution_ids
+
+    admin = demo.users["admin"]
+    national = django_user_model.objects.create(username="national")
+    for root in Institution.objects.filter(oversight_parent=None):
+        RoleMembership.objects.create(user=national, institution=root, role=Role.OVERSIGHT)
+    ids, everything = visible_institution_ids(national)
+    assert everything and set(ids) == set(Institution.objects.values_list("pk", flat=True))
+    unfiltered = FinancialYear.objects.visible_to(national, resolved=True)
+    assert "WHERE" not in str(unfiltered.query)
+    assert set(unfiltered) == set(FinancialYear.objects.all())
+
+    elsewhere = Institution.objects.create(name="Elsewhere", slug="elsewhere", kind=Institution.Kind.COUNTY)
+    hidden = org.open_financial_year(admin, elsewhere, 2026)
+    ids, everything = visible_institution_ids(national)
+    assert not everything and elsewhere.pk not in ids
+    rows = set(FinancialYear.objects.visible_to(national, resolved=True))
+    assert hidden not in rows and rows == set(FinancialYear.objects.exclude(institution=elsewhere))
+    assert rows == set(FinancialYear.objects.visible_to(national))
+
+
+def test_a_superuser_reads_unfiltered_and_an_inactive_one_reads_nothing(demo, django_user_model):
+    from pmis.models import FinancialYear
+
+    boss = django_user_model.objects.create(username="boss", is_superuser=True)
+    assert "WHERE" not in str(FinancialYear.objects.visible_to(boss, resolved=True).query)
+    assert set(FinancialYear.objects.visible_to(boss, resolved=True)) == set(FinancialYear.objects.all())
+    boss.is_active = False
+    assert not FinancialYear.objects.visible_to(boss, resolved=True).exists()
