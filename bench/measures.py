@@ -432,25 +432,53 @@ def _pdf(contract, *options):
             "warm_peak_rss_mb": round(data["warm_peak_rss_mb"], 1), "bytes": data["bytes"]}
 
 
-# The time a person waits is a worker's: Celery workers warm up when their process starts
-# (contracts.tasks), so ``worker_ms`` — the first PDF after warm-up — is judged; ``ms`` (a fresh
-# process, warm-up included) is reported beside it.
+def _celery_pdfs(ctx):
+    """The 40- and 400-target PDFs asked of a real Celery worker (bench.pdfworker), once a run."""
+    if "celery_pdfs" not in ctx._cache:
+        wanted = [c for c in (ctx.special(40), ctx.special(400)) if c is not None]
+        broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13")
+        out = subprocess.run([sys.executable, "-m", "bench.pdfworker", *(str(c.pk) for c in wanted)],  # noqa: S603 — table names and arguments are ours, not user input
+                             cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=600,
+                             env={**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker,
+                                  "CELERY_RESULT_BACKEND": broker})
+        if out.returncode:
+            raise RuntimeError(f"bench.pdfworker: {out.stderr[-2000:]}")
+        data = json.loads(out.stdout.strip().splitlines()[-1])
+        ctx._cache["celery_pdfs"] = {int(pk): {**r, "parent_rss_mb": data["parent_rss_mb"]}
+                                     for pk, r in data["contracts"].items()}
+    return ctx._cache["celery_pdfs"]
+
+
+def _pdf_in_worker(ctx, contract):
+    """What a person waits for and what the PDF costs in the Celery worker that renders it (judged), with
+    the bare render in a process of its own beside it (bench.pdfrun)."""
+    result = _pdf(contract)
+    celery = _celery_pdfs(ctx)[contract.pk]
+    return {"celery_ms": celery["ms"], "render_mb": celery["render_mb"], "worker_peak_mb": celery["worker_peak_mb"],
+            **result, "celery": celery}
+
+
+# The time a person waits is the Celery worker's, from asking for the PDF to its being stored
+# (``celery_ms``), and the memory the PDF takes is what the render adds to that worker (``render_mb``):
+# the worker's process is ~125 MB before any PDF (its main process, which renders none, is ~100 MB).
+# ``worker_ms`` (the render alone after warm-up) and ``ms`` (a fresh process, warm-up included) are
+# reported beside them, with that process's peak.
 @measure("40-target contract PDF", "≤ 700 ms, ≤ 100 MB",
-         lambda r: r["worker_ms"] <= 700 and r["peak_rss_mb"] <= 100)
+         lambda r: r["celery_ms"] <= 700 and r["render_mb"] is not None and r["render_mb"] <= 100)
 def pdf_40(ctx):
-    return _pdf(ctx.special(40))
+    return _pdf_in_worker(ctx, ctx.special(40))
 
 
 @measure("40-target PDF with criteria values", "≤ 700 ms, ≤ 100 MB",
-         lambda r: r["worker_ms"] <= 700 and r["peak_rss_mb"] <= 100)
+         lambda r: r["worker_ms"] <= 700 and r["render_rss_mb"] <= 100)
 def pdf_40_criteria(ctx):
-    """The same plan printed as a kenya_pc contract: five more columns a target (bench.pdfrun)."""
+    """The same plan printed as a kenya_pc contract: five more columns a target (bench.pdfrun only)."""
     return _pdf(ctx.special(40), "--criteria")
 
 
-@measure("400-target contract PDF", "≤ 6 s", lambda r: r["worker_ms"] <= 6000)
+@measure("400-target contract PDF", "≤ 6 s", lambda r: r["celery_ms"] <= 6000)
 def pdf_400(ctx):
-    return _pdf(ctx.special(400))
+    return _pdf_in_worker(ctx, ctx.special(400))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,7 +512,8 @@ def run(ctx, only=None, out=None):
 def summary(value):
     if "skipped" in value:
         return f"SKIP — {value['skipped']}"
-    keys = ["p50_ms", "p95_ms", "p99_ms", "req_s", "queries", "ratio", "equal", "worker_ms", "ms", "peak_rss_mb"]
+    keys = ["p50_ms", "p95_ms", "p99_ms", "req_s", "queries", "ratio", "equal", "celery_ms", "render_mb",
+            "worker_peak_mb", "worker_ms", "ms", "peak_rss_mb"]
     parts = [f"{k}={value[k]}" for k in keys if k in value]
     if "queries" in value and isinstance(value["queries"], list):
         parts = [f"queries={value['queries']}", f"equal={value['equal']}"]
