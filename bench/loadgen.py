@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 
 
 def run(url, requests, concurrency, headers, warmup=10):
-    parts = urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    parts, path = urlsplit(url), _path(url)
     latencies, statuses, lock = [], {}, threading.Lock()
     counter = iter(range(requests))
 
@@ -28,14 +27,7 @@ def run(url, requests, concurrency, headers, warmup=10):
             with lock:
                 if next(counter, None) is None:
                     break
-            started = time.perf_counter()
-            try:
-                status = _get(conn, path, headers)
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-                status = "error"
-            took = (time.perf_counter() - started) * 1000
+            status, took = _timed(conn, path, headers)
             with lock:
                 latencies.append(took)
                 statuses[str(status)] = statuses.get(str(status), 0) + 1
@@ -55,10 +47,7 @@ def paired(url, headers, other_url, other_headers, requests, warmup=10):
     """``url`` and ``other_url`` requested in turn on one connection, ``requests`` times each, so that
     the machine's drift over the run falls on both alike: {"latencies_ms": [...], "other_latencies_ms":
     [...], "statuses": {...}, "wall_s": ...}."""
-    targets = []
-    for each, each_headers in ((url, headers), (other_url, other_headers)):
-        parts = urlsplit(each)
-        targets.append((parts.path + (f"?{parts.query}" if parts.query else ""), each_headers))
+    targets = [(_path(url), headers), (_path(other_url), other_headers)]
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     for _ in range(warmup):
@@ -68,18 +57,29 @@ def paired(url, headers, other_url, other_headers, requests, warmup=10):
     started_all = time.perf_counter()
     for _ in range(requests):
         for (path, each_headers), out in zip(targets, latencies, strict=True):
-            started = time.perf_counter()
-            try:
-                status = _get(conn, path, each_headers)
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-                status = "error"
-            out.append((time.perf_counter() - started) * 1000)
+            status, took = _timed(conn, path, each_headers)
+            out.append(took)
             statuses[str(status)] = statuses.get(str(status), 0) + 1
     conn.close()
     return {"latencies_ms": latencies[0], "other_latencies_ms": latencies[1], "statuses": statuses,
             "wall_s": time.perf_counter() - started_all}
+
+
+def _path(url):
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _timed(conn, path, headers):
+    """(status, milliseconds) of one GET; "error" when the connection failed (closed, so that the next
+    request opens a new one: http.client reconnects by itself)."""
+    started = time.perf_counter()
+    try:
+        status = _get(conn, path, headers)
+    except (OSError, http.client.HTTPException):
+        conn.close()
+        status = "error"
+    return status, (time.perf_counter() - started) * 1000
 
 
 def _get(conn, path, headers):

@@ -178,15 +178,7 @@ class Context:
 
     def load(self, path, headers):
         """Drive ``path`` from a second process; p50/p95/p99 and req/s."""
-        base = self.server()
-        command = [sys.executable, "-m", "bench.loadgen", base + path, "--requests", str(self.requests),
-                   "--concurrency", str(self.concurrency)]
-        # As behind the TLS-terminating proxy of a deployment (SECURE_SSL_REDIRECT stays on).
-        headers = {"X-Forwarded-Proto": "https", **headers}
-        for name, value in headers.items():
-            command += ["--header", f"{name}: {value}"]
-        out = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)  # noqa: S603 — table names and arguments are ours, not user input
-        data = json.loads(out.stdout)
+        data = self._loadgen([path, "--concurrency", str(self.concurrency)], {"--header": headers})
         if not data["latencies_ms"]:
             raise RuntimeError(f"{path}: no answers")
         ok = data["statuses"].get("200", 0)
@@ -195,21 +187,27 @@ class Context:
         return {**percentiles(data["latencies_ms"]), "req_s": round(len(data["latencies_ms"]) / data["wall_s"], 1),
                 "requests": len(data["latencies_ms"]), "concurrency": self.concurrency}
 
-
     def paired(self, path, headers, other_path, other_headers):
         """``path`` and ``other_path`` requested in turn from a second process, one at a time:
         p50/p95/p99 of each."""
-        base = self.server()
-        command = [sys.executable, "-m", "bench.loadgen", base + path, "--requests", str(self.requests),
-                   "--other-url", base + other_path]
-        for flag, each in (("--header", headers), ("--other-header", other_headers)):
-            for name, value in {"X-Forwarded-Proto": "https", **each}.items():
-                command += [flag, f"{name}: {value}"]
-        out = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)  # noqa: S603 — table names and arguments are ours, not user input
-        data = json.loads(out.stdout)
+        data = self._loadgen([path, "--other-url", self.server() + other_path],
+                             {"--header": headers, "--other-header": other_headers})
         if data["statuses"].get("200", 0) != 2 * self.requests:
             raise RuntimeError(f"{path}, {other_path}: answers {data['statuses']}")
         return percentiles(data["latencies_ms"]), percentiles(data["other_latencies_ms"])
+
+    def _loadgen(self, arguments, headers):
+        """Run ``bench.loadgen`` against the server (``arguments[0]`` its path) for ``self.requests``
+        requests; ``headers``: {flag: {name: value}}. Its JSON answer."""
+        path, *rest = arguments
+        command = [sys.executable, "-m", "bench.loadgen", self.server() + path, "--requests", str(self.requests),
+                   *rest]
+        for flag, each in headers.items():
+            # As behind the TLS-terminating proxy of a deployment (SECURE_SSL_REDIRECT stays on).
+            for name, value in {"X-Forwarded-Proto": "https", **each}.items():
+                command += [flag, f"{name}: {value}"]
+        out = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)  # noqa: S603 — table names and arguments are ours, not user input
+        return json.loads(out.stdout)
 
 
 def database_url():

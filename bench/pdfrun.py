@@ -31,27 +31,31 @@ import sys
 import time
 
 
+def status_mb(pid, key):
+    """``key`` (VmHWM, VmRSS) of process ``pid`` ("self" for this one) from Linux's /proc, in MB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024  # kB
+    raise KeyError(key)
+
+
 def peak_rss_mb():
     """This process's peak resident set: Linux's VmHWM, the high-water mark of its own memory.
 
     Not ``ru_maxrss`` where /proc is there: the kernel carries that across exec from the process that
     spawned this one, so run by ``manage.py bench`` it started at the benchmark's own ~98 MB."""
     try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        return status_mb("self", "VmHWM")
+    except (OSError, KeyError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def rss_mb():
     """The resident set now (Linux); the peak where /proc is not there."""
     try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
+        return status_mb("self", "VmRSS")
+    except (OSError, KeyError):
         return peak_rss_mb()
 
 

@@ -24,13 +24,7 @@ import subprocess
 import sys
 import time
 
-
-def status_mb(pid, key):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    raise KeyError(key)
+from bench.pdfrun import status_mb
 
 
 def reset_peak(pid):

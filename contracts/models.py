@@ -786,7 +786,8 @@ class Evidence(models.Model):
 @receiver(post_save, sender=FinancialYear)
 def sync_year_start(sender, instance, created, raw=False, **kwargs):
     """A year whose start date moved carries its contracts' copy (``PerformanceContract.year_start``)
-    with it. A plain update (not a bulk ``QuerySet.update``) is enough: the copy is no signed content."""
+    with it, by a queryset update that passes by ``save``'s frozen-contract checks: the copy is no signed
+    content. (A bulk ``FinancialYear`` update sends no signal and leaves the copies behind.)"""
     if created or raw:
         return
     PerformanceContract.objects.filter(financial_year=instance).exclude(year_start=instance.start_date).update(

@@ -45,7 +45,7 @@ def visible_institution_ids(user, using="default"):
         ids = [row[0] for row in rows]
         return ids, bool(rows) and len(ids) == rows[0][1]
     ids = list(found.using(using).values_list("pk", flat=True))  # a superuser's (all) or no one's (none)
-    return ids, bool(ids) and user.is_active and user.is_superuser
+    return ids, bool(ids)
 
 
 @functools.cache
@@ -170,12 +170,13 @@ class TenantQuerySet(models.QuerySet):
         for a few. Behind the subquery (of unknown size) it joined everything and filtered last,
         walking every contract to fill one institution's page."""
         if resolved:
-            nullable = self.model._meta.get_field(self.institution_field).null
-            if user.is_active and user.is_superuser and not nullable:
-                return self.all()  # every row has an institution, and a superuser sees them all: no filter
+            # Where every row has an institution, one who sees every institution reads unfiltered: the
+            # unscoped read and its plan (a superuser without reading the ids; a national body's users).
+            whole = not self.model._meta.get_field(self.institution_field).null
+            if whole and user.is_active and user.is_superuser:
+                return self.all()
             ids, everything = visible_institution_ids(user, self.db)
-            if everything and not nullable:
-                # A national oversight body's users: the same read as unscoped (and the same plan).
+            if whole and everything:
                 return self.all()
             if len(ids) == 1:  # read along the institution's index in its order, no sort
                 return self.filter(**{self.institution_field: ids[0]})
