@@ -6,6 +6,10 @@ PORT ?= 8000
 
 .PHONY: demo test install messages migrate lint serve worker beat clean browser
 
+# DEBUG is off unless set (pmis/settings.py): the demo and the test suite ask for it here, the
+# production processes below (serve, worker, beat) never do.
+demo test: export DEBUG = 1
+
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

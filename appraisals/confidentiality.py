@@ -59,6 +59,42 @@ def readable_filter(user) -> Q:
     )
 
 
+def full_reader_institutions(user):
+    """The ids (a subquery) of the institutions whose every appraisal ``user`` may read: where they are
+    HR (a performance officer or administrator) or an assigned auditor; every institution for a superuser.
+    What may print everything about a whole institution's appraisals (moderation, the appraisal summary,
+    confidential comments) asks this."""
+    from pmis.models import Institution
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Institution.objects.none().values("pk")
+    if user.is_superuser:
+        return Institution.objects.values("pk")
+    return Institution.objects.filter(
+        Q(pk__in=_role_institutions(user, HR_ROLES)) | Q(pk__in=_audited_institutions(user))).values("pk")
+
+
+def reads_every_appraisal(user, institution_id) -> bool:
+    from pmis.models import Institution
+
+    return Institution.objects.filter(pk=institution_id, pk__in=full_reader_institutions(user)).exists()
+
+
+def readable_objects(user) -> dict:
+    """What ``user`` may read of the appraisal records that the audit trail names (``pmis.confidential``):
+    appraisals and what hangs off one follow the appraisal; moderation sessions are HR's."""
+    from .models import Appeal, Appraisal, ImprovementPlan, ModerationSession
+
+    appraisals = Appraisal.objects.readable_by(user)
+    return {
+        Appraisal: appraisals,
+        Appeal: Appeal.objects.filter(appraisal__in=appraisals.values("pk")),
+        ImprovementPlan: ImprovementPlan.objects.filter(appraisal__in=appraisals.values("pk")),
+        ModerationSession: ModerationSession.objects.visible_to(user).filter(
+            institution_id__in=full_reader_institutions(user)),
+    }
+
+
 def roles_in(user, institution_id) -> set[str]:
     return set(RoleMembership.objects.filter(user=user, institution_id=institution_id).values_list("role", flat=True))
 

@@ -87,6 +87,46 @@ def _require(user, appraisal, *wanted):
         raise NotAllowed(_("This step is not yours to take on this appraisal."))
 
 
+# Conflicts of interest: nobody judges an appraisal they are the subject of or marked.
+
+#: the parts that make a user a party to an appraisal: its subject and those who marked it
+PARTY_PARTS = frozenset({"officer", "supervisor", "countersigner"})
+
+
+def is_party(user, appraisal, parts=None) -> bool:
+    """Whether ``user`` is the appraised officer, their supervisor or the second level on ``appraisal``."""
+    parts = parts_of(user, appraisal) if parts is None else parts
+    return bool(parts & PARTY_PARTS)
+
+
+def may_countersign(user, appraisal, parts=None) -> bool:
+    """The second level countersigns (or returns): the named second-level supervisor, or HR where there is
+    none — never the appraised officer nor the supervisor whose marks are countersigned."""
+    parts = parts_of(user, appraisal) if parts is None else parts
+    wanted = "countersigner" if appraisal.countersigner_id else "hr"
+    return wanted in parts and not parts & {"officer", "supervisor"}
+
+
+def may_decide_appeal(user, appraisal, parts=None) -> bool:
+    """The appeals committee hears and decides an appeal; a member who is a party to the appraisal does not."""
+    if user is None:
+        return False
+    parts = parts_of(user, appraisal) if parts is None else parts
+    return ("appeals" in parts or user.is_superuser) and not is_party(user, appraisal, parts)
+
+
+def may_moderate(user, appraisal, parts=None) -> bool:
+    """HR on the moderation panel adjusts a grade, but not of an appraisal they are a party to."""
+    if user is None:
+        return False
+    parts = parts_of(user, appraisal) if parts is None else parts
+    return "hr" in parts and not is_party(user, appraisal, parts)
+
+
+def _conflict():
+    return NotAllowed(_("You are a party to this appraisal; someone independent of it takes this step."))
+
+
 def _state(appraisal, *states):
     if appraisal.status not in states:
         raise ValidationError(_("This step is not possible while the appraisal is “%(status)s”.") % {
@@ -372,14 +412,20 @@ def models_f(name):
     return F(name)
 
 
-@transaction.atomic
-def countersign(actor, appraisal, comment=""):
-    """The second-level supervisor (or HR where there is none) countersigns."""
-    appraisal = _lock(appraisal)
+def _check_countersigner(actor, appraisal):
     if appraisal.countersigner_id:
         _require(actor, appraisal, "countersigner")
     else:
         _require(actor, appraisal, "hr")
+    if not may_countersign(actor, appraisal):
+        raise _conflict()
+
+
+@transaction.atomic
+def countersign(actor, appraisal, comment=""):
+    """The second-level supervisor (or HR where there is none) countersigns."""
+    appraisal = _lock(appraisal)
+    _check_countersigner(actor, appraisal)
     _state(appraisal, Status.SUPERVISOR_DONE)
     appraisal.countersign_comment = (comment or "").strip()
     appraisal.countersigned_by, appraisal.countersigned_at = actor, timezone.now()
@@ -395,6 +441,8 @@ def return_to_supervisor(actor, appraisal, comment):
     """The countersigner sends the appraisal back to the supervisor with a reason."""
     appraisal = _lock(appraisal)
     _require(actor, appraisal, "countersigner", "hr")
+    if parts_of(actor, appraisal) & {"officer", "supervisor"}:
+        raise _conflict()
     _state(appraisal, Status.SUPERVISOR_DONE)
     comment = _text(comment, "comment", _("Say what the supervisor should look at again."))
     appraisal.status = Status.SELF_SUBMITTED
@@ -490,6 +538,8 @@ def adjust_grade(actor, session, appraisal, to_grade, reason):
     appraisal = _lock(appraisal)
     if not in_scope(session).filter(pk=appraisal.pk).exists():
         raise ValidationError(_("That appraisal is outside this moderation."))
+    if not may_moderate(actor, appraisal):
+        raise _conflict()
     _state(appraisal, Status.ACKNOWLEDGED)
     grades = [b["grade"] for b in appraisal.bands]
     if to_grade not in grades:
@@ -570,6 +620,8 @@ def _appeals(actor, appeal):
     if not (actor.is_superuser or RoleMembership.objects.filter(
             user=actor, institution_id=appeal.institution_id, role=Role.APPEALS).exists()):
         raise NotAllowed(_("Appeals are heard by the appeals committee."))
+    if not may_decide_appeal(actor, Appraisal.objects.select_related("officer").get(pk=appeal.appraisal_id)):
+        raise _conflict()
     if not appeal.is_open:
         raise ValidationError(_("This appeal has been decided."))
 

@@ -50,12 +50,7 @@ def readable(user, pk):
 
 def _hr_institutions(user):
     """Institutions where ``user`` is HR (performance officer or administrator) or an assigned auditor."""
-    if user.is_superuser:
-        return Institution.objects.all()
-    return Institution.objects.filter(
-        pk__in=list(confidentiality._role_institutions(user, confidentiality.HR_ROLES).values_list(
-            "institution_id", flat=True)) + list(confidentiality._audited_institutions(user).values_list(
-                "content_object_id", flat=True)))
+    return Institution.objects.filter(pk__in=confidentiality.full_reader_institutions(user))
 
 
 def _values(post, prefix):
@@ -121,6 +116,8 @@ def appraisal_detail(request, pk):
         "appeal": appeal, "plans": appraisal.improvement_plans.all(), "outcomes": services.outcomes_for(appraisal),
         "value_label": services.value_label(appraisal.scheme), "kinds": FeedbackEntry.Kind.choices,
         "appeal_open": services.appeal_open(appraisal), "S": Status,
+        "may_countersign": services.may_countersign(request.user, appraisal, parts),
+        "may_decide_appeal": services.may_decide_appeal(request.user, appraisal, parts),
         "auditor_only": not parts and confidentiality.is_auditor(request.user, appraisal.institution_id),
         "today": timezone.localdate(), "pip_form": PlanForm(),
     })
@@ -268,7 +265,7 @@ class DecideForm(SecondFactorFormMixin, forms.Form):
 def appeal_decide(request, pk):
     appraisal = readable(request.user, pk)
     appeal = get_object_or_404(Appeal.objects.prefetch_related("documents"), appraisal=appraisal)
-    if "appeals" not in services.parts_of(request.user, appraisal) and not request.user.is_superuser:
+    if not services.may_decide_appeal(request.user, appraisal):
         raise Http404
     confidentiality.record_read(request.user, appraisal, via="appeal")
     form = DecideForm(request.POST or None, request=request)

@@ -38,8 +38,19 @@ class ServiceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+CONTACT_FIELDS = ("name", "phone", "email")
+
+
 class ComplaintSerializer(serializers.ModelSerializer):
-    email = serializers.CharField(read_only=True, help_text=_("The citizen's email address, or empty."))
+    """The citizen's name, phone and email are null for a reader who may not see them
+    (``charters.services.can_read_contact``, the page's rule)."""
+
+    name = serializers.CharField(read_only=True, allow_null=True,
+                                 help_text=_("The citizen's name, or empty; null: not shown to you."))
+    phone = serializers.CharField(read_only=True, allow_null=True,
+                                  help_text=_("The citizen's phone number, or empty; null: not shown to you."))
+    email = serializers.CharField(read_only=True, allow_null=True,
+                                  help_text=_("The citizen's email address, or empty; null: not shown to you."))
 
     class Meta:
         model = Complaint
@@ -47,6 +58,16 @@ class ComplaintSerializer(serializers.ModelSerializer):
                   "message", "status", "assigned_to", "response", "received_at", "due_at", "resolved_at",
                   "updated_at"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if "contact_handled" not in self.context:  # one read per response, not one per complaint
+            self.context["contact_handled"] = services.handled_institutions(user)
+        if user is None or not services.can_read_contact(user, instance, handled=self.context["contact_handled"]):
+            data.update(dict.fromkeys(CONTACT_FIELDS))
+        return data
 
 
 class HandleSerializer(serializers.Serializer):
@@ -96,7 +117,7 @@ class ComplaintViewSet(ScopedReadOnlyViewSet):
             assignee = complaint.assigned_to
         handled = services.handle_complaint(request.user, complaint, status=data["status"],
                                             response=data["response"], assigned_to=assignee)
-        return Response(ComplaintSerializer(handled).data)
+        return Response(ComplaintSerializer(handled, context=self.get_serializer_context()).data)
 
 
 router = DefaultRouter()

@@ -238,6 +238,27 @@ def can_work_on(user, complaint):
     )
 
 
+def handled_institutions(user):
+    """The ids of the institutions whose complaints ``user`` handles (read once for a list of complaints)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return set(RoleMembership.objects.filter(user=user, role__in=HANDLER_ROLES).values_list(
+        "institution_id", flat=True))
+
+
+def can_read_contact(user, complaint, *, handled=None):
+    """Whether ``user`` may read the citizen's name, phone and email on ``complaint``: the complaint
+    handlers of its institution and the officer it is assigned to — the one rule for the page, the API
+    and any export. ``handled``: ``handled_institutions(user)`` read beforehand, for a list."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if complaint.assigned_to_id is not None and complaint.assigned_to_id == user.pk:
+        return True
+    if handled is None:
+        return can_handle(user, complaint.institution_id)
+    return user.is_superuser or complaint.institution_id in handled
+
+
 def assignable_users(institution_id):
     """Everyone working in the institution: its officers and its role holders."""
     User = get_user_model()

@@ -196,7 +196,8 @@ def complaint_detail(request, pk):
     elif request.method == "POST":
         raise Http404("Not allowed")
     return render(request, "charters/complaint_detail.html", {
-        "complaint": complaint, "form": form, "show_contact": can_work, "clock": complaint.clock(),
+        "complaint": complaint, "form": form, "show_contact": services.can_read_contact(request.user, complaint),
+        "clock": complaint.clock(),
     })
 
 

@@ -107,7 +107,7 @@ MACHAKOS_OFFICER = [
 @transaction.atomic
 def seed_contracts(admin):
     users = {u.username: u for u in get_user_model().objects.filter(
-        username__in=["head", "principal", "director", "officer", "supervisor", "head2", "officer2"])}
+        username__in=["head", "principal", "director", "officer", "supervisor", "head2", "officer2", "perfdept"])}
     water = Institution.objects.get(slug="water")
     machakos = Institution.objects.get(slug="machakos")
 
@@ -124,6 +124,9 @@ def seed_contracts(admin):
     ministry_t5 = Target.objects.get(contract=ministry, description=WATER_INSTITUTION[4][3])
     if not ministry_t5.partner_institutions.exists():
         writes.update_target(admin, ministry_t5, partner_institutions=[machakos])
+    # Naming a partner proves nothing: the performance department over both confirms the county's part.
+    if "perfdept" in users:
+        writes.confirm_partner(users["perfdept"], ministry_t5, machakos)
 
     unit = OrgUnit.objects.get(institution=water, name="Directorate of Water Resources")
     directorate = _contract(admin, year, ContractLevel.UNIT, f"{unit.name}: performance contract {year}",

@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pmis import spreadsheets
 from scorecards.models import Direction, Indicator, Perspective, StrategicObjective
 
 from . import cascade
@@ -85,6 +86,9 @@ FIELD_COLUMNS = {field_name: column for column, field_name in NUMBER_COLUMNS.ite
     "activities": "activities",
 }
 
+# The widest sheet read: every column once and room for columns people add (reported as unknown);
+# columns past it are not read.
+MAX_COLUMNS = 50
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 
@@ -153,9 +157,79 @@ def _too_many(count):
         "limit": settings.TARGET_IMPORT_MAX_ROWS})
 
 
+def _check_archive(data):
+    """Refuse a workbook that would unpack to too much, before openpyxl opens it (a zip bomb).
+
+    The sizes are the archive's own declarations: zipfile never yields more of a member than it
+    declares (it stops there and fails the CRC check), so they bound everything read below."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise FileProblem(_("This zip file is not an Excel workbook (.xlsx) that can be read: %(error)s") % {
+            "error": type(exc).__name__})
+    if len(members) > settings.TARGET_IMPORT_MAX_ZIP_MEMBERS:
+        raise FileProblem(_("This workbook holds %(count)s files; an Excel workbook of targets holds far fewer "
+                            "(at most %(limit)s). Save the targets in a new workbook and upload it again.") % {
+            "count": len(members), "limit": settings.TARGET_IMPORT_MAX_ZIP_MEMBERS})
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > settings.TARGET_IMPORT_MAX_UNPACKED_BYTES:
+        raise FileProblem(_("This workbook unpacks to %(size)s; at most %(limit)s can be imported. Save the "
+                            "targets in a new workbook, without other sheets or pictures, and upload it again.") % {
+            "size": _megabytes(unpacked), "limit": _megabytes(settings.TARGET_IMPORT_MAX_UNPACKED_BYTES)})
+    for member in members:
+        _count_cells(archive, member)
+
+
+def _count_cells(archive, member):
+    """Refuse a part holding more cells (or shared strings) in the rows read than targets could fill.
+
+    openpyxl builds every cell of a row it reads, even in read-only mode: one row of five million
+    empty ``<c/>`` (20 MB of XML) took minutes and gigabytes. This streams the part instead, keeping
+    one row in memory, and stops at the rows ``_xlsx_rows`` reads. A part that is not XML (a
+    picture) is skipped; openpyxl decides what it is."""
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    rows, cells = 0, 0
+    max_rows = _row_limit()
+    max_cells = max_rows * MAX_COLUMNS
+    with archive.open(member) as stream:
+        try:
+            # The same parser openpyxl uses; expat >= 2.4 refuses entity expansion (billion laughs) and
+            # ElementTree never fetches external entities.
+            context = iterparse(stream, events=("start", "end"))  # noqa: S314
+            root = next(context)[1]
+            for event, element in context:
+                name = element.tag.rpartition("}")[2]
+                if event == "start":
+                    if name == "row":
+                        rows += 1
+                        if rows > max_rows:
+                            return
+                    continue
+                if name in ("c", "si"):
+                    cells += 1
+                    if cells > max_cells:
+                        raise FileProblem(_(
+                            "The workbook holds more than %(limit)s cells in its first %(rows)s rows; a sheet of "
+                            "targets holds far fewer. Save the targets in a new workbook and upload it again.") % {
+                            "limit": max_cells, "rows": max_rows})
+                if name in ("row", "si"):
+                    root.clear()
+        except (ParseError, StopIteration):
+            return
+
+
+def _row_limit():
+    return settings.TARGET_IMPORT_MAX_ROWS + 1 + 50  # the header and some blank rows
+
+
 def _xlsx_rows(data):
     from openpyxl import load_workbook
 
+    _check_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any zip that openpyxl cannot read is "not a workbook"
@@ -163,12 +237,11 @@ def _xlsx_rows(data):
             "error": type(exc).__name__})
     try:
         sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > settings.TARGET_IMPORT_MAX_ROWS + 1 + 50:  # header and some blank rows
-                break
-        return rows
+        sheet.reset_dimensions()  # read the rows there are, not the range the sheet claims
+        # At most the row limit (with the header and some blank rows) and MAX_COLUMNS cells a row;
+        # columns past it are not read.
+        return [list(values) for values in
+                sheet.iter_rows(max_row=_row_limit(), max_col=MAX_COLUMNS, values_only=True)]
     finally:
         workbook.close()
 
@@ -440,8 +513,7 @@ def template_rows():
 
 def template_csv() -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerows(template_rows())
+    spreadsheets.CsvWriter(out).writerows(template_rows())
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -453,7 +525,7 @@ def template_xlsx() -> bytes:
     sheet = workbook.active
     sheet.title = str(_("Targets"))
     for row in template_rows():
-        sheet.append(row)
+        spreadsheets.append(sheet, row)
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="0B3D2E")
@@ -462,9 +534,9 @@ def template_xlsx() -> bytes:
         sheet.column_dimensions[letter].width = max(12, min(48, len(column.example) + 4))
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet(str(_("Column guide")))
-    guide.append([str(_("Column")), str(_("Required")), str(_("What to write"))])
+    spreadsheets.append(guide, [str(_("Column")), str(_("Required")), str(_("What to write"))])
     for column in COLUMNS:
-        guide.append([column.name, str(_("yes")) if column.required else "", str(column.help)])
+        spreadsheets.append(guide, [column.name, str(_("yes")) if column.required else "", str(column.help)])
     guide.column_dimensions["A"].width = 14
     guide.column_dimensions["C"].width = 90
     out = io.BytesIO()

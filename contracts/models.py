@@ -408,6 +408,30 @@ def _refuse_frozen_partners(sender, instance, action, reverse, pk_set, **kwargs)
         raise ContractFrozen(_("The partners of a vetted or signed target cannot change. Amend it instead."))
 
 
+class PartnerConfirmation(models.Model):
+    """A partner institution's acceptance of a shared target that names it, by the partner itself or
+    by the performance department overseeing both (``targets.may_confirm_partner``). A named partner
+    counts (its results shown beside the lead's) only with one; naming alone proves nothing."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="partner_confirmations")
+    partner = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("partner institution"))
+    # The lead's (the target's) institution, so the row scopes with its target.
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed"), auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("partner confirmation")
+        constraints = [models.UniqueConstraint(fields=["target", "partner"], name="partner_confirmed_once")]
+
+    def __str__(self):
+        return f"{self.partner} · {self.target}"
+
+
 # ---------------------------------------------------------------------------------------------
 # The contracting cycle's records. Each carries ``institution`` (denormalised) so it scopes alone.
 
@@ -532,6 +556,9 @@ class VettingCheck(models.Model):
     smart = models.BooleanField(_("SMART"), help_text=_("Specific, measurable, achievable, realistic, time-bound."))
     aligned = models.BooleanField(_("aligned"), help_text=_("Traces to the plan and the parent contract."))
     comment = models.TextField(_("comment"), blank=True)
+    #: SHA-256 of the target's content as judged (``content.target_content``): a finding counts only
+    #: while the target still has that content (``workflow.vetting_gaps``).
+    content_hash = models.CharField(_("content vetted (SHA-256)"), max_length=64, blank=True, default="")
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField(auto_now=True)
 

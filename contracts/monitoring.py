@@ -10,12 +10,14 @@ writes ``Target.actual`` (through ``targets.record_actual``) and refreshes the s
 """
 
 import datetime
+import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from pmis import audit
@@ -25,7 +27,7 @@ from scorecards import summary
 from scorecards.models import level_order
 
 from . import scorecard, targets, workflow
-from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
+from .models import Evidence, PartnerConfirmation, PerformanceContract, ProgressEntry, ProgressReport, Target
 
 Status = PerformanceContract.Status
 #: Contracts that are reported on.
@@ -84,6 +86,16 @@ def can_verify(user, institution_id, roles=None) -> bool:
     return Role.PERFORMANCE_OFFICER in roles
 
 
+def may_verify(user, entry, roles=None) -> bool:
+    """Whether ``user`` may accept or return ``entry`` now: a performance officer of its institution who
+    is neither a party to the contract (performer, counter-party) nor the one who reported the actual."""
+    if not can_verify(user, entry.institution_id, roles):
+        return False
+    if workflow.is_party(user, entry.report.contract):
+        return False
+    return entry.reported_by_id != user.pk or user.is_superuser
+
+
 def _check_reporter(actor, contract):
     if not can_report(actor, contract):
         raise NotAllowed(_("Progress is reported by the performer or the performance officer."))
@@ -132,6 +144,55 @@ def _with_actual(target, actual):
     return copy
 
 
+def negative_allowed(target) -> bool:
+    """Whether ``target``'s actual may be negative: only when the target is agreed in negative values
+    (its target value, baseline or a criteria value). Indicators carry no sign of their own, so a
+    count, percentage or amount is never negative."""
+    values = [target.target_value, target.baseline, *(getattr(target, f"criteria_{level}") for level in
+                                                      ("excellent", "very_good", "good", "fair", "poor"))]
+    return any(v is not None and v < 0 for v in values)
+
+
+def parse_actual(value, target):
+    """The actual ``value`` (as typed on the page or sent by a client) for ``target``, as a Decimal."""
+    return parse_number(value, field="actual", allow_negative=negative_allowed(target))
+
+
+def parse_number(value, *, field, allow_negative=False, blank=""):
+    """A Decimal from a number as people type it: ASCII digits, an optional decimal separator and
+    optional thousands separators as the user's language writes them (1,250.5 in English and
+    Kiswahili). Python's own readers would also take 1_0, ٣٣ (Arabic-Indic digits), 1e3 and NaN; those
+    are refused, as is a negative number unless ``allow_negative``. Blank: ``blank`` is returned,
+    or when it is "" a ValidationError asks for the value. Other problems: ValidationError on ``field``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if blank == "":
+            raise ValidationError({field: _("Enter the actual achieved to date.")})
+        return blank
+    if isinstance(value, bool):
+        raise ValidationError({field: _("Enter a number.")})
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        decimal, thousands = formats.get_format("DECIMAL_SEPARATOR"), formats.get_format("THOUSAND_SEPARATOR")
+        pattern = rf"(-?)([0-9]{{1,3}}(?:{re.escape(thousands)}[0-9]{{3}})+|[0-9]+)(?:{re.escape(decimal)}([0-9]+))?"
+        match = re.fullmatch(pattern, str(value).strip())
+        if match is None:
+            raise ValidationError({field: _(
+                "“%(value)s” is not a number as it is written here: use the digits 0-9, “%(decimal)s” before "
+                "decimals and, if you like, “%(thousands)s” between thousands (%(example)s).") % {
+                "value": str(value)[:40], "decimal": decimal, "thousands": thousands,
+                "example": f"1{thousands}250{decimal}5"}}, code="invalid")
+        sign, whole, fraction = match.groups()
+        number = Decimal(sign + whole.replace(thousands, "") + (f".{fraction}" if fraction else ""))
+    if not number.is_finite():
+        raise ValidationError({field: _("Enter a number.")}, code="invalid")
+    if number < 0 and not allow_negative:
+        message = (_("The actual cannot be negative: this target is agreed in positive values.") if field == "actual"
+                   else _("This cannot be a negative number."))
+        raise ValidationError({field: message}, code="negative")
+    return number
+
+
 @transaction.atomic
 def report_actual(actor, report, target, *, actual, status=ProgressEntry.Status.ON_TRACK, comment="",
                   explanation="", remedial_action="", budget_spent=None, system_computed=False):
@@ -150,7 +211,8 @@ def report_actual(actor, report, target, *, actual, status=ProgressEntry.Status.
         _check_open(report)
     elif entry is None and not system_computed:
         _check_open(report)
-    actual = Target._meta.get_field("actual").to_python(actual)
+    actual = parse_actual(actual, target)
+    budget_spent = parse_number(budget_spent, field="budget_spent", blank=None)
     rag = entry_rag(contract, target, actual)
     explanation, remedial_action = (explanation or "").strip(), (remedial_action or "").strip()
     if rag == "red" and not system_computed and not (explanation and remedial_action):
@@ -268,7 +330,25 @@ def add_evidence(actor, entry, upload) -> Evidence:
     evidence.save()
     audit.record(actor, "evidence.add", evidence, None, {
         **audit.snapshot(evidence, ["entry", "original_name", "content_type", "size"]), "file": evidence.file.name})
+    if entry.verification == Verification.ACCEPTED:
+        _reopen(actor, entry)
     return evidence
+
+
+def _reopen(actor, entry):
+    """An accepted actual whose evidence changed goes back for verification: it was accepted on other
+    evidence, so it stops counting until a performance officer accepts it again."""
+    entry = ProgressEntry.objects.select_for_update(of=("self",)).select_related("report", "target").get(pk=entry.pk)
+    before = audit.snapshot(entry, ENTRY_FIELDS)
+    entry.verification = Verification.PENDING
+    entry.verified_by, entry.verified_at = None, None
+    entry.save(update_fields=["verification", "verified_by", "verified_at"])
+    audit.record(actor, "progress_entry.reopened", entry, before, audit.snapshot(entry, ENTRY_FIELDS))
+    _sync_target(actor, entry.target)
+    contract = PerformanceContract.objects.select_related("financial_year").get(pk=entry.report.contract_id)
+    for period in range(entry.report.period, PERIODS[-1] + 1):
+        if ProgressReport.objects.filter(contract=contract, period=period).exists():
+            refresh_summary(contract, period)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,6 +362,10 @@ def verify(actor, entry, decision: str, comment: str = "") -> ProgressEntry:
         "report", "target").get(pk=entry.pk)
     if not can_verify(actor, entry.institution_id):
         raise NotAllowed(_("Reported actuals are verified by the performance officer."))
+    if not may_verify(actor, entry):
+        if entry.reported_by_id == actor.pk:
+            raise NotAllowed(_("You reported this actual; another performance officer verifies it."))
+        raise NotAllowed(_("You are a party to this contract; another performance officer verifies its actuals."))
     if decision not in (Verification.ACCEPTED, Verification.RETURNED):
         raise ValidationError(_("Accept or return the actual."))
     if entry.report.state != ProgressReport.State.SUBMITTED and not entry.system_computed:
@@ -289,8 +373,6 @@ def verify(actor, entry, decision: str, comment: str = "") -> ProgressEntry:
     comment = (comment or "").strip()
     if decision == Verification.RETURNED and not comment:
         raise ValidationError({"comment": _("Say why the actual is returned, so the reporter can correct it.")})
-    if entry.reported_by_id == actor.pk and not actor.is_superuser:
-        raise NotAllowed(_("You reported this actual; another performance officer verifies it."))
     if entry.verification == decision and entry.verification_comment == comment:
         return entry
     before = audit.snapshot(entry, ENTRY_FIELDS)
@@ -351,6 +433,9 @@ def refresh_summary(contract, period: int):
         Target.objects.filter(contract=contract).select_related("perspective")
         .prefetch_related("partner_institutions").order_by("perspective__order", "order", "pk")
     )
+    # Only confirmed partners are named, so the dashboards show nothing of a partner that never agreed.
+    confirmed = set(PartnerConfirmation.objects.filter(target__contract=contract).values_list(
+        "target_id", "partner_id")) if any(t.partner_institutions.all() for t in target_list) else set()
     accepted = {}
     for e in (ProgressEntry.objects.filter(report__contract=contract, report__period__lte=period,
                                            verification=Verification.ACCEPTED)
@@ -365,7 +450,8 @@ def refresh_summary(contract, period: int):
             item=scorecard.scoring_item(contract.scheme, _with_actual(t, actual)), verified=found is not None,
             perspective_id=t.perspective_id, perspective=t.perspective.name if t.perspective else "",
             budget_allocated=t.budget_allocated, budget_spent=found["budget_spent"] if found else None,
-            partners=tuple(sorted(((p.pk, p.name) for p in t.partner_institutions.all()), key=lambda p: p[1])),
+            partners=tuple(sorted(((p.pk, p.name) for p in t.partner_institutions.all() if (t.pk, p.pk) in confirmed),
+                                  key=lambda p: p[1])),
             actual=actual, target_value=t.target_value, unit=t.unit,
         ))
     order = [t.perspective_id for t in target_list if t.perspective_id]
@@ -389,14 +475,17 @@ def _reporting(contract, period):
 
 def queue_for(user):
     """Entries waiting for ``user``'s verification: pending entries of submitted reports in the
-    institutions where they are a performance officer (everything, for a superuser)."""
+    institutions where they are a performance officer (everything, for a superuser), but for those
+    ``may_verify`` refuses them (a contract they are a party to, an actual they reported)."""
     entries = ProgressEntry.objects.filter(
         verification=Verification.PENDING, report__state=ProgressReport.State.SUBMITTED
     ).select_related("report__contract__institution", "target", "reported_by").prefetch_related("evidence")
     if not user.is_superuser:
         institutions = RoleMembership.objects.filter(user=user, role=Role.PERFORMANCE_OFFICER).values(
             "institution_id")
-        entries = entries.filter(institution_id__in=institutions)
+        entries = entries.filter(institution_id__in=institutions).exclude(reported_by=user)
+    # ``may_verify``'s rule as a filter: nobody verifies a contract they are a party to.
+    entries = entries.exclude(report__contract__performer=user).exclude(report__contract__counterparty=user)
     return entries.order_by("report__due_date", "report_id", "target__order", "pk")
 
 

@@ -8,7 +8,6 @@ signed (and in force when its year has begun), and its content is frozen in the 
 
 from dataclasses import dataclass
 
-from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -48,21 +47,15 @@ def pending_side(user, contract, signed_sides) -> str | None:
 
 
 def _reauthenticate(request, user, password, code) -> bool:
-    """The password again, and the authentication code where two-factor applies. A wrong answer
-    counts toward the lockout exactly like a failed login (django-axes), so it is called outside the
-    signing transaction: the refusal rolls nothing back but the failure count stays."""
-    if twofactor.is_locked_out(request, user):
-        raise SigningError(_("Too many failed attempts: signing is locked for now. Try again later."))
-    if not password or not user.check_password(password):
-        user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
-        raise SigningError({"password": _("That is not your password. Nothing was signed.")})
-    if not twofactor.requires_second_factor(user):
-        return False
-    if not twofactor.has_second_factor(user):
-        raise SigningError({"code": twofactor.enrol_message()})
-    if not twofactor.verify_second_factor(request, user, code):
-        raise SigningError({"code": _("That authentication code is not right. Nothing was signed.")})
-    return True
+    """The password again, and the authentication code where two-factor applies (pmis.twofactor). A
+    wrong answer counts in the one lockout, which keeps its count whatever this request's transaction
+    does: the refusal rolls nothing back but the failure stays counted."""
+    try:
+        return twofactor.confirm_identity(request, user, password=password, code=code, acting=True)
+    except twofactor.Refused as refused:
+        messages = refused.message_dict if hasattr(refused, "error_dict") else {"__all__": refused.messages}
+        raise SigningError({field: [f"{m} {_('Nothing was signed.')}" for m in found]
+                            for field, found in messages.items()}) from None
 
 
 def sign(request, contract, *, password, code=None, lock_version=None):

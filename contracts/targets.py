@@ -6,10 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pmis import audit
-from scorecards.models import ScoringPolicy
+from pmis.models import Institution, Role, RoleMembership
+from scorecards.models import ContractScore, ScoringPolicy
 
 from . import cascade, workflow
-from .models import NegotiationRound, PerformanceContract, Target
+from .models import NegotiationRound, PartnerConfirmation, PerformanceContract, Target
 
 TARGET_FIELDS = [
     "perspective", "objective", "indicator", "description", "unit", "direction", "baseline", "target_value",
@@ -62,7 +63,8 @@ def _check_editable(actor, contract):
 
 
 def _check_lock(target, lock_version):
-    if lock_version is not None and int(lock_version) != target.lock_version:
+    lock_version = workflow.parse_lock_version(lock_version)
+    if lock_version is not None and lock_version != target.lock_version:
         raise workflow.ConcurrentEdit(
             _("Someone else changed this target while you were editing it. Your values are kept below; "
               "review the current ones and save again.")
@@ -113,8 +115,18 @@ def update_target(actor, target, *, partner_institutions=None, lock_version=None
     target.save()
     if partner_institutions is not None:
         target.partner_institutions.set(partner_institutions)
-    audit.record(actor, "target.update", target, before, target_state(target))
+        _forget_dropped_partners(actor, target)
+    after = target_state(target)
+    if _content_changed(before, after):
+        workflow.clear_vetting(actor, target, contract)
+    audit.record(actor, "target.update", target, before, after)
     return target
+
+
+def _content_changed(before, after):
+    """Whether a change touches what the vetting committee judges (all but the achieved value and
+    bookkeeping)."""
+    return any(before.get(k) != after.get(k) for k in set(before) | set(after) if k not in {"actual"})
 
 
 @transaction.atomic
@@ -139,6 +151,7 @@ def apply_negotiated(actor, target, changes):
     target.lock_version += 1
     target.full_clean()
     target.save()
+    workflow.clear_vetting(actor, target)
     audit.record(actor, "target.negotiated", target, before, target_state(target))
     return target
 
@@ -152,3 +165,106 @@ def record_actual(actor, target, actual):
     target.save(update_fields=["actual"])
     audit.record(actor, "target.actual", target, before, {"actual": audit.to_json(target.actual)})
     return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Partners of shared (whole-of-government) targets. The lead names them; each counts only once it,
+# or the performance department overseeing both, confirms.
+
+NotAllowed = workflow.NotAllowed
+
+#: the partner's roles that accept a partnership for it
+PARTNER_ROLES = (Role.HEAD, Role.PERFORMANCE_OFFICER, Role.ADMIN)
+
+
+def may_confirm_partner(user, target, partner) -> bool:
+    """Whether ``user`` may confirm (or withdraw) ``partner``'s part in the shared ``target``: the partner's
+    head, performance officer or administrator, or a performance department (the oversight role) over
+    both the lead and the partner. Never the lead on its own say, whoever it is (superusers included)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not target.partner_institutions.filter(pk=partner.pk).exists():
+        return False
+    if RoleMembership.objects.filter(user=user, institution_id=partner.pk, role__in=PARTNER_ROLES).exists():
+        return True
+    bodies = RoleMembership.objects.filter(user=user, role=Role.OVERSIGHT).values_list(
+        "institution__oversight_path", flat=True)
+    paths = dict(Institution.objects.filter(pk__in=[target.institution_id, partner.pk]).values_list(
+        "pk", "oversight_path"))
+    lead, theirs = paths.get(target.institution_id, ""), paths.get(partner.pk, "")
+    return any(body and lead.startswith(body) and theirs.startswith(body) for body in bodies)
+
+
+def _check_partner(actor, target, partner):
+    if not may_confirm_partner(actor, target, partner):
+        raise NotAllowed(_("A partnership is confirmed by the partner institution (its head, performance "
+                           "officer or administrator) or by the performance department overseeing both."))
+
+
+def confirmed_partner_ids(target) -> set[int]:
+    """The named partners of ``target`` whose partnership is confirmed: the only ones that count."""
+    return set(PartnerConfirmation.objects.filter(
+        target_id=target.pk, partner__in=target.partner_institutions.all()).values_list("partner_id", flat=True))
+
+
+def _refresh_scores(target):
+    """The lead's stored summaries name only confirmed partners: refresh the quarters it has."""
+    from . import monitoring  # monitoring writes through this module
+
+    contract = PerformanceContract.objects.select_related("financial_year").get(pk=target.contract_id)
+    for period in ContractScore.objects.filter(contract=contract).values_list("period", flat=True).distinct():
+        monitoring.refresh_summary(contract, period)
+
+
+@transaction.atomic
+def confirm_partner(actor, target, partner):
+    """Record ``partner``'s acceptance of the shared ``target``; its results then show beside the lead's."""
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    _check_partner(actor, target, partner)
+    found, created = PartnerConfirmation.objects.get_or_create(
+        target=target, partner=partner, defaults={"institution_id": target.institution_id, "confirmed_by": actor})
+    if created:
+        audit.record(actor, "target.partner_confirm", target, None, {"partner": partner.pk})
+        _refresh_scores(target)
+    return found
+
+
+@transaction.atomic
+def withdraw_partner(actor, target, partner):
+    """Withdraw ``partner``'s confirmation (the partner or the department); it counts no more."""
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    _check_partner(actor, target, partner)
+    found = PartnerConfirmation.objects.filter(target=target, partner=partner).first()
+    if found is None:
+        return False
+    audit.record(actor, "target.partner_withdraw", target,
+                 {"partner": partner.pk, "confirmed_by": found.confirmed_by_id}, None)
+    found.delete()
+    _refresh_scores(target)
+    return True
+
+
+def _forget_dropped_partners(actor, target):
+    """A partner the lead no longer names loses its confirmation: naming it again asks again."""
+    dropped = PartnerConfirmation.objects.filter(target=target).exclude(partner__in=target.partner_institutions.all())
+    for found in dropped:
+        audit.record(actor, "target.partner_withdraw", target, {"partner": found.partner_id}, None)
+    dropped.delete()
+
+
+def partnerships_for(user):
+    """[(target, partner, confirmation or None)]: the partnerships ``user`` may confirm or withdraw, for
+    the page where partners and the department answer the leads that named them."""
+    through = Target.partner_institutions.through
+    institutions = set(RoleMembership.objects.filter(user=user, role__in=PARTNER_ROLES).values_list(
+        "institution_id", flat=True))
+    for path in RoleMembership.objects.filter(user=user, role=Role.OVERSIGHT).values_list(
+            "institution__oversight_path", flat=True):
+        institutions |= set(Institution.objects.filter(oversight_path__startswith=path).values_list("pk", flat=True))
+    rows = (through.objects.filter(institution_id__in=institutions)
+            .select_related("target__contract__institution", "target__contract__financial_year", "institution")
+            .order_by("target__contract__institution__name", "target__order", "target_id", "institution__name"))
+    confirmed = {(c.target_id, c.partner_id): c for c in PartnerConfirmation.objects.filter(
+        partner_id__in=institutions)}
+    return [(row.target, row.institution, confirmed.get((row.target_id, row.institution_id))) for row in rows
+            if may_confirm_partner(user, row.target, row.institution)]

@@ -26,3 +26,9 @@ urlpatterns += urls_documents.urlpatterns
 from .urls_monitoring import urlpatterns as monitoring_urls  # noqa: E402  (progress reports, verification)
 
 urlpatterns += monitoring_urls
+from . import views_partners  # noqa: E402  (partners of shared targets confirm)
+
+urlpatterns += [
+    path("partners/", views_partners.partner_requests, name="partner-requests"),
+    path("partners/<int:target>/<int:institution>/", views_partners.partner_answer, name="partner-answer"),
+]

@@ -31,6 +31,24 @@ def _flash(request, exc):
         messages.error(request, message)
 
 
+def bad_request(request, exc):
+    """400 with the messages of ``exc``: a form field no page sends (a tampered id or version)."""
+    return render(request, "400.html", {"problems": _errors(exc)}, status=400)
+
+
+def target_of(contract_id, value):
+    """The contract's target with id ``value`` (None: none sent); a ValidationError (for a 400) when
+    the id is not a number, 404 when it is another contract's."""
+    if not value:
+        return None
+    if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18):
+        raise ValidationError({"target": _("The target must be given by its number (id).")}, code="invalid")
+    target = Target.objects.filter(contract_id=contract_id, pk=int(value)).first()
+    if target is None:
+        raise Http404
+    return target
+
+
 @login_required
 def contract_list(request):
     found = selectors.contract_list(request.user)
@@ -134,7 +152,11 @@ def _target_form(request, contract, target):
 def target_delete(request, pk):
     target = visible_or_404(Target, request.user, pk, Target.objects.select_related("contract"))
     try:
-        targets.delete_target(request.user, target, lock_version=request.POST.get("lock_version"))
+        lock_version = workflow.parse_lock_version(request.POST.get("lock_version"))
+    except ValidationError as exc:
+        return bad_request(request, exc)
+    try:
+        targets.delete_target(request.user, target, lock_version=lock_version)
         messages.success(request, _("Target removed."))
     except ValidationError as exc:
         _flash(request, exc)
@@ -166,7 +188,11 @@ def contract_transition(request, pk):
     if action not in TRANSITIONS:
         raise Http404
     try:
-        TRANSITIONS[action](request.user, contract, request.POST.get("comment", ""), request.POST.get("lock_version"))
+        lock_version = workflow.parse_lock_version(request.POST.get("lock_version"))
+    except ValidationError as exc:
+        return bad_request(request, exc)
+    try:
+        TRANSITIONS[action](request.user, contract, request.POST.get("comment", ""), lock_version)
         contract.refresh_from_db()
         messages.success(request, _("Done: the contract is now %(status)s.") % {
             "status": contract.get_status_display().lower()})
@@ -182,11 +208,10 @@ def contract_transition(request, pk):
 @scoped(PerformanceContract, post_only=True)
 def contract_comment(request, pk):
     contract = visible_or_404(PerformanceContract, request.user, pk)
-    target = None
-    if request.POST.get("target"):
-        target = Target.objects.filter(contract=contract, pk=request.POST["target"]).first()
-        if target is None:
-            raise Http404
+    try:
+        target = target_of(contract.pk, request.POST.get("target"))
+    except ValidationError as exc:
+        return bad_request(request, exc)
     stage = request.POST.get("stage", ContractComment.Stage.PRE_NEGOTIATION)
     if stage not in ContractComment.Stage.values:
         raise Http404

@@ -14,6 +14,7 @@ from pmis.views import visible_or_404
 
 from . import monitoring, selectors
 from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
+from .views import bad_request, target_of
 
 
 def _flash(request, exc):
@@ -74,7 +75,10 @@ def report_detail(request, pk):
 @scoped(ProgressReport, post_only=True)
 def entry_save(request, pk):
     report = visible_or_404(ProgressReport, request.user, pk)
-    target = Target.objects.filter(contract_id=report.contract_id, pk=request.POST.get("target") or 0).first()
+    try:
+        target = target_of(report.contract_id, request.POST.get("target"))
+    except ValidationError as exc:
+        return bad_request(request, exc)
     if target is None:
         raise Http404
     try:

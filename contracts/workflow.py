@@ -120,9 +120,22 @@ def parts_of(user, contract, roles=None) -> set[str]:
     return parts
 
 
+#: the steps that judge the contract: nobody takes them on a contract they are a party to
+INDEPENDENT = frozenset({"vet_target", "approve_vetting", "return_from_vetting"})
+
+
+def is_party(user, contract, parts=None) -> bool:
+    """Whether ``user`` is a party to ``contract``: its performer or its counter-party. A party may
+    hold a committee role in the same institution, but does not judge its own contract with it."""
+    parts = parts_of(user, contract) if parts is None else parts
+    return bool(parts & {PERFORMER, COUNTERPARTY})
+
+
 def can(user, contract, action, parts=None) -> bool:
     rule = RULES[action]
     parts = parts_of(user, contract) if parts is None else parts
+    if action in INDEPENDENT and is_party(user, contract, parts):
+        return False
     return contract.status in rule.states and bool(parts & rule.actors)
 
 
@@ -135,14 +148,37 @@ def allowed_actions(user, contract, roles=None) -> set[str]:
 def check(user, contract, action):
     """Raise unless ``user`` may take ``action`` on ``contract`` in its current state."""
     rule = RULES[action]
-    if not parts_of(user, contract) & rule.actors:
+    parts = parts_of(user, contract)
+    if not parts & rule.actors:
         who = _(" or ").join(str(ACTOR_LABELS[a]) for a in sorted(rule.actors))
         raise NotAllowed(_("%(action)s is for %(who)s only.") % {"who": who, "action": rule.label})
+    if action in INDEPENDENT and is_party(user, contract, parts):
+        raise NotAllowed(_("%(action)s is not for you: you are a party to this contract, and someone "
+                           "independent of it judges it.") % {"action": rule.label})
     if contract.status not in rule.states:
         raise TransitionError(
             _("%(action)s is not possible while the contract is “%(status)s”.")
             % {"action": rule.label, "status": contract.get_status_display().lower()}
         )
+
+
+LOCK_VERSION_MAX = 2**31 - 1
+
+
+def parse_lock_version(value) -> int | None:
+    """The edit version a page or client sent back (None: not sent), as an int; anything but a whole
+    number (``abc``, ``1.5``, other scripts' digits, one too large to store) is a ValidationError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        text = value.strip() if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= LOCK_VERSION_MAX):
+        raise ValidationError(
+            {"lock_version": _("The edit version (lock_version) must be a whole number; reload the page and "
+                               "try again.")}, code="invalid")
+    return int(text)
 
 
 def lock(contract, lock_version=None) -> PerformanceContract:
@@ -151,7 +187,8 @@ def lock(contract, lock_version=None) -> PerformanceContract:
     fresh = PerformanceContract.objects.select_for_update(of=("self",)).select_related(
         "institution", "financial_year", "performer", "counterparty", "officer", "org_unit"
     ).get(pk=contract.pk)
-    if lock_version is not None and int(lock_version) != fresh.lock_version:
+    lock_version = parse_lock_version(lock_version)
+    if lock_version is not None and lock_version != fresh.lock_version:
         raise ConcurrentEdit(
             _("Someone else changed this contract while you were working on it. Reload it and try again; "
               "what you entered is shown below.")
@@ -372,32 +409,61 @@ def conclude_negotiation(actor, contract, comment="", *, lock_version=None):
 # Vetting
 
 
+def target_hash(target) -> str:
+    """SHA-256 of one target's content as the committee judges it (``content.target_content``)."""
+    return content.fingerprint(content.target_content(target))
+
+
 @transaction.atomic
 def vet_target(actor, target, *, smart, aligned, comment=""):
-    """Record the committee's finding on one target; a failing finding needs a comment."""
+    """Record the committee's finding on one target, on its content as it stands now (a later change
+    clears it: ``clear_vetting``); a failing finding needs a comment."""
     contract = lock(target.contract)
     check(actor, contract, "vet_target")
     comment = (comment or "").strip()
     if not (smart and aligned) and not comment:
         raise ValidationError({"comment": _("Say what is wrong with the target so the parties can fix it.")})
+    target = content.targets_of(contract).get(pk=target.pk)
+    digest = target_hash(target)
     found, _created = VettingCheck.objects.update_or_create(
         target=target, version=contract.version,
         defaults={"contract": contract, "institution_id": contract.institution_id, "smart": bool(smart),
-                  "aligned": bool(aligned), "comment": comment, "checked_by": actor},
+                  "aligned": bool(aligned), "comment": comment, "checked_by": actor, "content_hash": digest},
     )
     audit.record(actor, "vetting.check", target, None,
-                 {"version": contract.version, "smart": bool(smart), "aligned": bool(aligned), "comment": comment})
+                 {"version": contract.version, "smart": bool(smart), "aligned": bool(aligned), "comment": comment,
+                  "content_hash": digest})
     return found
 
 
+def clear_vetting(actor, target, contract=None):
+    """A change to ``target``'s content voids the committee's findings on it for the contract's current
+    version; it is vetted again. Called by every function that changes a target (``contracts.targets``)."""
+    version = (contract or PerformanceContract.objects.only("version").get(pk=target.contract_id)).version
+    found = list(VettingCheck.objects.filter(target_id=target.pk, version=version))
+    if not found:
+        return 0
+    VettingCheck.objects.filter(pk__in=[c.pk for c in found]).delete()
+    audit.record(actor, "vetting.cleared", target, {
+        "version": version, "smart": found[0].smart, "aligned": found[0].aligned,
+        "checked_by": found[0].checked_by_id, "content_hash": found[0].content_hash}, None)
+    return len(found)
+
+
 def vetting_gaps(contract) -> list[str]:
-    targets = _targets(contract)
+    """What stops approval: targets without a finding on their current content, or failing one."""
+    targets = list(content.targets_of(contract))
     checks = {c.target_id: c for c in VettingCheck.objects.filter(contract=contract, version=contract.version)}
-    unchecked = [t for t in targets if t.pk not in checks]
+    stale = [t for t in targets if t.pk in checks and checks[t.pk].content_hash != target_hash(t)]
+    for t in stale:
+        del checks[t.pk]
+    unchecked = [t for t in targets if t.pk not in checks and t not in stale]
     failed = [t for t in targets if t.pk in checks and not checks[t.pk].passed]
     gaps = []
     if unchecked:
         gaps.append(_("%(n)s target(s) not vetted yet.") % {"n": len(unchecked)})
+    if stale:
+        gaps.append(_("%(n)s target(s) changed since they were vetted; vet them again.") % {"n": len(stale)})
     if failed:
         gaps.append(_("%(n)s target(s) found not SMART or not aligned; return the contract instead.") % {
             "n": len(failed)})

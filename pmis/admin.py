@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from . import audit
+from . import audit, twofactor
 from .models import AuditEvent, FinancialYear, Institution, Officer, OrgUnit, RoleMembership
 
 
@@ -73,3 +75,24 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuthenticatorAdmin(TOTPDeviceAdmin):
+    """Deleting someone's authenticator here is an administrator's reset: audited and emailed to them."""
+
+    def delete_model(self, request, obj):
+        with twofactor.quietly():
+            super().delete_model(request, obj)
+        if obj.confirmed:
+            twofactor.record_removal(obj.user, request.user)
+
+    def delete_queryset(self, request, queryset):
+        removed = [device.user for device in queryset.filter(confirmed=True).select_related("user")]
+        with twofactor.quietly():
+            super().delete_queryset(request, queryset)
+        for user in removed:
+            twofactor.record_removal(user, request.user)
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, AuthenticatorAdmin)

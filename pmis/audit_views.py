@@ -1,6 +1,7 @@
 """The audit trail browser: filter events, read one event's before/after diff, check a chain.
 
-Every page reads through ``AuditEvent.objects.visible_to(user)``; the list issues a fixed number of
+Every page reads through ``AuditEvent.objects.readable_by(user)`` (tenancy, and an event about a
+confidential object only for those who may read the object); the list issues a fixed number of
 queries (count + one page) whatever the number of events. Verifying a chain walks every event of the
 institution, so its result is cached for ``AUDIT_CHAIN_CACHE_SECONDS`` and recomputed on demand.
 """
@@ -92,7 +93,7 @@ def chain_result(institution_id, *, refresh=False) -> dict:
 @require_GET
 def event_list(request):
     form = EventFilter(request.GET or None, user=request.user)
-    events = AuditEvent.objects.visible_to(request.user).select_related("institution", "content_type").defer(
+    events = AuditEvent.objects.readable_by(request.user).select_related("institution", "content_type").defer(
         "before", "after")
     institution = None
     if form.is_valid():
@@ -133,7 +134,7 @@ def diff_rows(before, after):
 @require_GET
 def event_detail(request, pk):
     event = visible_or_404(AuditEvent, request.user, pk,
-                           AuditEvent.objects.select_related("institution", "content_type"))
+                           AuditEvent.objects.readable_by(request.user).select_related("institution", "content_type"))
     return render(request, "pmis/audit_event_detail.html", {
         "event": event, "rows": diff_rows(event.before, event.after),
         "ct": f"{event.content_type.app_label}.{event.content_type.model}" if event.content_type else "",

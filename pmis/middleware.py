@@ -1,5 +1,6 @@
 """Remembers the client's address for the audit trail; request ids; extra security headers."""
 
+import ipaddress
 import re
 import uuid
 from contextvars import ContextVar
@@ -9,12 +10,25 @@ from django.conf import settings
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
-def client_ip(request):
-    # Behind the compose stack's proxy the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+def valid_ip(text) -> str | None:
+    try:
+        return str(ipaddress.ip_address(str(text or "").strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The client's address: the socket's, or with ``TRUSTED_PROXY_COUNT`` proxies of ours in front, the
+    address the outermost of them saw. What a client writes in X-Forwarded-For itself is never taken:
+    each trusted proxy appends one hop, so the client is that many hops from the end."""
+    remote = valid_ip(request.META.get("REMOTE_ADDR"))
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote
+    return valid_ip(hops[-proxies]) or remote
 
 
 class ClientIPMiddleware:

@@ -362,6 +362,13 @@ class AuditEventQuerySet(TenantQuerySet):
 
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
 
+    def readable_by(self, user):
+        """The events ``user`` may read: in their institutions, and about objects they may read
+        (an appraisal's events follow the appraisal's confidentiality; see ``pmis.confidential``)."""
+        from .confidential import event_filter
+
+        return self.visible_to(user).filter(event_filter(user))
+
 
 class AuditEvent(models.Model):
     """One append-only entry of the audit trail; see ``pmis.audit`` for how entries chain."""

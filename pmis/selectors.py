@@ -103,7 +103,7 @@ def home_for(user):
         )
 
     if roles & {Role.HEAD, Role.PERFORMANCE_OFFICER, Role.AUDITOR, Role.ADMIN}:
-        events = AuditEvent.objects.visible_to(user).select_related("institution").order_by("-created_at")[:5]
+        events = AuditEvent.objects.readable_by(user).select_related("institution").order_by("-created_at")[:5]
         panels.append(
             Panel(
                 "activity",

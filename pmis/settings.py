@@ -16,9 +16,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-# DEBUG defaults to on for the embedded demo (`make demo`, the test suite); production sets DEBUG=0,
-# which turns on every HTTPS and cookie protection below and demands a real SECRET_KEY.
-DEBUG = env.bool("DEBUG", default=True)
+# DEBUG is off unless asked for: a deployment that forgets the variable runs safe (HTTPS and cookie
+# protections on, a real SECRET_KEY demanded). `make demo`, `make test` and .ci/run set DEBUG=1.
+DEBUG = env.bool("DEBUG", default=False)
 DEVELOPMENT_SECRET_KEY = "pmis-insecure-development-key-change-me"
 SECRET_KEY = env("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY):
@@ -143,7 +143,13 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 
-# Lockout after repeated failed logins (per username and IP).
+# Lockout after repeated failed logins (per username and IP): the login page, the API's token, and the
+# re-authentication of signing, appeal decisions and second-factor changes all count here. Failures
+# are held in a cache, not the database, so a request whose transaction rolls back keeps its count.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "lockout"
+AXES_CLIENT_IP_CALLABLE = "pmis.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "pmis.lockout.locked_response"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -226,6 +232,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": datetime.timedelta(seconds=env.int("OUTBOX_SEND_SECONDS", default=60)),
     },
 }
+# Audit anchors (verify_audit --anchor, docs/deployment.md "Audit anchors"): JSON lines appended to a
+# file the database cannot rewrite; in production put it on separate storage. The signing key must not
+# live in the database; unset, it is derived from SECRET_KEY (pmis.audit.anchor_signature).
+AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", default=str(BASE_DIR / "var" / "audit-anchors.jsonl"))
+AUDIT_ANCHOR_KEY = env("AUDIT_ANCHOR_KEY", default="")
+# Beat anchors this often; the interval bounds how much of the trail's end can vanish unnoticed. 0 leaves
+# it to a timer on one host (the task writes the anchor file on whichever worker runs it).
+AUDIT_ANCHOR_MINUTES = env.int("AUDIT_ANCHOR_MINUTES", default=60)
+if AUDIT_ANCHOR_MINUTES:
+    CELERY_BEAT_SCHEDULE["audit-anchor"] = {
+        "task": "pmis.anchor_audit_trail",
+        "schedule": datetime.timedelta(minutes=AUDIT_ANCHOR_MINUTES),
+    }
 
 # Reminders (notifications app).
 REMINDER_DAYS = env.list("REMINDER_DAYS", cast=int, default=[7, 1])  # "due in N days" reminders
@@ -245,6 +264,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # (The contract PDF's QR code points at SITE_URL's /verify/ page.)
 TARGET_IMPORT_MAX_BYTES = env.int("TARGET_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 TARGET_IMPORT_MAX_ROWS = env.int("TARGET_IMPORT_MAX_ROWS", default=1000)
+# An XLSX is a zip: refused before it is opened when its members would unpack to more than this, or
+# when it has more members than this (a zip bomb: 2 MB that unpack to gigabytes). A 1,000-row
+# workbook unpacks to about 1 MB.
+TARGET_IMPORT_MAX_UNPACKED_BYTES = env.int("TARGET_IMPORT_MAX_UNPACKED_BYTES", default=20 * 1024 * 1024)
+TARGET_IMPORT_MAX_ZIP_MEMBERS = env.int("TARGET_IMPORT_MAX_ZIP_MEMBERS", default=100)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -252,6 +276,11 @@ REST_FRAMEWORK = {
         "pmis.api.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "pmis.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "pmis.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -286,6 +315,16 @@ SPECTACULAR_SETTINGS = {
 
 # CACHE_URL (e.g. redis://redis:6379/1) shares rate limits between web processes; default: in-process.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Failed sign-ins and codes: the shared cache when there is one, else files every process on this host
+# shares (an in-process cache would give each gunicorn worker its own count).
+CACHES["lockout"] = (env.cache("CACHE_URL") if env("CACHE_URL", default="")
+                     else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                           "LOCATION": str(BASE_DIR / "var" / "lockout")})
+CACHES["lockout"]["KEY_PREFIX"] = "lockout"
+if DEBUG and not env("CACHE_URL", default=""):
+    # axes warns that a file cache counts less strictly than Redis (no atomic increment): fine for the
+    # demo and the tests; a production deployment sets CACHE_URL and keeps the warning's protection.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 # With a shared cache, sessions are read from it (written through to the database); an in-process
 # cache is not shared between workers, so without CACHE_URL sessions stay in the database alone.
 SESSION_ENGINE = env(
@@ -364,6 +403,20 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="PMIS")
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 TWO_FACTOR_BACKUP_CODES = 10
+# A newly set-up or replaced authenticator cannot sign or decide appeals for this long: the emailed
+# notice gives the real owner time to react when someone else changed it with a stolen password.
+TWO_FACTOR_COOLING_OFF_HOURS = env.float("TWO_FACTOR_COOLING_OFF_HOURS", default=24)
+
+# The client's address (audit trail, signatures, lockout, rate limits) is the socket's unless this many
+# reverse proxies of ours stand in front, each appending to X-Forwarded-For (docs/deployment.md).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Asking for an API token: attempts per username and per client address (on top of the lockout).
+API_TOKEN_THROTTLE_USERNAME = env("API_TOKEN_THROTTLE_USERNAME", default="10/min")
+API_TOKEN_THROTTLE_ADDRESS = env("API_TOKEN_THROTTLE_ADDRESS", default="30/min")
+# Password-reset emails: requests per email address and per client address, per hour.
+PASSWORD_RESET_PER_ADDRESS_HOURLY = env.int("PASSWORD_RESET_PER_ADDRESS_HOURLY", default=3)
+PASSWORD_RESET_PER_CLIENT_HOURLY = env.int("PASSWORD_RESET_PER_CLIENT_HOURLY", default=10)
 
 # Backups (python manage.py backup / restore).
 BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))
@@ -372,3 +425,5 @@ BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))
 APPRAISAL_APPEAL_DAYS = env.int("APPRAISAL_APPEAL_DAYS", default=14)  # after the result is issued
 APPRAISAL_APPEAL_DECISION_DAYS = env.int("APPRAISAL_APPEAL_DECISION_DAYS", default=30)  # after filing
 APPRAISAL_UPLOAD_MAX_BYTES = env.int("APPRAISAL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# A per-unit grade summary (reports, exports, dashboards) leaves out a unit with fewer people than this.
+CONFIDENTIAL_MIN_GROUP_SIZE = env.int("CONFIDENTIAL_MIN_GROUP_SIZE", default=5)

@@ -7,36 +7,44 @@ an appeal. The API for those pages:
   signing/deciding role (head, principal, director, supervisor, appeals) — those must enrol first.
 - ``has_second_factor(user)``: True when the user has a confirmed TOTP device.
 - ``verify_second_factor(request, user, code)``: True for the current TOTP code or an unused backup
-  code (which is then spent). Every wrong code counts as a failed login in django-axes, keyed on
-  username and IP like a wrong password; after ``AXES_FAILURE_LIMIT`` consecutive failures the user
-  is locked out for ``AXES_COOLOFF_HOURS`` (password logins too) and their session is ended.
+  code (which is then spent). Every wrong code counts in the one lockout (pmis.lockout).
+- ``confirm_identity(request, user, password=, code=, acting=)``: the re-authentication every
+  sensitive step asks for, raising ``Refused`` with what is wrong. ``acting=True`` (signing, deciding)
+  also refuses an authenticator still in its cooling-off period.
 - ``SecondFactorField`` / ``SecondFactorFormMixin``: a form field and a mixin adding an
   "Authentication code" field that validates through ``verify_second_factor`` when required.
 
-Note for callers: the failure is written in the request's transaction. A view that answers a wrong
-code must not roll that transaction back (render the form with the error rather than raising).
+Changing the second factor (setting up, replacing, turning off) takes the password and, when a device
+exists, its current code or a backup code: a session or a password alone is not enough. Every change,
+an administrator's reset included, is audited and emailed to the user, and a new authenticator
+cannot sign or decide appeals for ``TWO_FACTOR_COOLING_OFF_HOURS``.
 """
 
+import contextlib
+import datetime
 import logging
 from base64 import b32encode
 from binascii import unhexlify
+from contextvars import ContextVar
 
 import segno
-from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_credentials
 from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit
+from . import audit, lockout
 from .models import Role
 
 log = logging.getLogger(__name__)
@@ -81,15 +89,43 @@ def backup_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+def cooling_off_until(user) -> datetime.datetime | None:
+    """When the user's authenticator may first sign or decide appeals, while that is still ahead."""
+    device = totp_device(user)
+    if device is None or device.created_at is None:
+        return None
+    until = device.created_at + datetime.timedelta(hours=settings.TWO_FACTOR_COOLING_OFF_HOURS)
+    return until if until > timezone.now() else None
+
+
+def cooling_off_message(until) -> str:
+    return _(
+        "Your authenticator was set up recently. For your protection it can sign and decide appeals from "
+        "%(time)s; until then, nothing can be signed or decided with it."
+    ) % {"time": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")}
+
+
 # --- Verifying ------------------------------------------------------------------------------------
 
 
-def _credentials(user):
-    return get_credentials(user.get_username())
+class Refused(ValidationError):
+    """Re-authentication failed: a wrong password or code, a lockout, or a factor not ready to act."""
 
 
 def is_locked_out(request, user) -> bool:
-    return AxesProxyHandler.is_locked(request, _credentials(user))
+    return lockout.is_locked_out(request, user.get_username())
+
+
+def locked_message() -> str:
+    return _("Too many failed attempts: this is locked for now. Try again later.")
+
+
+def _count_failure(request, user):
+    if lockout.record_failure(request, user.get_username()):
+        audit.record(user, "security.lockout", user)
+        django_request = getattr(request, "_request", request)
+        if getattr(django_request, "user", None) == user and hasattr(django_request, "session"):
+            logout(django_request)
 
 
 def verify_second_factor(request, user, code) -> bool:
@@ -102,14 +138,48 @@ def verify_second_factor(request, user, code) -> bool:
     ok = bool(code) and (_verify_totp(user, code) or _verify_backup(user, code))
     if ok:
         return True
-    # Axes records the failure exactly as for a wrong password (username + IP).
-    user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
     log.warning("second factor refused", extra={"username": user.get_username()})
-    if is_locked_out(request, user):
-        audit.record(user, "security.second_factor_lockout", user)
-        if getattr(request, "user", None) == user and hasattr(request, "session"):
-            logout(request)
+    _count_failure(request, user)
     return False
+
+
+def check_password(request, user, password):
+    """Raise ``Refused`` unless ``password`` is the user's; a wrong one counts toward lockout."""
+    if is_locked_out(request, user):
+        raise Refused(locked_message(), code="locked")
+    if not password or not user.check_password(password):
+        _count_failure(request, user)
+        raise Refused({"password": _("That is not your password.")}, code="wrong_password")
+
+
+def check_ready_to_act(user):
+    """Raise ``Refused`` when the user must have a second factor to sign or decide and it is missing
+    or still cooling off."""
+    if not has_second_factor(user):
+        raise Refused({"code": enrol_message()}, code="second_factor_not_enrolled")
+    until = cooling_off_until(user)
+    if until is not None:
+        raise Refused({"code": cooling_off_message(until)}, code="second_factor_cooling_off")
+
+
+def confirm_identity(request, user, *, password, code, acting) -> bool:
+    """The password, then the second factor where it applies; True when a second factor was checked.
+
+    ``acting``: signing or deciding (a signatory role needs a factor, and a new one must have cooled
+    off). Otherwise the step changes the second factor itself: the existing device's code is needed
+    whenever there is one."""
+    check_password(request, user, password)
+    if acting:
+        if not requires_second_factor(user):
+            return False
+        check_ready_to_act(user)
+    elif not has_second_factor(user):
+        return False
+    if not verify_second_factor(request, user, code):
+        message = locked_message() if is_locked_out(request, user) else _(
+            "That authentication code is wrong or has expired. Codes change every 30 seconds; each works once.")
+        raise Refused({"code": message}, code="second_factor_wrong")
+    return True
 
 
 def _verify_totp(user, code) -> bool:
@@ -125,8 +195,15 @@ def _verify_backup(user, code) -> bool:
 # --- Enrolment ------------------------------------------------------------------------------------
 
 
+def begin_change(request, user, *, password, code) -> TOTPDevice:
+    """Start setting up (or replacing) the authenticator, once the user proved who they are."""
+    confirm_identity(request, user, password=password, code=code, acting=False)
+    return start_enrolment(user)
+
+
 def start_enrolment(user) -> TOTPDevice:
-    """An unconfirmed device with a fresh key (replacing any earlier unconfirmed one)."""
+    """An unconfirmed device with a fresh key (replacing any earlier unconfirmed one). Callers prove
+    the user's identity first (``begin_change``)."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
@@ -149,11 +226,18 @@ def confirm_enrolment(user, device, code) -> list[str]:
     code = "".join(str(code or "").split())
     if not (code.isdigit() and device.verify_token(code)):
         return []
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
+    replacing = replaced.exists()
+    with quietly():
+        replaced.delete()
+    # The cooling-off counts from the moment the device becomes usable.
+    device.confirmed, device.created_at = True, timezone.now()
+    device.save(update_fields=["confirmed", "created_at"])
     codes = new_backup_codes(user, record=False)
-    audit.record(user, "security.two_factor_enabled", user)
+    audit.record(user, "security.two_factor_replaced" if replacing else "security.two_factor_enabled", user,
+                 after={"usable_from": device.created_at + datetime.timedelta(
+                     hours=settings.TWO_FACTOR_COOLING_OFF_HOURS)})
+    tell_owner(user, _("Your authenticator was replaced") if replacing else _("Two-factor authentication was set up"))
     return codes
 
 
@@ -170,22 +254,86 @@ def new_backup_codes(user, record=True) -> list[str]:
     return codes
 
 
+def turn_off(request, user, *, password, code):
+    """The user turns two-factor off: the password and a current code (or a backup code) first."""
+    confirm_identity(request, user, password=password, code=code, acting=False)
+    reset(user, by=user)
+
+
 @transaction.atomic
-def disable(user):
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
-    audit.record(user, "security.two_factor_disabled", user)
+def reset(user, *, by):
+    """Remove the user's authenticator and backup codes (``by``: the user, or an administrator)."""
+    with quietly():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+    record_removal(user, by)
+
+
+def record_removal(user, by):
+    if by is not None and by.pk == user.pk:
+        audit.record(user, "security.two_factor_disabled", user)
+        tell_owner(user, _("Two-factor authentication was turned off"))
+    else:
+        audit.record(by, "security.two_factor_reset", user)
+        tell_owner(user, _("An administrator reset your two-factor authentication"))
 
 
 def enrol_with_key(user, hex_key) -> TOTPDevice:
-    """Give ``user`` a confirmed TOTP device with a known key (the demo seed). Idempotent."""
+    """Give ``user`` a confirmed TOTP device with a known key (the demo seed). Idempotent.
+
+    Provisioned by the operator, so it is dated back past the cooling-off: it signs at once."""
+    provisioned = timezone.now() - datetime.timedelta(hours=settings.TWO_FACTOR_COOLING_OFF_HOURS, minutes=1)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=hex_key, confirmed=True)
-    elif device.key != hex_key:
-        device.key = hex_key
-        device.save(update_fields=["key"])
+    if device.key != hex_key or device.created_at is None or device.created_at > provisioned:
+        device.key, device.created_at = hex_key, min(device.created_at or provisioned, provisioned)
+        device.save(update_fields=["key", "created_at"])
     return device
+
+
+# --- Telling the owner ----------------------------------------------------------------------------
+
+_QUIET: ContextVar[bool] = ContextVar("twofactor_quiet", default=False)
+
+
+@contextlib.contextmanager
+def quietly():
+    """Deletions made by the functions above, which record and tell the user themselves."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
+@receiver(post_delete, sender=TOTPDevice)
+def _authenticator_removed_elsewhere(sender, instance, **kwargs):
+    # A device deleted outside these functions (a shell, a script) is a reset too: audited and told.
+    # The admin's deletions say who did it (pmis.admin).
+    if _QUIET.get() or not instance.confirmed:
+        return
+    record_removal(instance.user, None)
+
+
+def tell_owner(user, subject):
+    """Email the user that their second factor changed, with when and from where, and what to do if it
+    was not them."""
+    if not user.email:
+        return
+    body = _(
+        "%(subject)s on your PMIS account (%(username)s) at %(time)s, from the address %(ip)s.\n\n"
+        "A new authenticator cannot sign contracts or decide appeals for %(hours)s hours.\n"
+        "If this was not you, tell your system administrator at once and change your password."
+    ) % {
+        "subject": subject, "username": user.get_username(),
+        "time": formats.date_format(timezone.localtime(), "DATETIME_FORMAT"),
+        "ip": audit.current_ip.get() or _("unknown"), "hours": f"{settings.TWO_FACTOR_COOLING_OFF_HOURS:g}",
+    }
+    try:
+        send_mail(f"PMIS: {subject}", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except OSError:  # the change stands; the audit trail holds it whatever the mail server does
+        log.exception("security notice not sent", extra={"username": user.get_username()})
 
 
 # --- Forms ----------------------------------------------------------------------------------------
@@ -211,6 +359,8 @@ class SecondFactorFormMixin:
     """
 
     second_factor_field_name = "otp_code"
+    #: The form signs or decides: a new authenticator still cooling off cannot be used for it.
+    second_factor_acting = True
 
     def __init__(self, *args, request=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,6 +377,9 @@ class SecondFactorFormMixin:
         user = self.second_factor_user
         if not has_second_factor(user):
             raise forms.ValidationError(enrol_message(), code="second_factor_not_enrolled")
+        if self.second_factor_acting and cooling_off_until(user) is not None:
+            raise forms.ValidationError(cooling_off_message(cooling_off_until(user)),
+                                        code="second_factor_cooling_off")
         if self.errors:
             return cleaned
         code = (cleaned or {}).get(self.second_factor_field_name) or self.data.get(self.second_factor_field_name)

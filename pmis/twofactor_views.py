@@ -1,10 +1,10 @@
 """The Security page: two-factor enrolment, backup codes, turning 2FA off, logging out everywhere."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,37 +24,56 @@ class ConfirmForm(forms.Form):
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 
-class PasswordForm(forms.Form):
-    password = forms.CharField(label=gettext_lazy("Your password"),
+class IdentityForm(forms.Form):
+    """The password, and the current code (or a backup code) when an authenticator exists: what setting
+    up, replacing or turning off the second factor asks for (twofactor.confirm_identity)."""
+
+    password = forms.CharField(label=gettext_lazy("Your password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     def __init__(self, *args, user, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.request = user, request
+        if twofactor.has_second_factor(user):
+            self.fields["otp_code"] = twofactor.SecondFactorField(
+                label=gettext_lazy("Code from your current authenticator"))
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            user_login_failed.send(sender=__name__, credentials={"username": self.user.get_username()},
-                                   request=self.request)
-            raise forms.ValidationError(_("That is not your password."))
-        return password
+    def confirmed(self, change) -> bool:
+        """Run ``change(request, user, password=, code=)`` (its answer kept in ``result``); False with the
+        reasons on the form if refused."""
+        if not self.is_valid():
+            return False
+        try:
+            self.result = change(self.request, self.user, password=self.cleaned_data["password"],
+                   code=self.cleaned_data.get("otp_code"))
+        except twofactor.Refused as refused:
+            for field, errors in (refused.error_dict if hasattr(refused, "error_dict") else
+                                  {None: refused.error_list}).items():
+                field = "otp_code" if field == "code" else field
+                self.add_error(field if field in self.fields else None, errors)
+            return False
+        return True
 
 
 class BackupCodesForm(twofactor.SecondFactorFormMixin, forms.Form):
-    pass
+    second_factor_acting = False
 
 
-def page(request, **context):
+def page(request, status=200, **context):
     user = request.user
-    context.setdefault("disable_form", PasswordForm(user=user, request=request))
+    if not user.is_authenticated:  # locked out by a wrong password or code
+        return redirect("login")
+    context.setdefault("enrol_form", IdentityForm(user=user, request=request, prefix="enrol"))
+    context.setdefault("disable_form", IdentityForm(user=user, request=request, prefix="disable"))
     context.setdefault("codes_form", BackupCodesForm(request=request))
     return render(request, "pmis/profile_security.html", {
         "enrolled": twofactor.has_second_factor(user),
         "signing_role": twofactor.holds_signing_role(user),
         "backup_codes_left": twofactor.backup_codes_left(user),
+        "cooling_off_until": twofactor.cooling_off_until(user),
+        "cooling_off_hours": settings.TWO_FACTOR_COOLING_OFF_HOURS,
         **context,
-    })
+    }, status=status)
 
 
 @never_cache
@@ -66,11 +85,15 @@ def security(request):
 @never_cache
 @login_required
 def enrol(request):
-    """POST without a code starts set-up (new key, QR code); POST with a code confirms it."""
+    """POST the password (and the current code) to start set-up (new key, QR code); POST the new app's
+    code to confirm it. GET shows a set-up already started."""
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=request.session.get(PENDING) or 0).first()
     if request.method == "POST" and "code" not in request.POST:
-        device = twofactor.start_enrolment(user)
+        identity = IdentityForm(request.POST, user=user, request=request, prefix="enrol")
+        if not identity.confirmed(twofactor.begin_change):
+            return page(request, status=400, enrol_form=identity)
+        device = identity.result
         request.session[PENDING] = device.pk
         form = ConfirmForm()
     elif request.method == "POST":
@@ -82,7 +105,9 @@ def enrol(request):
             codes = twofactor.confirm_enrolment(user, device, form.cleaned_data["code"])
             if codes:
                 del request.session[PENDING]
-                messages.success(request, _("Two-factor authentication is on."))
+                messages.success(request, _("Two-factor authentication is on. It can sign and decide appeals "
+                                            "after %(hours)s hours; we emailed you about the change.") % {
+                    "hours": f"{settings.TWO_FACTOR_COOLING_OFF_HOURS:g}"})
                 return render(request, "pmis/profile_backup_codes.html", {"codes": codes})
             form.add_error("code", _("That code did not match. Check the time on your phone and try the next code."))
     else:
@@ -103,21 +128,18 @@ def backup_codes(request):
         return redirect("account-security")
     if form.is_valid():
         return render(request, "pmis/profile_backup_codes.html", {"codes": twofactor.new_backup_codes(request.user)})
-    if not request.user.is_authenticated:  # locked out by the wrong code
-        return redirect("login")
-    return page(request, codes_form=form)
+    return page(request, status=400, codes_form=form)
 
 
 @never_cache
 @login_required
 @require_POST
 def disable(request):
-    form = PasswordForm(request.POST, user=request.user, request=request)
-    if form.is_valid():
-        twofactor.disable(request.user)
+    form = IdentityForm(request.POST, user=request.user, request=request, prefix="disable")
+    if form.confirmed(twofactor.turn_off):
         messages.success(request, _("Two-factor authentication is off."))
         return redirect("account-security")
-    return page(request, disable_form=form)
+    return page(request, status=400, disable_form=form)
 
 
 @never_cache

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from contracts import views as contract_views
 
-from . import audit_views, twofactor_views, views
+from . import audit_views, password_views, twofactor_views, views
 
 # The API first, its contracts (the plan, its hottest read) before the rest: URLs are tried in
 # order, a few microseconds each, and the API's routers make over a hundred of them. The modules'
@@ -31,6 +31,7 @@ urlpatterns = [
     path("account/security/backup-codes/", twofactor_views.backup_codes, name="account-security-backup-codes"),
     path("account/security/logout-everywhere/", twofactor_views.logout_everywhere,
          name="account-logout-everywhere"),
+    path("accounts/password_reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("institutions/", views.institution_list, name="institution-list"),

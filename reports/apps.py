@@ -6,3 +6,15 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from pmis import confidential
+
+        # The audit trail shows a report's request and downloads only to those who may read the report.
+        confidential.register(readable_objects)
+
+
+def readable_objects(user):
+    from .models import GeneratedReport
+
+    return {GeneratedReport: GeneratedReport.objects.readable_by(user)}

@@ -2,11 +2,32 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pmis.models import Institution
-from pmis.tenancy import TenantManager
+from pmis.tenancy import TenantManager, TenantQuerySet
+
+
+class GeneratedReportQuerySet(TenantQuerySet):
+    def readable_by(self, user):
+        """The reports ``user`` may read: in their institutions, and — for a kind whose contents are
+        narrower than the institution (``Kind.readers``: the appraisal summary) — only their own or
+        where they may read everything such a report holds. The one rule for the list, a report's page,
+        its status and its file."""
+        from . import builders
+
+        found = self.visible_to(user)
+        if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_superuser:
+            return found
+        narrow = [kind for kind in builders.REGISTRY.values() if kind.readers is not None]
+        if not narrow:
+            return found
+        allowed = Q(requested_by=user) | ~Q(kind__in=[kind.key for kind in narrow])
+        for kind in narrow:
+            allowed |= Q(kind=kind.key, institution_id__in=kind.readers(user))
+        return found.filter(allowed)
 
 
 class GeneratedReport(models.Model):
@@ -46,7 +67,7 @@ class GeneratedReport(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
 
-    objects = TenantManager()
+    objects = TenantManager.from_queryset(GeneratedReportQuerySet)()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

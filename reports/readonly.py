@@ -40,14 +40,21 @@ def is_read_only(user) -> bool:
 
 
 def _api_user(request):
-    """The user of a token-authenticated API request (DRF authenticates only inside the view)."""
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if not header.startswith("Token "):
-        return None
-    from rest_framework.authtoken.models import Token
+    """The user an API request authenticates as (DRF authenticates only inside the view): asked of the
+    API's own authentication classes, so any spelling they accept is read the same here."""
+    from rest_framework.exceptions import APIException
+    from rest_framework.settings import api_settings
 
-    token = Token.objects.select_related("user").filter(key=header[6:].strip()).first()
-    return token.user if token and token.user.is_active else None
+    for authentication in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        if authentication.__name__ == "SessionAuthentication":
+            continue  # a session user is request.user already
+        try:
+            found = authentication().authenticate(request)
+        except APIException:  # a bad token: the view answers 401 itself
+            return None
+        if found is not None:
+            return found[0]
+    return None
 
 
 def _scoped_model(view):

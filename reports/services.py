@@ -1,6 +1,5 @@
 """Asking for a report, rendering it (PDF / CSV / XLSX) and recording every export in the audit trail."""
 
-import csv
 import hashlib
 import io
 import logging
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from pmis import audit
+from pmis import audit, spreadsheets
 from pmis.models import FinancialYear, Institution
 
 from . import builders
@@ -108,7 +107,7 @@ def render_pdf(report, kind, data, digest, generated_at) -> bytes:
 
 def render_csv(report, kind, data, digest, generated_at) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.CsvWriter(out)  # every cell through the one formula-injection rule
     for line in header_lines(report, data, digest, generated_at):
         writer.writerow(line)
     for table in data.get("tables", []):
@@ -128,7 +127,7 @@ def render_xlsx(report, kind, data, digest, generated_at) -> bytes:
     about = book.active
     about.title = _("About")[:31]
     for line in header_lines(report, data, digest, generated_at):
-        about.append(line)
+        spreadsheets.append(about, line)
     about["A1"].font = Font(bold=True, size=13)
     used = {about.title}
     for table in data.get("tables", []):
@@ -137,11 +136,11 @@ def render_xlsx(report, kind, data, digest, generated_at) -> bytes:
             name = name[:28] + f"~{len(used)}"
         used.add(name)
         sheet = book.create_sheet(name)
-        sheet.append(table["columns"])
+        spreadsheets.append(sheet, table["columns"])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table["rows"]:
-            sheet.append(row)
+            spreadsheets.append(sheet, row)
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -17,7 +17,7 @@ from .models import GeneratedReport
 
 
 def _reports(user):
-    return GeneratedReport.objects.visible_to(user).select_related("institution")
+    return GeneratedReport.objects.readable_by(user).select_related("institution")
 
 
 @login_required

@@ -1,4 +1,3 @@
-import csv
 import io
 
 from django.contrib.auth.decorators import login_required
@@ -7,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from pmis import spreadsheets
 from pmis.models import FinancialYear, Institution
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
@@ -54,7 +54,7 @@ def league_table(request):
 def _export(rows, header, name, fmt):
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = spreadsheets.CsvWriter(buffer)  # every cell through the one formula-injection rule
         writer.writerow(header)
         writer.writerows(rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -64,9 +64,9 @@ def _export(rows, header, name, fmt):
         book = Workbook()
         sheet = book.active
         sheet.title = name[:31]
-        sheet.append(header)
+        spreadsheets.append(sheet, header)
         for row in rows:
-            sheet.append(row)
+            spreadsheets.append(sheet, row)
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(

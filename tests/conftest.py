@@ -26,6 +26,40 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_anchors(tmp_path, settings, monkeypatch):
+    # Anchors belong to one database: the test database must not meet the demo's (var/), and
+    # `manage.py` subprocesses (the restore tests) inherit the environment.
+    path = str(tmp_path / "audit-anchors.jsonl")
+    settings.AUDIT_ANCHOR_FILE = path
+    monkeypatch.setenv("AUDIT_ANCHOR_FILE", path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _lockout_cache_of_this_run(tmp_path_factory):
+    # Without CACHE_URL the lockout's counts are files under var/: this run keeps its own, so it
+    # neither sees nor clears another run's (or the demo's).
+    from django.conf import settings
+    from django.core.cache import caches
+
+    if settings.CACHES["lockout"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES["lockout"]["LOCATION"] = str(tmp_path_factory.mktemp("lockout"))
+        try:
+            del caches["lockout"]
+        except AttributeError:  # not opened yet
+            pass
+
+
+@pytest.fixture(autouse=True)
+def _no_failures_carried_over():
+    # The lockout's counts live in a cache outside the test's rolled-back transaction.
+    from django.core.cache import caches
+
+    caches["lockout"].clear()
+    yield
+    caches["lockout"].clear()
+
+
 def load_demo():
     """seed_demo plus an institution outside the demo oversight body."""
     from django.test import override_settings

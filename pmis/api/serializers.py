@@ -51,3 +51,8 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_roles(self, user) -> list[dict]:
         return RoleMembershipSerializer(user.role_memberships.all(), many=True).data
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150, trim_whitespace=False)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})

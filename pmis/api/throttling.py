@@ -8,14 +8,21 @@ a client can send up to twice the rate across the boundary of two windows.
 
 import time
 
+from django.conf import settings
 from django.core import cache as django_cache
 from django.core.cache.backends.redis import RedisCache
 from rest_framework import throttling
+
+from pmis.middleware import client_ip
 
 clock = time.time  # (the tests move it on)
 
 
 class CountingThrottleMixin:
+    def get_ident(self, request):
+        # The one client address (never X-Forwarded-For as the client wrote it).
+        return client_ip(request) or ""
+
     def allow_request(self, request, view):
         if self.rate is None:
             return True
@@ -37,6 +44,29 @@ class AnonRateThrottle(CountingThrottleMixin, throttling.AnonRateThrottle):
 
 class UserRateThrottle(CountingThrottleMixin, throttling.UserRateThrottle):
     pass
+
+
+class TokenUsernameThrottle(CountingThrottleMixin, throttling.SimpleRateThrottle):
+    """Token requests per username asked for, whoever asks (settings.API_TOKEN_THROTTLE_USERNAME)."""
+
+    def get_rate(self):
+        return settings.API_TOKEN_THROTTLE_USERNAME
+
+    def get_cache_key(self, request, view):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        if not isinstance(username, str) or not username:
+            return None
+        return f"throttle:token-username:{username.strip().lower()[:150]}"
+
+
+class TokenAddressThrottle(CountingThrottleMixin, throttling.SimpleRateThrottle):
+    """Token requests per client address (settings.API_TOKEN_THROTTLE_ADDRESS)."""
+
+    def get_rate(self):
+        return settings.API_TOKEN_THROTTLE_ADDRESS
+
+    def get_cache_key(self, request, view):
+        return f"throttle:token-address:{self.get_ident(request)}"
 
 
 def increment(cache, key, timeout):

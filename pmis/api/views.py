@@ -1,12 +1,23 @@
+from django.contrib.auth import authenticate
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
-from rest_framework import generics
-from rest_framework.authtoken.views import ObtainAuthToken
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import fields as drf_fields
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from pmis import lockout
 from pmis.models import FinancialYear, Institution, Officer, OrgUnit
 
 from . import serializers
 from .base import ScopedReadOnlyViewSet
+from .throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 
 class InstitutionViewSet(ScopedReadOnlyViewSet):
@@ -46,5 +57,36 @@ class MeView(generics.RetrieveAPIView):
         return self.request.user
 
 
-class TokenView(ObtainAuthToken):
-    """POST username and password; answers {"token": "..."}."""
+class TokenView(APIView):
+    """POST username and password; answers {"token": "..."}.
+
+    A wrong password counts in the same lockout as the login page (pmis.lockout), and requests are
+    throttled per username and per client address on top of it."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class = serializers.TokenRequestSerializer
+    throttle_classes = [TokenUsernameThrottle, TokenAddressThrottle]
+
+    @extend_schema(request=serializers.TokenRequestSerializer, responses={200: inline_serializer(
+        "Token", {"token": drf_fields.CharField()})}, summary="Get your API token")
+    def post(self, request, *args, **kwargs):
+        body = serializers.TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        username, password = body.validated_data["username"], body.validated_data["password"]
+        if lockout.is_locked_out(request, username):
+            raise Locked()
+        # Django's request: axes reads the client's address and keeps its notes there.
+        user = authenticate(request._request, username=username, password=password)
+        if user is None:
+            if lockout.is_locked_out(request, username):
+                raise Locked()
+            raise ValidationError({"non_field_errors": [_("Unable to log in with the username and password given.")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class Locked(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = gettext_lazy("Too many failed attempts: signing in is locked for now. Try again later.")
+    default_code = "locked_out"

@@ -83,8 +83,9 @@ def test_the_throttles_count_on_redis_in_one_round_trip(settings, monkeypatch):
         socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
     except OSError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:6379/13", "KEY_PREFIX": "throttle-test"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                                      "LOCATION": "redis://127.0.0.1:6379/13",
+                                                      "KEY_PREFIX": "throttle-test"}}
     assert isinstance(caches["default"], RedisCache)
     caches["default"].clear()
 

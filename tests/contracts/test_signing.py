@@ -41,7 +41,7 @@ def test_a_signatory_with_two_factor_needs_the_right_code(cycle):
 
 def test_a_signatory_role_without_two_factor_is_told_to_enrol(cycle):
     plan = carry(cycle, "ready_to_sign")
-    twofactor.disable(cycle.counterparty)
+    twofactor.reset(cycle.counterparty, by=cycle.admin)
     with pytest.raises(signing.SigningError, match="two-factor"):
         signing.sign(request_of(cycle.counterparty), plan, password=PASSWORD)
     assert not Signature.objects.filter(contract=plan).exists()

@@ -18,7 +18,8 @@ from pmis.logging import JSONFormatter, RequestIDFilter
 from pmis.middleware import current_request_id
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "pmis.example.go.ke"}
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "pmis.example.go.ke",
+              "CACHE_URL": "redis://127.0.0.1:6379/1"}
 
 
 def manage(*args, env):

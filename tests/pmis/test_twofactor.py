@@ -70,7 +70,8 @@ def test_enrolment_through_the_security_page(demo, as_user):
     client = as_user(user)
     page = client.get("/account/security/")
     assert page.status_code == 200 and b"Set up two-factor authentication" in page.content
-    started = client.post("/account/security/enrol/")
+    assert client.post("/account/security/enrol/").status_code == 400  # the password first
+    started = client.post("/account/security/enrol/", {"enrol-password": demo.password})
     assert started.status_code == 200
     assert b"<svg" in started.content and b"style=" not in started.content
     device = TOTPDevice.objects.get(user=user, confirmed=False)
@@ -128,7 +129,7 @@ def test_lockout_after_the_failure_limit_for_codes_and_passwords(demo, client):
     assert twofactor.is_locked_out(request, user)
     assert not twofactor.verify_second_factor(make_request(user, ip="127.0.0.1"), user, codes[0]), "locked"
     assert "_auth_user_id" not in request.session  # the locked-out session is ended
-    assert AuditEvent.objects.filter(action="security.second_factor_lockout").exists()
+    assert AuditEvent.objects.filter(action="security.lockout").exists()
     # The password login from the same address is locked too, as after wrong passwords.
     response = client.post("/accounts/login/", {"username": "officer", "password": demo.password})
     assert response.status_code == 429
@@ -162,20 +163,23 @@ def test_form_mixin_is_silent_for_users_who_need_no_second_factor(demo):
 
 def test_form_mixin_tells_unenrolled_signatories_to_enrol(demo):
     user = demo.users["principal"]
-    twofactor.disable(user)
+    twofactor.reset(user, by=demo.users["admin"])
     form = SignForm({"note": "x", "otp_code": "123456"}, request=make_request(user))
     assert not form.is_valid()
     assert "/account/security/" in " ".join(form.non_field_errors())
 
 
-def test_disable_needs_the_password(demo, as_user):
+def test_disable_needs_the_password_and_a_code(demo, as_user):
     user = demo.users["officer"]
-    enrol(user)
+    device, _codes = enrol(user)
     client = as_user(user)
-    refused = client.post("/account/security/disable/", {"password": "wrong"})
-    assert refused.status_code == 200 and b"not your password" in refused.content
+    refused = client.post("/account/security/disable/", {"disable-password": "wrong",
+                                                         "disable-otp_code": current_code(device)})
+    assert refused.status_code == 400 and b"not your password" in refused.content
     assert twofactor.has_second_factor(user)
-    done = client.post("/account/security/disable/", {"password": demo.password})
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    done = client.post("/account/security/disable/", {"disable-password": demo.password,
+                                                      "disable-otp_code": current_code(device)})
     assert done.status_code == 302
     assert not twofactor.has_second_factor(user)
     assert twofactor.backup_codes_left(user) == 0
@@ -186,7 +190,7 @@ def test_new_backup_codes_need_a_code(demo, as_user):
     _device, codes = enrol(user)
     client = as_user(user)
     refused = client.post("/account/security/backup-codes/", {"otp_code": "nope"})
-    assert refused.status_code == 200 and b"wrong or has expired" in refused.content
+    assert refused.status_code == 400 and b"wrong or has expired" in refused.content
     made = client.post("/account/security/backup-codes/", {"otp_code": codes[0]})
     assert made.status_code == 200
     assert set(made.context["codes"]).isdisjoint(codes)

@@ -261,8 +261,9 @@ def _appeal(demo, grounds="My borehole count was misread."):
     return appraisal
 
 
-def test_appraisal_summary_counts_grades_and_appeals_per_unit(demo, media, eager,
+def test_appraisal_summary_counts_grades_and_appeals_per_unit(demo, media, eager, settings,
                                                                django_capture_on_commit_callbacks):
+    settings.CONFIDENTIAL_MIN_GROUP_SIZE = 1  # the demo unit is small (tests/security: small units)
     appraisal = _appeal(demo)
     params = {"institution": demo.water.pk}
     report, data = produce(demo.users["auditor"], "appraisal_summary", params, "pdf",
