@@ -17,7 +17,8 @@ ENV PYTHONUNBUFFERED=1 \
     WHITENOISE_USE_FINDERS=0 \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/app/var/media \
-    BACKUP_DIR=/app/var/backups
+    BACKUP_DIR=/app/var/backups \
+    AUDIT_ANCHOR_FILE=/app/var/anchors/audit-anchors.jsonl
 
 WORKDIR /app
 COPY requirements.txt .
@@ -28,7 +29,7 @@ COPY . .
 RUN DEBUG=1 python manage.py compilemessages --ignore=.venv -v0 \
     && DEBUG=1 python manage.py collectstatic --noinput -v0 \
     && useradd --system --uid 1000 --home /app pmis \
-    && mkdir -p /app/var/media /app/var/backups \
+    && mkdir -p /app/var/media /app/var/backups /app/var/anchors \
     && chown -R pmis /app/var
 
 USER pmis

@@ -4,11 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test install messages migrate lint serve worker beat clean browser
+.PHONY: demo test install messages migrate lint serve worker beat clean browser totp
 
 # DEBUG is off unless set (pmis/settings.py): the demo and the test suite ask for it here, the
 # production processes below (serve, worker, beat) never do.
-demo test: export DEBUG = 1
+demo test messages migrate totp: export DEBUG = 1
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ demo: messages migrate
 	@echo "PMIS is at http://127.0.0.1:$(PORT)/  — log in as admin, perfdept, principal, head, director,"
 	@echo "supervisor, officer, vetting, appeals, auditor, head2 or officer2 with password pmis-demo."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The demo signatories' current 2FA code: make totp LOGIN=head
+totp: install
+	@$(PY) manage.py totp_code $(LOGIN)
 
 lint: install
 	$(VENV)/bin/ruff check .

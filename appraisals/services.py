@@ -440,9 +440,7 @@ def countersign(actor, appraisal, comment=""):
 def return_to_supervisor(actor, appraisal, comment):
     """The countersigner sends the appraisal back to the supervisor with a reason."""
     appraisal = _lock(appraisal)
-    _require(actor, appraisal, "countersigner", "hr")
-    if parts_of(actor, appraisal) & {"officer", "supervisor"}:
-        raise _conflict()
+    _check_countersigner(actor, appraisal)
     _state(appraisal, Status.SUPERVISOR_DONE)
     comment = _text(comment, "comment", _("Say what the supervisor should look at again."))
     appraisal.status = Status.SELF_SUBMITTED

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from contracts.models import PerformanceContract
+from pmis import twofactor
 from pmis.models import FinancialYear, Institution, OrgUnit
 from pmis.tenancy import scoped
 from pmis.twofactor import SecondFactorFormMixin
@@ -286,6 +287,7 @@ def appeal_decide(request, pk):
     return render(request, "appraisals/appeal_decide.html", {
         "appraisal": appraisal, "appeal": appeal, "form": form, "items": items, "attributes": attributes,
         "value_label": services.value_label(appraisal.scheme),
+        "second_factor_problem": twofactor.why_not_ready_to_act(request.user),
     })
 
 

@@ -231,11 +231,16 @@ def can_handle(user, institution_id):
     return RoleMembership.objects.filter(user=user, institution_id=institution_id, role__in=HANDLER_ROLES).exists()
 
 
-def can_work_on(user, complaint):
-    """Handlers, and the officer the complaint is assigned to."""
-    return can_handle(user, complaint.institution_id) or (
-        complaint.assigned_to_id is not None and complaint.assigned_to_id == getattr(user, "pk", None)
-    )
+def can_work_on(user, complaint, *, handled=None):
+    """Handlers, and the officer the complaint is assigned to. ``handled``: ``handled_institutions(user)``
+    read beforehand, for a list of complaints."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if complaint.assigned_to_id is not None and complaint.assigned_to_id == user.pk:
+        return True
+    if handled is None:
+        return can_handle(user, complaint.institution_id)
+    return user.is_superuser or complaint.institution_id in handled
 
 
 def handled_institutions(user):
@@ -247,16 +252,9 @@ def handled_institutions(user):
 
 
 def can_read_contact(user, complaint, *, handled=None):
-    """Whether ``user`` may read the citizen's name, phone and email on ``complaint``: the complaint
-    handlers of its institution and the officer it is assigned to — the one rule for the page, the API
-    and any export. ``handled``: ``handled_institutions(user)`` read beforehand, for a list."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if complaint.assigned_to_id is not None and complaint.assigned_to_id == user.pk:
-        return True
-    if handled is None:
-        return can_handle(user, complaint.institution_id)
-    return user.is_superuser or complaint.institution_id in handled
+    """Whether ``user`` may read the citizen's name, phone and email on ``complaint``, on the page, the API
+    and any export: exactly those who work on the complaint."""
+    return can_work_on(user, complaint, handled=handled)
 
 
 def assignable_users(institution_id):

@@ -163,6 +163,7 @@ def _check_archive(data):
     The sizes are the archive's own declarations: zipfile never yields more of a member than it
     declares (it stops there and fails the CRC check), so they bound everything read below."""
     import zipfile
+    import zlib
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -179,8 +180,13 @@ def _check_archive(data):
         raise FileProblem(_("This workbook unpacks to %(size)s; at most %(limit)s can be imported. Save the "
                             "targets in a new workbook, without other sheets or pictures, and upload it again.") % {
             "size": _megabytes(unpacked), "limit": _megabytes(settings.TARGET_IMPORT_MAX_UNPACKED_BYTES)})
-    for member in members:
-        _count_cells(archive, member)
+    try:
+        for member in members:
+            _count_cells(archive, member)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError) as exc:
+        # A damaged, encrypted or oddly compressed member: not a workbook we can read.
+        raise FileProblem(_("This zip file is not an Excel workbook (.xlsx) that can be read: %(error)s") % {
+            "error": type(exc).__name__})
 
 
 def _count_cells(archive, member):

@@ -27,7 +27,7 @@ from scorecards import summary
 from scorecards.models import level_order
 
 from . import scorecard, targets, workflow
-from .models import Evidence, PartnerConfirmation, PerformanceContract, ProgressEntry, ProgressReport, Target
+from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
 
 Status = PerformanceContract.Status
 #: Contracts that are reported on.
@@ -434,8 +434,7 @@ def refresh_summary(contract, period: int):
         .prefetch_related("partner_institutions").order_by("perspective__order", "order", "pk")
     )
     # Only confirmed partners are named, so the dashboards show nothing of a partner that never agreed.
-    confirmed = set(PartnerConfirmation.objects.filter(target__contract=contract).values_list(
-        "target_id", "partner_id")) if any(t.partner_institutions.all() for t in target_list) else set()
+    confirmed = targets.confirmed_partners(t for t in target_list if t.partner_institutions.all())
     accepted = {}
     for e in (ProgressEntry.objects.filter(report__contract=contract, report__period__lte=period,
                                            verification=Verification.ACCEPTED)

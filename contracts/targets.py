@@ -2,7 +2,7 @@
 views, the admin, the API and Celery tasks call these rather than saving models themselves."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from pmis import audit
@@ -177,6 +177,21 @@ NotAllowed = workflow.NotAllowed
 PARTNER_ROLES = (Role.HEAD, Role.PERFORMANCE_OFFICER, Role.ADMIN)
 
 
+def _confirmer(user):
+    """(institutions ``user`` speaks for as a partner, oversight paths of the departments ``user`` is in):
+    read once, then asked of every partnership."""
+    own = set(RoleMembership.objects.filter(user=user, role__in=PARTNER_ROLES).values_list("institution_id", flat=True))
+    bodies = [path for path in RoleMembership.objects.filter(user=user, role=Role.OVERSIGHT).values_list(
+        "institution__oversight_path", flat=True) if path]
+    return own, bodies
+
+
+def _speaks_for(confirmer, lead_path, partner_id, partner_path) -> bool:
+    own, bodies = confirmer
+    return partner_id in own or any(
+        lead_path.startswith(body) and partner_path.startswith(body) for body in bodies)
+
+
 def may_confirm_partner(user, target, partner) -> bool:
     """Whether ``user`` may confirm (or withdraw) ``partner``'s part in the shared ``target``: the partner's
     head, performance officer or administrator, or a performance department (the oversight role) over
@@ -185,14 +200,9 @@ def may_confirm_partner(user, target, partner) -> bool:
         return False
     if not target.partner_institutions.filter(pk=partner.pk).exists():
         return False
-    if RoleMembership.objects.filter(user=user, institution_id=partner.pk, role__in=PARTNER_ROLES).exists():
-        return True
-    bodies = RoleMembership.objects.filter(user=user, role=Role.OVERSIGHT).values_list(
-        "institution__oversight_path", flat=True)
     paths = dict(Institution.objects.filter(pk__in=[target.institution_id, partner.pk]).values_list(
         "pk", "oversight_path"))
-    lead, theirs = paths.get(target.institution_id, ""), paths.get(partner.pk, "")
-    return any(body and lead.startswith(body) and theirs.startswith(body) for body in bodies)
+    return _speaks_for(_confirmer(user), paths.get(target.institution_id, ""), partner.pk, paths.get(partner.pk, ""))
 
 
 def _check_partner(actor, target, partner):
@@ -201,10 +211,22 @@ def _check_partner(actor, target, partner):
                            "officer or administrator) or by the performance department overseeing both."))
 
 
-def confirmed_partner_ids(target) -> set[int]:
-    """The named partners of ``target`` whose partnership is confirmed: the only ones that count."""
+def confirmed_partners(targets) -> set[tuple[int, int]]:
+    """(target id, partner id) of the named partners of ``targets`` whose partnership is confirmed: the
+    only ones that count."""
+    targets = list(targets)
+    if not targets:
+        return set()
+    through = Target.partner_institutions.through
+    named = through.objects.filter(target_id__in=[t.pk for t in targets])
     return set(PartnerConfirmation.objects.filter(
-        target_id=target.pk, partner__in=target.partner_institutions.all()).values_list("partner_id", flat=True))
+        target_id__in=[t.pk for t in targets],
+        partner_id__in=named.filter(target_id=models.OuterRef("target_id")).values("institution_id"),
+    ).values_list("target_id", "partner_id"))
+
+
+def confirmed_partner_ids(target) -> set[int]:
+    return {partner for _target, partner in confirmed_partners([target])}
 
 
 def _refresh_scores(target):
@@ -256,10 +278,10 @@ def partnerships_for(user):
     """[(target, partner, confirmation or None)]: the partnerships ``user`` may confirm or withdraw, for
     the page where partners and the department answer the leads that named them."""
     through = Target.partner_institutions.through
-    institutions = set(RoleMembership.objects.filter(user=user, role__in=PARTNER_ROLES).values_list(
-        "institution_id", flat=True))
-    for path in RoleMembership.objects.filter(user=user, role=Role.OVERSIGHT).values_list(
-            "institution__oversight_path", flat=True):
+    confirmer = _confirmer(user)
+    own, bodies = confirmer
+    institutions = set(own)
+    for path in bodies:
         institutions |= set(Institution.objects.filter(oversight_path__startswith=path).values_list("pk", flat=True))
     rows = (through.objects.filter(institution_id__in=institutions)
             .select_related("target__contract__institution", "target__contract__financial_year", "institution")
@@ -267,4 +289,5 @@ def partnerships_for(user):
     confirmed = {(c.target_id, c.partner_id): c for c in PartnerConfirmation.objects.filter(
         partner_id__in=institutions)}
     return [(row.target, row.institution, confirmed.get((row.target_id, row.institution_id))) for row in rows
-            if may_confirm_partner(user, row.target, row.institution)]
+            if _speaks_for(confirmer, row.target.contract.institution.oversight_path, row.institution_id,
+                           row.institution.oversight_path)]

@@ -332,6 +332,7 @@ def contract_sign(request, pk):
     return render(request, "contracts/sign.html", {
         "contract": contract, "version": version, "form": form, "may_sign": may_sign, "side": side,
         "needs_code": twofactor.requires_second_factor(request.user),
+        "second_factor_problem": twofactor.why_not_ready_to_act(request.user) if may_sign else None,
         "signed": version.content if version else None,
     }, status=400 if request.method == "POST" else 200)
 

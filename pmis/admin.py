@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdmin
@@ -77,7 +79,19 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-class AuthenticatorAdmin(TOTPDeviceAdmin):
+class NoSecondFactorTypedIn:
+    """Nobody adds or edits a second factor in the admin: a key or backup code typed in here would skip
+    the proof, the notice and the cooling-off that the Security page goes through. Secrets are never
+    shown (OTP_ADMIN_HIDE_SENSITIVE_DATA)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AuthenticatorAdmin(NoSecondFactorTypedIn, TOTPDeviceAdmin):
     """Deleting someone's authenticator here is an administrator's reset: audited and emailed to them."""
 
     def delete_model(self, request, obj):
@@ -94,5 +108,11 @@ class AuthenticatorAdmin(TOTPDeviceAdmin):
             twofactor.record_removal(user, request.user)
 
 
+class BackupCodesAdmin(NoSecondFactorTypedIn, StaticDeviceAdmin):
+    inlines = []  # the codes themselves are not shown either
+
+
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, AuthenticatorAdmin)
+admin.site.unregister(StaticDevice)
+admin.site.register(StaticDevice, BackupCodesAdmin)

@@ -19,11 +19,10 @@ User = get_user_model()
 
 @receiver(pre_save, sender=User)
 def _note_password_change(sender, instance, update_fields=None, raw=False, **kwargs):
-    if raw or instance.pk is None or (update_fields is not None and "password" not in update_fields):
-        instance._pmis_password_changed = False
-        return
-    stored = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
-    instance._pmis_password_changed = stored is not None and stored != instance.password
+    # ``set_password`` keeps the new password in ``_password`` until the save; Django clears it when it
+    # only re-hashes the same password (a hasher upgrade at sign-in), which is no change at all.
+    changed = not raw and instance.pk is not None and getattr(instance, "_password", None) is not None
+    instance._pmis_password_changed = changed and (update_fields is None or "password" in update_fields)
 
 
 @receiver(post_save, sender=User)

@@ -18,6 +18,8 @@ SECTIONS = {
     "verification": {Role.PERFORMANCE_OFFICER},
     "reports": {Role.OVERSIGHT, Role.PERFORMANCE_OFFICER, Role.HEAD, Role.PRINCIPAL, Role.AUDITOR, Role.ADMIN},
     "audit": {Role.PERFORMANCE_OFFICER, Role.HEAD, Role.AUDITOR, Role.ADMIN},
+    # Shared targets: the partner institution (or the department over both) confirms being named.
+    "partners": {Role.OVERSIGHT, Role.PERFORMANCE_OFFICER, Role.HEAD, Role.ADMIN},
 }
 
 

@@ -400,6 +400,8 @@ CONTENT_SECURITY_POLICY = {
 # Two-factor authentication (pmis.twofactor). Axes does the lockout, so django-otp's own
 # per-device back-off is off: it would refuse a right code typed soon after a wrong one.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="PMIS")
+# The admin never shows an authenticator's secret (its key, otpauth link or QR code).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 TWO_FACTOR_BACKUP_CODES = 10

@@ -102,7 +102,7 @@ def cooling_off_message(until) -> str:
     return _(
         "Your authenticator was set up recently. For your protection it can sign and decide appeals from "
         "%(time)s; until then, nothing can be signed or decided with it."
-    ) % {"time": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")}
+    ) % {"time": formats.date_format(timezone.localtime(until), "j F Y, H:i")}
 
 
 # --- Verifying ------------------------------------------------------------------------------------
@@ -156,10 +156,22 @@ def check_ready_to_act(user):
     """Raise ``Refused`` when the user must have a second factor to sign or decide and it is missing
     or still cooling off."""
     if not has_second_factor(user):
-        raise Refused({"code": enrol_message()}, code="second_factor_not_enrolled")
+        raise Refused(enrol_message(), code="second_factor_not_enrolled")
     until = cooling_off_until(user)
     if until is not None:
-        raise Refused({"code": cooling_off_message(until)}, code="second_factor_cooling_off")
+        raise Refused(cooling_off_message(until), code="second_factor_cooling_off")
+
+
+def why_not_ready_to_act(user) -> str | None:
+    """What keeps the user from signing or deciding with their second factor now, for the page to say
+    before they type anything (None: nothing does)."""
+    if not requires_second_factor(user):
+        return None
+    try:
+        check_ready_to_act(user)
+    except Refused as refused:
+        return refused.messages[0]
+    return None
 
 
 def confirm_identity(request, user, *, password, code, acting) -> bool:
@@ -172,7 +184,10 @@ def confirm_identity(request, user, *, password, code, acting) -> bool:
     if acting:
         if not requires_second_factor(user):
             return False
-        check_ready_to_act(user)
+        try:
+            check_ready_to_act(user)
+        except Refused as refused:
+            raise Refused({"code": refused}) from None
     elif not has_second_factor(user):
         return False
     if not verify_second_factor(request, user, code):
@@ -237,7 +252,8 @@ def confirm_enrolment(user, device, code) -> list[str]:
     audit.record(user, "security.two_factor_replaced" if replacing else "security.two_factor_enabled", user,
                  after={"usable_from": device.created_at + datetime.timedelta(
                      hours=settings.TWO_FACTOR_COOLING_OFF_HOURS)})
-    tell_owner(user, _("Your authenticator was replaced") if replacing else _("Two-factor authentication was set up"))
+    tell_owner(user, _("Your authenticator was replaced") if replacing else _("Two-factor authentication was set up"),
+               new_device=True)
     return codes
 
 
@@ -275,7 +291,7 @@ def record_removal(user, by):
         tell_owner(user, _("Two-factor authentication was turned off"))
     else:
         audit.record(by, "security.two_factor_reset", user)
-        tell_owner(user, _("An administrator reset your two-factor authentication"))
+        tell_owner(user, _("An administrator reset your two-factor authentication"), by_administrator=True)
 
 
 def enrol_with_key(user, hex_key) -> TOTPDevice:
@@ -308,30 +324,40 @@ def quietly():
 
 
 @receiver(post_delete, sender=TOTPDevice)
-def _authenticator_removed_elsewhere(sender, instance, **kwargs):
+def _authenticator_removed_elsewhere(sender, instance, origin=None, **kwargs):
     # A device deleted outside these functions (a shell, a script) is a reset too: audited and told.
     # The admin's deletions say who did it (pmis.admin).
     if _QUIET.get() or not instance.confirmed:
         return
+    model = getattr(origin, "model", type(origin))
+    if model is not TOTPDevice:  # the user was deleted with it: nobody to tell
+        return
     record_removal(instance.user, None)
 
 
-def tell_owner(user, subject):
+def tell_owner(user, subject, *, new_device=False, by_administrator=False):
     """Email the user that their second factor changed, with when and from where, and what to do if it
-    was not them."""
+    was not them (or, after an administrator's reset, what to do next)."""
     if not user.email:
         return
-    body = _(
-        "%(subject)s on your PMIS account (%(username)s) at %(time)s, from the address %(ip)s.\n\n"
-        "A new authenticator cannot sign contracts or decide appeals for %(hours)s hours.\n"
-        "If this was not you, tell your system administrator at once and change your password."
-    ) % {
+    facts = {
         "subject": subject, "username": user.get_username(),
-        "time": formats.date_format(timezone.localtime(), "DATETIME_FORMAT"),
+        "time": formats.date_format(timezone.localtime(), "j F Y, H:i"),
+        "zone": timezone.get_current_timezone_name(),
         "ip": audit.current_ip.get() or _("unknown"), "hours": f"{settings.TWO_FACTOR_COOLING_OFF_HOURS:g}",
     }
+    lines = [_("%(subject)s on your PMIS account (%(username)s) on %(time)s (%(zone)s), from the address %(ip)s.")
+             % facts]
+    if new_device:
+        lines.append(_("The new authenticator cannot sign contracts or decide appeals for %(hours)s hours.") % facts)
+    if by_administrator:
+        lines.append(_("Set up a new authenticator on your Security page before you next sign or decide an appeal; "
+                       "it can do so %(hours)s hours after it is set up. If you did not ask for this, ask your "
+                       "system administrator why.") % facts)
+    else:
+        lines.append(_("If this was not you, tell your system administrator at once and change your password."))
     try:
-        send_mail(f"PMIS: {subject}", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        send_mail(f"PMIS: {subject}", "\n\n".join(lines), settings.DEFAULT_FROM_EMAIL, [user.email])
     except OSError:  # the change stands; the audit trail holds it whatever the mail server does
         log.exception("security notice not sent", extra={"username": user.get_username()})
 
@@ -375,11 +401,10 @@ class SecondFactorFormMixin:
         if not self.second_factor_required:
             return cleaned
         user = self.second_factor_user
-        if not has_second_factor(user):
+        if self.second_factor_acting:
+            check_ready_to_act(user)  # its refusal is the form's error
+        elif not has_second_factor(user):
             raise forms.ValidationError(enrol_message(), code="second_factor_not_enrolled")
-        if self.second_factor_acting and cooling_off_until(user) is not None:
-            raise forms.ValidationError(cooling_off_message(cooling_off_until(user)),
-                                        code="second_factor_cooling_off")
         if self.errors:
             return cleaned
         code = (cleaned or {}).get(self.second_factor_field_name) or self.data.get(self.second_factor_field_name)

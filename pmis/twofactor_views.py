@@ -1,11 +1,14 @@
 """The Security page: two-factor enrolment, backup codes, turning 2FA off, logging out everywhere."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -17,6 +20,7 @@ from . import audit, twofactor
 from .sessions import end_sessions
 
 PENDING = "twofactor_pending_device"
+PENDING_MINUTES = 10
 
 
 class ConfirmForm(forms.Form):
@@ -63,6 +67,11 @@ def page(request, status=200, **context):
     user = request.user
     if not user.is_authenticated:  # locked out by a wrong password or code
         return redirect("login")
+    refused = [form for form in context.values() if isinstance(form, forms.Form) and form.errors]
+    if refused:
+        # The page is long on a phone: say at the top that nothing changed, and why.
+        first = next(iter(refused[0].errors.values()))[0]
+        messages.error(request, _("Nothing was changed: %(reason)s") % {"reason": first})
     context.setdefault("enrol_form", IdentityForm(user=user, request=request, prefix="enrol"))
     context.setdefault("disable_form", IdentityForm(user=user, request=request, prefix="disable"))
     context.setdefault("codes_form", BackupCodesForm(request=request))
@@ -88,7 +97,15 @@ def enrol(request):
     """POST the password (and the current code) to start set-up (new key, QR code); POST the new app's
     code to confirm it. GET shows a set-up already started."""
     user = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=request.session.get(PENDING) or 0).first()
+    # A set-up left unfinished expires: a session found later cannot read or confirm its key.
+    started_since = timezone.now() - datetime.timedelta(minutes=PENDING_MINUTES)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=request.session.get(PENDING) or 0,
+                                       created_at__gte=started_since).first()
+    if request.method == "POST" and "cancel" in request.POST:
+        # Cancelling ends the set-up: its key is gone and cannot be confirmed later.
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        request.session.pop(PENDING, None)
+        return redirect("account-security")
     if request.method == "POST" and "code" not in request.POST:
         identity = IdentityForm(request.POST, user=user, request=request, prefix="enrol")
         if not identity.confirmed(twofactor.begin_change):
@@ -105,8 +122,8 @@ def enrol(request):
             codes = twofactor.confirm_enrolment(user, device, form.cleaned_data["code"])
             if codes:
                 del request.session[PENDING]
-                messages.success(request, _("Two-factor authentication is on. It can sign and decide appeals "
-                                            "after %(hours)s hours; we emailed you about the change.") % {
+                messages.success(request, _("Your authenticator is set up. It can sign and decide appeals after "
+                                            "%(hours)s hours; we emailed you about the change.") % {
                     "hours": f"{settings.TWO_FACTOR_COOLING_OFF_HOURS:g}"})
                 return render(request, "pmis/profile_backup_codes.html", {"codes": codes})
             form.add_error("code", _("That code did not match. Check the time on your phone and try the next code."))

@@ -528,12 +528,16 @@ def build_appraisal_summary(params, *, user, progress):
         "institution": institution.name, "year": year.name if year else "",
         "grades": grade_list, "units": list(units.values()), "appeals": appeal_rows,
         "confidential_comments": comments, "min_group_size": smallest,
-        "training_needs": [{"unit": unit, "needs": sorted(set(items))} for unit, items in sorted(needs.items())],
+        # A small unit's training needs are its few people's appraisal content: left out with its grades.
+        "training_needs": [{"unit": unit, "needs": sorted(set(items))} for unit, items in sorted(needs.items())
+                           if unit not in hidden],
     }
     columns = [_("Unit"), _("Appraised"), *grade_list, _("Appeals"), _("Upheld"), _("Varied"), _("Dismissed"),
                _("Pending"), _("Improvement plans")]
     data["tables"] = [
         {"name": _("Grades by unit"), "columns": columns,
+         "note": _("Blank: fewer than %(count)s people were appraised in the unit, so it is not summarised.") % {
+             "count": smallest} if hidden else "",
          "rows": [[u["unit"], u["appraised"], *[u["grades"].get(g, "" if u["suppressed"] else 0) for g in grade_list],
                    u["appeals"], u["upheld"], u["varied"], u["dismissed"], u["pending"], u["plans"]]
                   for u in data["units"]]},

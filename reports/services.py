@@ -115,6 +115,8 @@ def render_csv(report, kind, data, digest, generated_at) -> bytes:
         writer.writerow([table["name"]])
         writer.writerow(table["columns"])
         writer.writerows(table["rows"])
+        if table.get("note"):
+            writer.writerow([table["note"]])
     # A byte-order mark so that Excel opens the UTF-8 file with the right characters.
     return ("\ufeff" + out.getvalue()).encode()
 
@@ -141,6 +143,8 @@ def render_xlsx(report, kind, data, digest, generated_at) -> bytes:
             cell.font = Font(bold=True)
         for row in table["rows"]:
             spreadsheets.append(sheet, row)
+        if table.get("note"):
+            spreadsheets.append(sheet, [table["note"]])
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

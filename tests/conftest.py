@@ -1,6 +1,7 @@
 import os
 import types
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,9 +9,9 @@ from django.core.management import call_command
 
 from charters import services as charters
 from contracts import targets, workflow
-from contracts.models import PerformanceContract
+from contracts.models import PerformanceContract, Target
 from pmis import audit, org
-from pmis.models import Institution, Officer
+from pmis.models import FinancialYear, Institution, Officer
 from scorecards import setup
 
 DEMO_LOGINS = ["admin", "perfdept", "principal", "head", "director", "supervisor", "officer", "secretariat",
@@ -33,6 +34,24 @@ def _own_audit_anchors(tmp_path, settings, monkeypatch):
     path = str(tmp_path / "audit-anchors.jsonl")
     settings.AUDIT_ANCHOR_FILE = path
     monkeypatch.setenv("AUDIT_ANCHOR_FILE", path)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded and generated files in this test's own folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def eager():
+    """Run tasks in-process even where a broker is configured (PostgreSQL runs set one)."""
+    from pmis.celery import app as celery_app
+
+    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -240,3 +259,17 @@ def first_of(model, institution):
         return institution
     return model.objects.filter(institution=institution).order_by("pk").first()
 
+
+@pytest.fixture
+def cycle(demo):
+    """The water hydrogeologist's plan (a draft in the demo) with everyone who acts on it."""
+    users = {u.username: u for u in get_user_model().objects.filter(
+        username__in=["officer", "supervisor", "secretariat", "vetting", "appeals", "head", "admin"])}
+    year = FinancialYear.objects.get(institution=demo.water, is_current=True)
+    plan = PerformanceContract.objects.get(financial_year=year, officer=demo.officer)
+    assert plan.status == "draft"
+    return types.SimpleNamespace(
+        plan=plan, performer=users["officer"], counterparty=users["supervisor"], secretariat=users["secretariat"],
+        vetting=users["vetting"], bystander=users["appeals"], admin=users["admin"], year=year,
+        first_target=lambda: Target.objects.filter(contract=plan).order_by("order", "pk").first(),
+    )

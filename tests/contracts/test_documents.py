@@ -34,21 +34,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # Helpers
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def eager():
-    """Run tasks in-process even where a broker is configured (PostgreSQL runs set one)."""
-    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
-
-
 def ministry_contract(demo):
     """A draft with several targets: the water directorate's contract, returned to draft."""
     contract = PerformanceContract.objects.get(institution=demo.water, level="unit")

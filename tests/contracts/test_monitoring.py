@@ -1,7 +1,6 @@
 """Quarterly progress reports, evidence uploads and verification (contracts.monitoring)."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,12 +24,6 @@ def ministry(demo):
 @pytest.fixture
 def q3(demo, ministry):
     return monitoring.open_report(demo.users["head"], ministry, 3)
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return Path(settings.MEDIA_ROOT)
 
 
 def boreholes(contract):

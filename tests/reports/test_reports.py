@@ -5,7 +5,6 @@ import csv
 import io
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -14,25 +13,10 @@ from pypdf import PdfReader
 
 from contracts import selectors
 from contracts.models import PerformanceContract, Target
-from pmis.celery import app as celery_app
 from pmis.models import AuditEvent
 from reports import builders, services
 from reports.models import GeneratedReport
 from reports.tasks import generate_report
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
 
 
 def squash(text):

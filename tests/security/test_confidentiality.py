@@ -29,7 +29,6 @@ The security model's statement for confidential data (issue 24, findings 4 and 1
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -40,10 +39,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from appraisals import services as appraisals
+from appraisals.models import TrainingNeed
 from charters import services as charters
 from charters.models import Charter, Complaint
 from pmis import audit
-from pmis.celery import app as celery_app
 from pmis.models import AuditEvent
 from reports import builders
 from reports import services as reports
@@ -51,20 +50,6 @@ from reports.models import GeneratedReport
 from tests.appraisals.helpers import demo_appraisal, to_result, user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
 
 
 def decided_appeal():
@@ -237,11 +222,14 @@ def test_a_unit_smaller_than_the_minimum_is_not_summarised(demo, settings, media
                                                             django_capture_on_commit_callbacks):
     appraisal = decided_appeal()
     unit_name = appraisal.org_unit.name
+    TrainingNeed.objects.create(appraisal=appraisal, institution=appraisal.institution, org_unit=appraisal.org_unit,
+                                need="Coaching on report writing", added_by=user("supervisor"))
     auditor = user("auditor")
     built = builders.get("appraisal_summary").build({"institution": demo.water.pk}, user=auditor,
                                                     progress=lambda p: None)
     unit = next(u for u in built["units"] if u["unit"] == unit_name)
     assert unit["appraised"] < 5 and unit["suppressed"]
+    assert all(n["unit"] != unit_name for n in built["training_needs"])
     assert unit["grades"] == {} and unit["appeals"] == unit["upheld"] == unit["plans"] == ""
     assert all(a["unit"] != unit_name for a in built["appeals"])
     grades_table = built["tables"][0]
@@ -253,6 +241,7 @@ def test_a_unit_smaller_than_the_minimum_is_not_summarised(demo, settings, media
     start = lines.index(["Grades by unit"])
     printed = next(r for r in lines[start:] if r and r[0] == unit_name)
     assert printed[2:] == [""] * (len(printed) - 2)
+    assert any(r and r[0].startswith("Blank: fewer than 5 people") for r in lines[start:])  # and says why
     pdf = summary_report(demo, auditor, django_capture_on_commit_callbacks, fmt="pdf").file.open("rb").read()
     assert "Fewerthan5people" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace(
         " ", "").replace("\n", "")
@@ -262,6 +251,7 @@ def test_a_unit_smaller_than_the_minimum_is_not_summarised(demo, settings, media
                                                     progress=lambda p: None)
     unit = next(u for u in built["units"] if u["unit"] == unit_name)
     assert not unit["suppressed"] and unit["grades"] == {appraisal.final_grade: 1} and unit["upheld"] == 1
+    assert any(n["unit"] == unit_name for n in built["training_needs"])
     assert any(a["unit"] == unit_name for a in built["appeals"])
 
 

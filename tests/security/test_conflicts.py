@@ -19,10 +19,8 @@ The security model's rules, each checked through the function that holds it, the
   appraisal one of its members is a party to through that member.
 """
 
-import types
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,19 +35,6 @@ from tests.contracts.conftest import carry
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def cycle(demo):
-    """The water hydrogeologist's draft plan and everyone who acts on it (tests/contracts' ``cycle``)."""
-    names = ["officer", "supervisor", "secretariat", "vetting", "appeals", "admin"]
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
-    plan = PerformanceContract.objects.get(institution=demo.water, financial_year__is_current=True,
-                                           officer=demo.officer)
-    assert plan.status == "draft"
-    return types.SimpleNamespace(
-        plan=plan, performer=users["officer"], counterparty=users["supervisor"], secretariat=users["secretariat"],
-        vetting=users["vetting"], admin=users["admin"], year=plan.financial_year,
-        first_target=lambda: Target.objects.filter(contract=plan).order_by("order", "pk").first())
 
 JUDGING = {"vet_target", "approve_vetting", "return_from_vetting"}
 

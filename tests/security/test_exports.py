@@ -23,7 +23,6 @@ import time
 import tracemalloc
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -33,7 +32,6 @@ from openpyxl import Workbook, load_workbook
 
 from contracts import importing, targets
 from contracts.models import PerformanceContract, Target
-from pmis.celery import app as celery_app
 from pmis.models import Institution
 from pmis.spreadsheets import safe_cell
 from reports import services
@@ -49,20 +47,6 @@ PAYLOADS = [
     "\r=1+1",
 ]
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
 
 
 def produce(user, kind, params, fmt, capture):
@@ -336,3 +320,18 @@ def test_a_row_of_millions_of_empty_cells_is_refused_before_it_is_parsed(demo):
     result = importing.import_targets(demo.users["officer"], plan(demo), SimpleUploadedFile("c.xlsx", out.getvalue()))
     assert time.perf_counter() - started < 5
     assert not result.ok and "cells" in str(result.errors[0])
+
+
+def test_a_damaged_workbook_is_refused_with_a_message_not_an_error(demo):
+    data = bytearray(workbook_bytes([HEADER, ROW]))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = sheet.header_offset + 30 + len(sheet.filename.encode()) + len(sheet.extra)
+    middle = start + sheet.compress_size // 2
+    data[middle] ^= 0xFF  # the stored bytes no longer inflate to what the archive declares
+    before = Target.objects.filter(contract=plan(demo)).count()
+    result = importing.import_targets(demo.users["officer"], plan(demo),
+                                      SimpleUploadedFile("damaged.xlsx", bytes(data)))
+    assert not result.ok and result.count == 0
+    assert "not an Excel workbook" in " ".join(str(e) for e in result.errors)
+    assert Target.objects.filter(contract=plan(demo)).count() == before

@@ -19,10 +19,8 @@ The security model's rules:
   dashboard, not even in the stored summary.
 """
 
-import types
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -41,19 +39,6 @@ from tests.contracts.conftest import carry
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def cycle(demo):
-    """The water hydrogeologist's draft plan and everyone who acts on it (tests/contracts' ``cycle``)."""
-    names = ["officer", "supervisor", "secretariat", "vetting", "appeals", "admin"]
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
-    plan = PerformanceContract.objects.get(institution=demo.water, financial_year__is_current=True,
-                                           officer=demo.officer)
-    assert plan.status == "draft"
-    return types.SimpleNamespace(
-        plan=plan, performer=users["officer"], counterparty=users["supervisor"], secretariat=users["secretariat"],
-        vetting=users["vetting"], admin=users["admin"], year=plan.financial_year,
-        first_target=lambda: Target.objects.filter(contract=plan).order_by("order", "pk").first())
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -119,11 +104,6 @@ def test_an_unchanged_target_keeps_its_finding(cycle):
 
 # ---------------------------------------------------------------------------------------------
 # 14. Evidence added to an accepted entry sends it back for verification
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture

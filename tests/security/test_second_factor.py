@@ -21,7 +21,7 @@ from contracts import signing
 from contracts.models import Signature
 from pmis import twofactor
 from pmis.models import AuditEvent
-from tests.contracts.conftest import PASSWORD, carry, cycle, request_of  # noqa: F401 - cycle is a fixture
+from tests.contracts.conftest import PASSWORD, carry, request_of
 
 
 def code_of(device):
@@ -40,12 +40,12 @@ def wrong(code):
 
 
 @pytest.fixture
-def supervisor_page(cycle, client):  # noqa: F811
+def supervisor_page(cycle, client):
     client.force_login(cycle.counterparty)
     return client
 
 
-def test_a_session_alone_cannot_start_replacing_the_authenticator(cycle, supervisor_page):  # noqa: F811
+def test_a_session_alone_cannot_start_replacing_the_authenticator(cycle, supervisor_page):
     user = cycle.counterparty
     old = twofactor.totp_device(user)
     for data in ({}, {"enrol-password": PASSWORD}, {"enrol-otp_code": fresh_code(user)},
@@ -58,7 +58,7 @@ def test_a_session_alone_cannot_start_replacing_the_authenticator(cycle, supervi
     assert list(TOTPDevice.objects.filter(user=user)) == [old]
 
 
-def test_replacing_takes_password_and_code_is_audited_emailed_and_cools_off(cycle, supervisor_page):  # noqa: F811
+def test_replacing_takes_password_and_code_is_audited_emailed_and_cools_off(cycle, supervisor_page):
     user = cycle.counterparty
     old = twofactor.totp_device(user)
     started = supervisor_page.post("/account/security/enrol/",
@@ -76,6 +76,8 @@ def test_replacing_takes_password_and_code_is_audited_emailed_and_cools_off(cycl
 
     # The new key cannot sign during the cooling-off, even with the right password and code.
     plan = carry(cycle, "ready_to_sign")
+    # The sign page says so before anything is typed.
+    assert "set up recently" in supervisor_page.get(f"/contracts/{plan.pk}/sign/").content.decode()
     with pytest.raises(signing.SigningError, match="set up recently"):
         signing.sign(request_of(user), plan, password=PASSWORD, code=fresh_code(user))
     assert not Signature.objects.filter(contract=plan, signer=user).exists()
@@ -84,7 +86,7 @@ def test_replacing_takes_password_and_code_is_audited_emailed_and_cools_off(cycl
     assert signing.sign(request_of(user), plan, password=PASSWORD, code=fresh_code(user)).second_factor
 
 
-def test_the_cooling_off_is_a_setting(cycle, settings):  # noqa: F811
+def test_the_cooling_off_is_a_setting(cycle, settings):
     user = cycle.counterparty
     TOTPDevice.objects.filter(user=user).update(created_at=timezone.now() - datetime.timedelta(hours=2))
     settings.TWO_FACTOR_COOLING_OFF_HOURS = 3
@@ -94,11 +96,10 @@ def test_the_cooling_off_is_a_setting(cycle, settings):  # noqa: F811
 
 
 def test_a_new_authenticator_cannot_decide_appeals_while_it_cools_off(demo):
-    from django import forms
     from django.test import RequestFactory
 
-    class DecideForm(twofactor.SecondFactorFormMixin, forms.Form):
-        pass
+    from appraisals.models import Appeal
+    from appraisals.views import DecideForm
 
     user = demo.users["appeals"]
     twofactor.reset(user, by=demo.users["admin"])
@@ -106,12 +107,16 @@ def test_a_new_authenticator_cannot_decide_appeals_while_it_cools_off(demo):
     assert twofactor.confirm_enrolment(user, device, code_of(device))
     request = RequestFactory().post("/")
     request.user = user
-    form = DecideForm({"otp_code": fresh_code(user)}, request=request)
+    data = {"decision": Appeal.Decision.values[0], "reasons": "The marks stand.", "otp_code": fresh_code(user)}
+    form = DecideForm(data, request=request)
     assert not form.is_valid()
     assert "set up recently" in str(form.errors)
+    TOTPDevice.objects.filter(user=user).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    data["otp_code"] = fresh_code(user)
+    assert DecideForm(data, request=request).is_valid()
 
 
-def test_turning_off_takes_password_and_code(cycle, supervisor_page):  # noqa: F811
+def test_turning_off_takes_password_and_code(cycle, supervisor_page):
     user = cycle.counterparty
     for data in ({"disable-password": PASSWORD}, {"disable-otp_code": fresh_code(user)},
                  {"disable-password": PASSWORD, "disable-otp_code": wrong(fresh_code(user))}):
@@ -169,3 +174,58 @@ def test_wrong_passwords_on_the_security_page_lock_like_the_login(demo, client, 
     assert twofactor.is_locked_out(request_of(user), user)
     response = client.post("/accounts/login/", {"username": "officer", "password": PASSWORD})
     assert response.status_code == 429
+
+
+def test_the_admin_cannot_type_in_an_authenticator(demo, client):
+    client.force_login(demo.users["admin"])
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    assert client.get("/admin/otp_static/staticdevice/add/").status_code == 403
+    device = twofactor.totp_device(demo.users["head"])
+    # Nor read a user's secret.
+    for view in ("config", "qrcode"):
+        assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/{view}/").status_code in (403, 404)
+    assert device.key not in client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    client.post(f"/admin/otp_totp/totpdevice/{device.pk}/change/", {"key": "00" * 20, "confirmed": "on"})
+    device.refresh_from_db()
+    assert device.key != "00" * 20
+
+
+def test_deleting_a_user_sends_no_reset_notice(demo):
+    from django.contrib.auth import get_user_model
+
+    # (A user with audited activity cannot be deleted at all: the audit trail protects it.)
+    gone = get_user_model().objects.create_user("leaver", "leaver@example.org", PASSWORD)
+    TOTPDevice.objects.create(user=gone, name="Authenticator app", confirmed=True)
+    mail.outbox.clear()
+    gone.delete()
+    assert mail.outbox == []
+
+
+def test_an_unfinished_set_up_expires(demo, client):
+    user = demo.users["officer"]
+    client.force_login(user)
+    assert client.post("/account/security/enrol/", {"enrol-password": PASSWORD}).status_code == 200
+    assert client.get("/account/security/enrol/").status_code == 200  # a reload shows it again
+    TOTPDevice.objects.filter(user=user, confirmed=False).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=11))
+    assert client.get("/account/security/enrol/").status_code == 302
+    pending = TOTPDevice.objects.get(user=user, confirmed=False)
+    client.post("/account/security/enrol/", {"code": code_of(pending)})
+    assert not twofactor.has_second_factor(user)
+
+
+def test_cancelling_a_set_up_ends_it(demo, client):
+    user = demo.users["officer"]
+    client.force_login(user)
+    assert client.post("/account/security/enrol/", {"enrol-password": PASSWORD}).status_code == 200
+    pending = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post("/account/security/enrol/", {"cancel": "1"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=pending.pk).exists()
+    assert client.get("/account/security/enrol/").status_code == 302
+
+
+def test_a_refusal_is_said_at_the_top_of_the_security_page(demo, client):
+    client.force_login(demo.users["officer"])
+    response = client.post("/account/security/enrol/", {"enrol-password": "wrong-password"})
+    assert response.status_code == 400
+    assert [str(m) for m in response.context["messages"]] == ["Nothing was changed: That is not your password."]
