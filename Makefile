@@ -10,10 +10,12 @@ PORT ?= 8000
 # production processes below (serve, worker, beat) never do.
 demo test messages migrate totp: export DEBUG = 1
 
-$(VENV)/.installed: requirements.txt
+# The development tools (tests, lint, browser) come with requirements-dev.txt, which includes the
+# runtime file; the production image installs requirements.txt alone.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed

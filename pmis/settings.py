@@ -56,9 +56,11 @@ INSTALLED_APPS = [
     "appraisals",
     "charters",
     "notifications",
-    "bench",
     "reports",
 ]
+# The measuring harness (bench, seed_scale) is a development tool: production settings leave it out.
+if DEBUG or env.bool("PMIS_BENCH", default=False):
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "pmis.middleware.RequestIDMiddleware",

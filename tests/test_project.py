@@ -72,6 +72,26 @@ def test_dockerfile_has_weasyprint_libraries_and_runs_unprivileged():
     assert "collectstatic" in dockerfile and "USER pmis" in dockerfile
 
 
+DEV_TOOLS = ("pytest", "pytest-django", "hypothesis", "ruff", "schemathesis", "playwright", "axe-playwright-python",
+             "import-linter")
+
+
+def requirement_names(path):
+    return {line.split("==")[0].split("[")[0].strip().lower() for line in (ROOT / path).read_text().splitlines()
+            if line.strip() and not line.lstrip().startswith(("#", "-r"))}
+
+
+def test_production_image_installs_runtime_requirements_only():
+    runtime, dev = requirement_names("requirements.txt"), requirement_names("requirements-dev.txt")
+    assert not runtime & set(DEV_TOOLS), runtime & set(DEV_TOOLS)
+    assert set(DEV_TOOLS) <= dev
+    assert (ROOT / "requirements-dev.txt").read_text().splitlines()[1] == "-r requirements.txt"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install -r requirements.txt" in dockerfile and "requirements-dev" not in dockerfile
+    makefile = (ROOT / "Makefile").read_text()
+    assert "pip install --quiet -r requirements-dev.txt" in makefile
+
+
 def test_readme_starts_with_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     first_block = readme.split("```")[1]

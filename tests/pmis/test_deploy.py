@@ -56,6 +56,15 @@ def test_production_settings_values():
     assert proxy == ["HTTP_X_FORWARDED_PROTO", "https"] and xfo == "DENY" and debug is False
 
 
+@pytest.mark.parametrize("bench, installed", [("0", False), ("1", True)])
+def test_bench_is_installed_only_when_asked_for_in_production(bench, installed):
+    env = dict(PRODUCTION, PMIS_BENCH=bench)
+    code = "from django.conf import settings as s; print('bench' in s.INSTALLED_APPS)"
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(installed)
+
+
 def test_every_setting_read_is_documented_in_env_example():
     source = (ROOT / "pmis" / "settings.py").read_text()
     names = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
