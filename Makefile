@@ -39,8 +39,10 @@ demo: messages migrate
 totp: install
 	@$(PY) manage.py totp_code $(LOGIN)
 
+# ruff, and the layering of .importlinter (apps import downwards only, no cycles).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # The browser journeys (tests/journeys) drive Debian's Chromium; install it when root, else say how.
 browser:

@@ -5,9 +5,19 @@ class AppraisalsConfig(AppConfig):
     name = "appraisals"
 
     def ready(self):
-        from pmis import confidential
+        from pmis import confidential, demo
 
-        from .confidentiality import readable_objects
+        from .confidentiality import readable_filter, readable_objects
+        from .models import AppraisalQuerySet
 
         # The audit trail shows an appraisal's events only to those who may read the appraisal.
         confidential.register(readable_objects)
+        AppraisalQuerySet.readable_filter = staticmethod(readable_filter)
+        demo.register(30, seed_appraisals)
+
+
+def seed_appraisals(admin):
+    # Imported when the demo is seeded, not at every start-up.
+    from .demo import seed_appraisals
+
+    seed_appraisals(admin)

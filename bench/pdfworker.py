@@ -4,7 +4,7 @@
 Needs ``CELERY_BROKER_URL`` (a Redis the benchmark alone uses: the worker takes every task on it).
 Starts ``celery -A pmis worker --concurrency 1`` (prefork, as docker-compose.yml runs it), waits for its
 process to finish warming up (``contracts.tasks.warm_up_pdf_rendering``), then for each contract:
-removes its stored PDF, asks for it with ``documents.request_document`` and waits until the row is READY.
+removes its stored PDF, asks for it with ``printing.request_document`` and waits until the row is READY.
 
 For each contract:
 
@@ -77,7 +77,7 @@ def main():
     django.setup()
     from django.core.files.storage import default_storage
 
-    from contracts import documents
+    from contracts import printing
     from contracts.models import ContractDocument, PerformanceContract
 
     def forget(contract):
@@ -96,7 +96,7 @@ def main():
             before = status_mb(child, "VmRSS")
             reset = reset_peak(child)
             started = time.perf_counter()
-            document = documents.request_document(None, contract)
+            document = printing.request_document(None, contract)
             deadline = started + 120
             while document.state not in (ContractDocument.State.READY, ContractDocument.State.FAILED):
                 if time.perf_counter() > deadline:

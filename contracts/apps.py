@@ -3,3 +3,27 @@ from django.apps import AppConfig
 
 class ContractsConfig(AppConfig):
     name = "contracts"
+
+    def ready(self):
+        from pmis import demo
+        from scorecards import dashboards
+
+        from .monitoring import participation
+
+        demo.register(10, seed_contracts)
+        demo.register(15, seed_monitoring)  # progress reports on the contracts seeded above
+        # The institution dashboard's participation card counts contracts and reports, which this app owns.
+        dashboards.register_participation(participation)
+
+
+def seed_contracts(admin):
+    # Imported when the demo is seeded, not at every start-up.
+    from .demo import seed_contracts
+
+    seed_contracts(admin)
+
+
+def seed_monitoring(admin):
+    from .demo_monitoring import seed_monitoring
+
+    seed_monitoring(admin)

@@ -14,7 +14,7 @@ from pmis.models import FinancialYear, Institution, Officer, OrgUnit
 from scorecards import setup
 from scorecards.models import ContractLevel, Indicator, Perspective, StrategicObjective
 
-from . import signing, workflow
+from . import negotiation, partners, signing, workflow
 from . import targets as writes
 from .models import PerformanceContract, Target
 
@@ -126,7 +126,7 @@ def seed_contracts(admin):
         writes.update_target(admin, ministry_t5, partner_institutions=[machakos])
     # Naming a partner proves nothing: the performance department over both confirms the county's part.
     if "perfdept" in users:
-        writes.confirm_partner(users["perfdept"], ministry_t5, machakos)
+        partners.confirm_partner(users["perfdept"], ministry_t5, machakos)
 
     unit = OrgUnit.objects.get(institution=water, name="Directorate of Water Resources")
     directorate = _contract(admin, year, ContractLevel.UNIT, f"{unit.name}: performance contract {year}",
@@ -152,9 +152,6 @@ def seed_contracts(admin):
                       users["officer2"], users["head2"], officer=officer2)
     _targets(admin, plan2, MACHAKOS_OFFICER, categories2, indicators2, found2)
     advance(ministry, directorate, plan2, users)
-    from .demo_monitoring import seed_monitoring
-
-    seed_monitoring(admin)
 
 
 def demo_request(user):
@@ -183,7 +180,7 @@ def advance(ministry, directorate, plan2, users):
         workflow.pass_review(secretariat, ministry, "Complete; weights balance per category.")
         proposal = workflow.propose(principal, first, {"target_value": first.target_value + 2},
                                     "The sector plan asks for more this year.")
-        workflow.accept(head, proposal, "Agreed with the added funding.")
+        negotiation.accept(head, proposal, "Agreed with the added funding.")
         workflow.conclude_negotiation(principal, ministry, "Negotiated on 14 July.")
         for target in Target.objects.filter(contract=ministry):
             workflow.vet_target(vetting, target, smart=True, aligned=True)

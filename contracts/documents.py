@@ -5,9 +5,8 @@
 what the parties signed — with the signatures, the SHA-256 and a QR code to the public
 verification page; anything else prints the live content marked DRAFT with the live fingerprint.
 
-``request_document`` is what views call: one ``ContractDocument`` row per (contract, version),
-re-rendered only when what it would print changed, rendered by the Celery task
-``contracts.tasks.render_contract_document`` after the request's transaction commits.
+Views ask for a PDF through ``printing.request_document``, which queues the Celery task
+``contracts.tasks.render_contract_document``; the task renders with this module.
 """
 
 import gc
@@ -21,12 +20,10 @@ from decimal import Decimal, InvalidOperation
 
 import segno
 from django.conf import settings
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmis import audit
 from scorecards.models import Perspective, Scheme
 
 from . import content as canonical
@@ -480,34 +477,6 @@ def is_current(document, doc: Printable) -> bool:
 
 def document_for(contract):
     return ContractDocument.objects.filter(contract=contract, version=contract.version).first()
-
-
-def request_document(user, contract) -> ContractDocument:
-    """The PDF of the contract's current version: reuse it when it is current, else (re)render it."""
-    from .tasks import render_contract_document
-
-    doc = printable(contract)
-    with transaction.atomic():
-        document, created = ContractDocument.objects.get_or_create(
-            contract=contract, version=contract.version,
-            defaults={"institution_id": contract.institution_id, "requested_by": user if user else None},
-        )
-        document = ContractDocument.objects.select_for_update().get(pk=document.pk)
-        reused = not created and is_current(document, doc)
-        if not reused:
-            if document.state != ContractDocument.State.RENDERING:
-                document.state = ContractDocument.State.QUEUED
-            document.error = ""
-            document.requested_by = user if getattr(user, "is_authenticated", False) else None
-            document.save(update_fields=["state", "error", "requested_by", "updated_at"])
-            pk = document.pk
-            # robust: a broker hiccup (or an eager render failing) must not undo the request's page.
-            transaction.on_commit(lambda: render_contract_document.delay(pk), robust=True)
-        audit.record(user, "contract.document_request", contract, None,
-                     {"document": document.pk, "version": document.version, "hash": doc.content_hash,
-                      "reused": reused})
-    return document
-
 
 def file_name(document) -> str:
     """What the download is called: ``<institution>-<title>-v<version>.pdf``, safe for any browser."""

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from pmis import audit
 from pmis.models import Institution, Role, RoleMembership
-from scorecards.models import ContractScore, ScoringPolicy
+from scorecards.models import ScoringPolicy
 
 from . import cascade, workflow
 from .models import NegotiationRound, PartnerConfirmation, PerformanceContract, Target
@@ -142,7 +142,7 @@ def delete_target(actor, target, *, lock_version=None):
 
 
 def apply_negotiated(actor, target, changes):
-    """Write the values both sides agreed in a negotiation round (called by ``workflow.accept``)."""
+    """Write the values both sides agreed in a negotiation round (called by ``negotiation.accept``)."""
     before = target_state(target)
     for name, value in changes.items():
         if name not in NegotiationRound.NEGOTIABLE:
@@ -169,9 +169,7 @@ def record_actual(actor, target, actual):
 
 # ---------------------------------------------------------------------------------------------
 # Partners of shared (whole-of-government) targets. The lead names them; each counts only once it,
-# or the performance department overseeing both, confirms.
-
-NotAllowed = workflow.NotAllowed
+# or the performance department overseeing both, confirms (the confirmations: ``partners``).
 
 #: the partner's roles that accept a partnership for it
 PARTNER_ROLES = (Role.HEAD, Role.PERFORMANCE_OFFICER, Role.ADMIN)
@@ -205,12 +203,6 @@ def may_confirm_partner(user, target, partner) -> bool:
     return _speaks_for(_confirmer(user), paths.get(target.institution_id, ""), partner.pk, paths.get(partner.pk, ""))
 
 
-def _check_partner(actor, target, partner):
-    if not may_confirm_partner(actor, target, partner):
-        raise NotAllowed(_("A partnership is confirmed by the partner institution (its head, performance "
-                           "officer or administrator) or by the performance department overseeing both."))
-
-
 def confirmed_partners(targets) -> set[tuple[int, int]]:
     """(target id, partner id) of the named partners of ``targets`` whose partnership is confirmed: the
     only ones that count."""
@@ -227,43 +219,6 @@ def confirmed_partners(targets) -> set[tuple[int, int]]:
 
 def confirmed_partner_ids(target) -> set[int]:
     return {partner for _target, partner in confirmed_partners([target])}
-
-
-def _refresh_scores(target):
-    """The lead's stored summaries name only confirmed partners: refresh the quarters it has."""
-    from . import monitoring  # monitoring writes through this module
-
-    contract = PerformanceContract.objects.select_related("financial_year").get(pk=target.contract_id)
-    for period in ContractScore.objects.filter(contract=contract).values_list("period", flat=True).distinct():
-        monitoring.refresh_summary(contract, period)
-
-
-@transaction.atomic
-def confirm_partner(actor, target, partner):
-    """Record ``partner``'s acceptance of the shared ``target``; its results then show beside the lead's."""
-    target = Target.objects.select_for_update().get(pk=target.pk)
-    _check_partner(actor, target, partner)
-    found, created = PartnerConfirmation.objects.get_or_create(
-        target=target, partner=partner, defaults={"institution_id": target.institution_id, "confirmed_by": actor})
-    if created:
-        audit.record(actor, "target.partner_confirm", target, None, {"partner": partner.pk})
-        _refresh_scores(target)
-    return found
-
-
-@transaction.atomic
-def withdraw_partner(actor, target, partner):
-    """Withdraw ``partner``'s confirmation (the partner or the department); it counts no more."""
-    target = Target.objects.select_for_update().get(pk=target.pk)
-    _check_partner(actor, target, partner)
-    found = PartnerConfirmation.objects.filter(target=target, partner=partner).first()
-    if found is None:
-        return False
-    audit.record(actor, "target.partner_withdraw", target,
-                 {"partner": partner.pk, "confirmed_by": found.confirmed_by_id}, None)
-    found.delete()
-    _refresh_scores(target)
-    return True
 
 
 def _forget_dropped_partners(actor, target):

@@ -15,7 +15,7 @@ from pmis.models import FinancialYear
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import cascade, content, selectors, signing, targets, workflow
+from . import cascade, content, negotiation, selectors, signing, targets, workflow
 from .forms import ProposalForm, SignForm, TargetForm
 from .models import ContractComment, ContractVersion, NegotiationRound, PerformanceContract, Target
 
@@ -261,7 +261,7 @@ def round_answer(request, pk):
         decision = request.POST.get("decision")
         try:
             if decision == "accept":
-                workflow.accept(request.user, proposal, request.POST.get("comment", ""))
+                negotiation.accept(request.user, proposal, request.POST.get("comment", ""))
                 messages.success(request, _("Proposal accepted; the target now has the agreed values."))
                 return redirect(contract)
             if decision == "withdraw":

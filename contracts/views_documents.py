@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import documents, importing, selectors, workflow
+from . import documents, importing, printing, selectors, workflow
 from .models import ContractDocument, PerformanceContract
 
 
@@ -36,7 +36,7 @@ def contract_pdf(request, pk):
     """GET: the PDF's progress and download. POST: ask for it (anyone who can see the contract)."""
     contract = visible_or_404(PerformanceContract, request.user, pk, selectors.contracts())
     if request.method == "POST":
-        documents.request_document(request.user, contract)
+        printing.request_document(request.user, contract)
         return redirect("contract-pdf", pk=contract.pk)
     document = documents.document_for(contract)
     return render(request, "contracts/document.html", {

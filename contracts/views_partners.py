@@ -1,6 +1,6 @@
 """Partnerships of shared targets: the partner institution (or the performance department over both)
 sees the targets that name it and confirms or withdraws its part. The rule is
-``targets.may_confirm_partner``; the writes are ``targets.confirm_partner`` and ``withdraw_partner``."""
+``targets.may_confirm_partner``; the writes are ``partners.confirm_partner`` and ``withdraw_partner``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pmis.models import Institution
 
-from . import targets
+from . import partners, targets
 from .models import Target
 
 
@@ -32,10 +32,10 @@ def partner_answer(request, target, institution):
         raise Http404
     try:
         if request.POST.get("answer") == "withdraw":
-            targets.withdraw_partner(request.user, found, partner)
+            partners.withdraw_partner(request.user, found, partner)
             messages.success(request, _("The partnership is withdrawn; the lead no longer shows your results."))
         else:
-            targets.confirm_partner(request.user, found, partner)
+            partners.confirm_partner(request.user, found, partner)
             messages.success(request, _("The partnership is confirmed."))
     except (ValidationError, PermissionDenied) as exc:
         for message in exc.messages if hasattr(exc, "messages") else [str(exc)]:

@@ -335,7 +335,8 @@ def propose(actor, target, changes, comment, *, answers=None):
     return proposal
 
 
-def _open_round(actor, proposal):
+def open_round(actor, proposal):
+    """Lock ``proposal``'s contract and the proposal, for ``actor`` to answer it (accept: ``negotiation``)."""
     contract = lock(proposal.contract)
     check(actor, contract, "answer")
     proposal = NegotiationRound.objects.select_for_update().get(pk=proposal.pk)
@@ -348,26 +349,9 @@ def _open_round(actor, proposal):
 
 
 @transaction.atomic
-def accept(actor, proposal, comment=""):
-    """The other side accepts a proposal: its values are written to the target."""
-    contract, proposal = _open_round(actor, proposal)
-    target = Target.objects.select_for_update().get(pk=proposal.target_id)
-    from .targets import apply_negotiated  # the one writer of target values
-
-    apply_negotiated(actor, target, proposal.changes)
-    proposal.state = NegotiationRound.State.ACCEPTED
-    proposal.answered_by, proposal.answered_at = actor, timezone.now()
-    proposal.save(update_fields=["state", "answered_by", "answered_at"])
-    contract.lock_version += 1
-    contract.save(update_fields=["lock_version"])
-    audit.record(actor, "negotiation.accept", target, None, {"round": proposal.number, "comment": comment or None})
-    return proposal
-
-
-@transaction.atomic
 def counter(actor, proposal, changes, comment):
     """The other side answers with its own values: a new round that answers this one."""
-    contract, proposal = _open_round(actor, proposal)
+    contract, proposal = open_round(actor, proposal)
     proposal.state = NegotiationRound.State.COUNTERED
     proposal.answered_by, proposal.answered_at = actor, timezone.now()
     proposal.save(update_fields=["state", "answered_by", "answered_at"])

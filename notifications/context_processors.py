@@ -2,6 +2,9 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
+#: the signed-in user's annotation the nav badge reads (registered in NotificationsConfig.ready)
+UNREAD = "unread_notifications_count"
+
 
 def unread_count():
     """The user's unread notifications as a subquery on the user (the partial index notification_unread)."""
@@ -14,8 +17,6 @@ def unread_count():
 
 def unread(request):
     """The nav badge's unread count: loaded with the signed-in user (pmis.auth), else one COUNT query."""
-    from .apps import UNREAD
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

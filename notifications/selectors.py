@@ -8,7 +8,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pmis.selectors import Panel
+
 from .models import CycleDeadline, Outbox
+
+
+def deadlines_panel(user):
+    """The home page's first card: deadlines the user was reminded of or chased about (one query)."""
+    return Panel("deadlines", _("Due soon / overdue"), _("Cycle deadlines waiting on you or your team."),
+                 due_for(user))
 
 
 def status_of(deadline: CycleDeadline, today: datetime.date) -> tuple[str, str]:

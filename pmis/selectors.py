@@ -19,6 +19,16 @@ class Panel:
     items: list = field(default_factory=list)  # (label, url, detail) triples
 
 
+#: builders(user) → Panel or None, shown first on the home page of anyone with a role or an officer
+#: record. Apps above the core register theirs from ``AppConfig.ready`` (the core imports none of them).
+_LEADING_PANELS = []
+
+
+def register_leading_panel(builder):
+    if builder not in _LEADING_PANELS:
+        _LEADING_PANELS.append(builder)
+
+
 def roles_of(user):
     return list(
         RoleMembership.objects.filter(user=user)
@@ -113,10 +123,6 @@ def home_for(user):
             )
         )
     if memberships or officer:
-        # Deadlines the user was reminded of or chased about (notifications app): one query.
-        from notifications.selectors import due_for
-
-        panels.insert(0, Panel(
-            "deadlines", _("Due soon / overdue"), _("Cycle deadlines waiting on you or your team."), due_for(user)
-        ))
+        leading = [panel for panel in (builder(user) for builder in _LEADING_PANELS) if panel]
+        panels[:0] = leading
     return {"panels": panels, "memberships": memberships, "officer": officer}

@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from contracts import views as contract_views
-
 from . import audit_views, password_views, twofactor_views, views
 
 # The API first, its contracts (the plan, its hottest read) before the rest: URLs are tried in
@@ -45,7 +43,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("scorecards/", include("scorecards.urls")),
     path("contracts/", include("contracts.urls")),
-    path("verify/<str:code>/", contract_views.verify, name="contract-verify"),
+    path("verify/", include("contracts.urls_public")),
     path("charters/", include("charters.urls")),
     path("notifications/", include("notifications.urls")),
     path("appraisals/", include("appraisals.urls")),

@@ -1,4 +1,5 @@
-"""Asking for a report, rendering it (PDF / CSV / XLSX) and recording every export in the audit trail."""
+"""Checking a report's parameters, rendering it (PDF / CSV / XLSX) and recording every export in the audit trail.
+Asking for one (which queues ``tasks.generate_report``) is ``requesting.request_report``."""
 
 import hashlib
 import io
@@ -6,7 +7,6 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -53,26 +53,6 @@ def clean_parameters(user, kind: builders.Kind, raw: dict) -> tuple[Institution,
             raise ValidationError({"financial_year": _("That financial year belongs to another institution.")})
         params["financial_year"] = int(year_id)
     return institution, params
-
-
-def request_report(user, kind_key: str, raw_params: dict, fmt: str = "pdf") -> GeneratedReport:
-    """Create the report row, record the request in the audit trail and queue its generation."""
-    from .tasks import generate_report
-
-    kind = builders.get(kind_key)
-    if fmt not in GeneratedReport.Format.values:
-        raise ValidationError({"format": _("Choose PDF, CSV or XLSX.")})
-    institution, params = clean_parameters(user, kind, raw_params)
-    with transaction.atomic():
-        report = GeneratedReport.objects.create(
-            institution=institution, kind=kind.key, title=str(kind.label), parameters=params, format=fmt,
-            requested_by=user, requested_by_name=builders.person(user),
-        )
-        audit.record(user, "report.request", report, None,
-                     {"kind": kind.key, "format": fmt, "parameters": params})
-        pk = report.pk
-        transaction.on_commit(lambda: generate_report.delay(pk), robust=True)
-    return report
 
 
 def record_download(user, report: GeneratedReport) -> None:

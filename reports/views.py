@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import builders, services
+from . import builders, requesting, services
 from .forms import ReportRequestForm
 from .models import GeneratedReport
 
@@ -37,7 +37,7 @@ def report_new(request):
         form = ReportRequestForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                report = services.request_report(
+                report = requesting.request_report(
                     request.user, form.cleaned_data["kind"], form.parameters(), form.cleaned_data["format"])
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):

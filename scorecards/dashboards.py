@@ -63,6 +63,21 @@ class Dashboard:
         return rows
 
 
+#: participation(institution_id, year_id, period): how the year's contracts take part (planned, signed,
+#: reported). The contracts app owns contracts and their reports, and sits above scorecards: it registers
+#: the function from its AppConfig.ready.
+_participation = []
+
+
+def register_participation(reader):
+    _participation[:] = [reader]
+
+
+def participation_reader():
+    """The registered participation function, or None when no app has registered one."""
+    return _participation[0] if _participation else None
+
+
 def institution_dashboard(institution, period=None, participation=None) -> Dashboard:
     """The institution's current year: its institution-level contract's score for ``period`` (the
     latest quarter with a score when not given), the trend by quarter, and charts.

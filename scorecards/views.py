@@ -26,20 +26,14 @@ def framework(request, pk):
 # Dashboards (issue 7): the institution dashboard and the league table, with CSV/XLSX exports.
 
 
-def _participation():
-    # The contracts app owns contracts and reports; it answers for them (contracts → scorecards stays one way).
-    from contracts.monitoring import participation
-
-    return participation
-
-
 # Read-only pages run outside a transaction (ATOMIC_REQUESTS would add BEGIN and COMMIT round trips).
 @transaction.non_atomic_requests
 @login_required
 @scoped(Institution)
 def institution_dashboard(request, pk):
     institution = visible_or_404(Institution, request.user, pk)
-    board = dashboards.institution_dashboard(institution, request.GET.get("period"), _participation())
+    board = dashboards.institution_dashboard(institution, request.GET.get("period"),
+                                             dashboards.participation_reader())
     return render(request, "scorecards/dashboard.html", {"board": board, "periods": dashboards.PERIODS})
 
 

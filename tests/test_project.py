@@ -92,6 +92,13 @@ def test_production_image_installs_runtime_requirements_only():
     assert "pip install --quiet -r requirements-dev.txt" in makefile
 
 
+def test_make_test_checks_the_import_layering():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "lint-imports" in makefile.split("\nlint:")[1].split("\n\n")[0]
+    config = (ROOT / ".importlinter").read_text()
+    assert "type = layers" in config and "type = acyclic_siblings" in config
+
+
 def test_readme_starts_with_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     first_block = readme.split("```")[1]

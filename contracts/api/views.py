@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from pmis.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin, paginated
 from pmis.api.errors import register_conflict
 
-from .. import documents, selectors, signing, targets, workflow
+from .. import documents, negotiation, printing, selectors, signing, targets, workflow
 from ..models import (
     ContractComment,
     ContractDocument,
@@ -211,7 +211,7 @@ class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     def document(self, request, pk=None):
         contract = self.get_object()
         if request.method == "POST":
-            document = documents.request_document(request.user, contract)
+            document = printing.request_document(request.user, contract)
             return Response(s.DocumentSerializer(document, context=self.get_serializer_context()).data,
                             status=status.HTTP_202_ACCEPTED)
         document = documents.document_for(contract)
@@ -295,7 +295,7 @@ class RoundViewSet(ScopedReadOnlyViewSet):
         proposal = self.get_object()
         body = s.AnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        workflow.accept(request.user, proposal, body.validated_data["comment"])
+        negotiation.accept(request.user, proposal, body.validated_data["comment"])
         return Response(s.RoundSerializer(NegotiationRound.objects.get(pk=proposal.pk)).data)
 
     @extend_schema(request=s.ChangesSerializer, responses={201: s.RoundSerializer},

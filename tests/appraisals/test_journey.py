@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appraisals import services
 from appraisals.models import Appraisal, ImprovementPlan, OutcomeRule
-from contracts import signing, workflow
+from contracts import negotiation, signing, workflow
 from contracts.demo import demo_request
 from contracts.models import PerformanceContract, Target
 from notifications.models import Notification
@@ -65,7 +65,7 @@ def test_one_officer_through_the_whole_appraisal(demo, client):
         services.submit_self_appraisal(performer, appraisal, values={})
     survey = Target.objects.get(contract=plan, description__startswith=O2)
     workflow.propose(supervisor, survey, {"target_value": Decimal(10)}, "Budget cut.")
-    workflow.accept(performer, plan.rounds.get(state="open"), "Agreed.")
+    negotiation.accept(performer, plan.rounds.get(state="open"), "Agreed.")
     resign(plan, performer, supervisor)
     assert plan.status in services.PLAN_STATES and plan.version == 2
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from contracts import content, documents, signing
+from contracts import content, documents, printing, signing
 from contracts.demo import WATER_UNIT
 from contracts.models import ContractDocument, ContractVersion, PerformanceContract, Signature, Target
 from contracts.tasks import render_contract_document
@@ -363,7 +363,7 @@ def test_array_types_are_the_ones_cffi_would_parse():
 def test_task_is_idempotent_one_row_one_file(demo, media, eager, django_capture_on_commit_callbacks):
     contract = ministry_contract(demo)
     with django_capture_on_commit_callbacks(execute=True):
-        document = documents.request_document(demo.users["head"], contract)
+        document = printing.request_document(demo.users["head"], contract)
     document.refresh_from_db()
     assert document.state == ContractDocument.State.READY
     assert document.pages and document.pages >= 2
@@ -375,7 +375,7 @@ def test_task_is_idempotent_one_row_one_file(demo, media, eager, django_capture_
     ContractDocument.objects.filter(pk=document.pk).update(state=ContractDocument.State.QUEUED)
     assert render_contract_document.delay(document.pk).get() == "ready"
     with django_capture_on_commit_callbacks(execute=True):
-        again = documents.request_document(demo.users["principal"], contract)
+        again = printing.request_document(demo.users["principal"], contract)
     assert again.pk == document.pk
     assert ContractDocument.objects.filter(contract=contract).count() == 1
     files = list((media / "contracts" / "pdf").iterdir())
@@ -389,7 +389,7 @@ def test_a_draft_document_is_rendered_again_when_the_content_changes(demo, media
                                                                       django_capture_on_commit_callbacks):
     contract = ministry_contract(demo)
     with django_capture_on_commit_callbacks(execute=True):
-        document = documents.request_document(demo.users["head"], contract)
+        document = printing.request_document(demo.users["head"], contract)
     document.refresh_from_db()
     old_name, old_hash = document.file.name, document.content_hash
     from contracts import targets
@@ -397,7 +397,7 @@ def test_a_draft_document_is_rendered_again_when_the_content_changes(demo, media
     target = contract.targets.first()
     targets.update_target(contract.performer, target, description=target.description + " (revised)")
     with django_capture_on_commit_callbacks(execute=True):
-        documents.request_document(demo.users["head"], contract)
+        printing.request_document(demo.users["head"], contract)
     document.refresh_from_db()
     assert document.content_hash != old_hash
     assert document.file.name != old_name
@@ -409,12 +409,12 @@ def test_a_draft_document_is_rendered_again_when_the_content_changes(demo, media
 def test_a_signed_versions_document_is_never_rendered_again(demo, media, eager, django_capture_on_commit_callbacks):
     contract = sign_through(demo, ministry_contract(demo))
     with django_capture_on_commit_callbacks(execute=True):
-        document = documents.request_document(demo.users["head"], contract)
+        document = printing.request_document(demo.users["head"], contract)
     document.refresh_from_db()
     assert document.state == ContractDocument.State.READY
     rendered_at, name = document.updated_at, document.file.name
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        documents.request_document(demo.users["principal"], contract)
+        printing.request_document(demo.users["principal"], contract)
     assert callbacks == []  # nothing was queued
     assert render_contract_document.delay(document.pk).get() == "current"
     document.refresh_from_db()
@@ -429,12 +429,12 @@ def test_a_draft_pdf_is_redone_once_the_contract_is_signed(demo, media, eager, d
     version = vetted(contract)
     contract.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        document = documents.request_document(users["head"], contract)
+        document = printing.request_document(users["head"], contract)
     document.refresh_from_db()
     assert "DRAFT" in pdf_text(document.file.read())[0]
     contract = signed(contract, version)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        documents.request_document(users["head"], contract)
+        printing.request_document(users["head"], contract)
     assert len(callbacks) == 1
     document.refresh_from_db()
     assert "Signed online by both parties" in squash(pdf_text(document.file.read())[0])
@@ -504,7 +504,7 @@ def test_other_institutions_cannot_ask_for_or_download_the_pdf(demo, as_user, me
                                                               django_capture_on_commit_callbacks):
     contract = ministry_contract(demo)
     with django_capture_on_commit_callbacks(execute=True):
-        document = documents.request_document(demo.users["head"], contract)
+        document = printing.request_document(demo.users["head"], contract)
     client = as_user(demo.users["head2"])
     assert client.get(reverse("contract-document-download", args=[document.pk])).status_code == 404
     assert client.post(reverse("contract-pdf", args=[contract.pk])).status_code == 404
@@ -590,7 +590,7 @@ def test_a_real_worker_renders_the_contract(demo, settings, tmp_path):
     worker = Worker(env, tmp_path / "worker.log")
     try:
         contract = ministry_contract(demo)
-        document = documents.request_document(demo.users["head"], contract)  # autocommit: sent at once
+        document = printing.request_document(demo.users["head"], contract)  # autocommit: sent at once
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             document.refresh_from_db()

@@ -151,7 +151,7 @@ def test_an_officer_starts_a_plan_from_the_list(demo, client):
 
 def test_amendment_makes_a_new_version_and_the_diff_shows_the_change(cycle, client):
     plan = carry(cycle, "in_force")
-    from contracts import workflow
+    from contracts import negotiation, workflow
     from tests.contracts.conftest import sign
 
     workflow.amend(cycle.counterparty, plan, "Mid-year review: budget cut.")
@@ -159,7 +159,7 @@ def test_amendment_makes_a_new_version_and_the_diff_shows_the_change(cycle, clie
     assert (plan.version, plan.status) == (2, "negotiation")
     target = cycle.first_target()
     proposal = workflow.propose(cycle.counterparty, target, {"target_value": Decimal(6)}, "Halve it.")
-    workflow.accept(cycle.performer, proposal)
+    negotiation.accept(cycle.performer, proposal)
     workflow.conclude_negotiation(cycle.counterparty, plan)
     for t in Target.objects.filter(contract=plan):
         workflow.vet_target(cycle.vetting, t, smart=True, aligned=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from contracts import signing, targets, workflow
+from contracts import negotiation, signing, targets, workflow
 from contracts.models import (
     ContractComment,
     ContractTransition,
@@ -37,7 +37,7 @@ def test_a_plan_goes_from_draft_to_in_force(cycle):
     original = target.target_value
     first = workflow.propose(supervisor, target, {"target_value": target.target_value + 4}, "Stretch it.")
     counter = workflow.counter(officer, first, {"target_value": target.target_value + 2}, "Two is realistic.")
-    workflow.accept(supervisor, counter, "Agreed.")
+    negotiation.accept(supervisor, counter, "Agreed.")
     target.refresh_from_db()
     assert target.target_value == original + 2
     rounds = list(NegotiationRound.objects.filter(target=target).order_by("number"))
@@ -96,7 +96,7 @@ def test_negotiation_cannot_conclude_with_an_open_proposal(cycle):
     with pytest.raises(workflow.TransitionError, match="wait for an answer"):
         workflow.conclude_negotiation(cycle.counterparty, cycle.plan)
     with pytest.raises(workflow.NotAllowed):
-        workflow.accept(cycle.performer, proposal)  # one's own proposal
+        negotiation.accept(cycle.performer, proposal)  # one's own proposal
     with pytest.raises(workflow.TransitionError, match="already has a proposal"):
         workflow.propose(cycle.counterparty, target, {"baseline": Decimal(2)}, "Two.")
     workflow.withdraw(cycle.performer, proposal)
@@ -187,7 +187,7 @@ def _call(action, actor, plan, target, proposal):
         "return_to_draft": lambda: workflow.return_to_draft(actor, plan, "Fix it"),
         "pass_review": lambda: workflow.pass_review(actor, plan),
         "propose": lambda: workflow.propose(actor, target, {"baseline": Decimal(7)}, "Seven"),
-        "answer": lambda: workflow.accept(actor, proposal),
+        "answer": lambda: negotiation.accept(actor, proposal),
         "conclude_negotiation": lambda: workflow.conclude_negotiation(actor, plan),
         "vet_target": lambda: workflow.vet_target(actor, target, smart=True, aligned=True),
         "approve_vetting": lambda: workflow.approve_vetting(actor, plan),

@@ -10,7 +10,7 @@ from django.db import connection
 from pypdf import PdfReader
 
 from pmis.celery import app as celery_app
-from reports import services
+from reports import requesting
 from reports.models import GeneratedReport
 from tests.workers import broker_reachable, broker_url, celery_worker, purge_queue, worker_database_url
 
@@ -31,7 +31,7 @@ def test_a_real_worker_generates_a_report(demo, settings, tmp_path):
     purge_queue()
     try:
         with celery_worker(env, concurrency=1) as worker:
-            report = services.request_report(demo.users["auditor"], "annual", {"institution": demo.water.pk}, "pdf")
+            report = requesting.request_report(demo.users["auditor"], "annual", {"institution": demo.water.pk}, "pdf")
             deadline = time.monotonic() + 90
             seen = set()
             while time.monotonic() < deadline:

@@ -45,7 +45,7 @@ from charters.models import Charter, Complaint
 from pmis import audit
 from pmis.models import AuditEvent
 from reports import builders
-from reports import services as reports
+from reports import requesting as reports
 from reports.models import GeneratedReport
 from tests.appraisals.helpers import demo_appraisal, to_result, user
 

@@ -34,7 +34,7 @@ from contracts import importing, targets
 from contracts.models import PerformanceContract, Target
 from pmis.models import Institution
 from pmis.spreadsheets import safe_cell
-from reports import services
+from reports import requesting, services
 from reports.models import GeneratedReport
 from scorecards.models import ContractScore
 
@@ -51,7 +51,7 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 def produce(user, kind, params, fmt, capture):
     with capture(execute=True):
-        report = services.request_report(user, kind, params, fmt)
+        report = requesting.request_report(user, kind, params, fmt)
     report.refresh_from_db()
     assert report.state == GeneratedReport.State.READY, report.error
     return report.file.open("rb").read()

@@ -12,7 +12,7 @@ The security model's rules:
   to an accepted progress-report entry sends it back for verification; until it is accepted again it
   does not count (we chose re-verification over refusal: late evidence is often asked for by auditors,
   and refusing it would push people to re-enter the actual to attach it).
-- **Partners are confirmed** (``contracts.targets.may_confirm_partner`` / ``confirm_partner``): a lead
+- **Partners are confirmed** (``contracts.targets.may_confirm_partner`` / ``partners.confirm_partner``): a lead
   institution may name any institution as the partner of a shared target, but the partnership counts
   only once the partner (its head, performance officer or administrator) or the performance department
   overseeing both confirms it. An unconfirmed partner shows nothing: no composite on the lead's
@@ -24,7 +24,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from contracts import monitoring, targets, workflow
+from contracts import monitoring, negotiation, partners, targets, workflow
 from contracts.models import (
     ContractVersion,
     PartnerConfirmation,
@@ -58,7 +58,7 @@ def test_a_target_changed_in_negotiation_is_vetted_again_before_approval(cycle, 
     _vet(cycle, first, *others)
     workflow.return_from_vetting(cycle.vetting, plan, "Target 1 is too easy.")
     proposal = workflow.propose(cycle.counterparty, first, {"target_value": first.target_value + 5}, "Stretch it.")
-    workflow.accept(cycle.performer, proposal)
+    negotiation.accept(cycle.performer, proposal)
     assert not VettingCheck.objects.filter(target=first, version=plan.version).exists()  # cleared
     assert AuditEvent.objects.filter(action="vetting.cleared", object_id=str(first.pk)).exists()
     workflow.conclude_negotiation(cycle.counterparty, plan)
@@ -167,13 +167,13 @@ def test_a_lead_names_any_partner_but_only_the_partner_or_the_department_confirm
     users = demo.users
     for who in (cycle.performer, users["head"], users["secretariat"]):
         assert not targets.may_confirm_partner(who, target, demo.machakos)
-        with pytest.raises(targets.NotAllowed):
-            targets.confirm_partner(who, target, demo.machakos)
+        with pytest.raises(partners.NotAllowed):
+            partners.confirm_partner(who, target, demo.machakos)
     assert targets.may_confirm_partner(users["head2"], target, demo.machakos)  # the partner's head
     assert targets.may_confirm_partner(users["perfdept"], target, demo.machakos)  # the department over both
     assert not targets.may_confirm_partner(users["perfdept"], target, demo.outside)  # not under it
     assert not targets.may_confirm_partner(users["head2"], target, demo.outside)
-    targets.confirm_partner(users["perfdept"], target, demo.machakos)
+    partners.confirm_partner(users["perfdept"], target, demo.machakos)
     assert targets.confirmed_partner_ids(target) == {demo.machakos.pk}
     # Dropping the partner drops its confirmation; naming it again needs a new one.
     targets.update_target(cycle.performer, target, partner_institutions=[demo.outside])
@@ -185,7 +185,7 @@ def test_an_unconfirmed_partner_shows_nothing_on_the_leads_dashboard(demo, share
     head2 = demo.users["head2"]
     # The demo's partnership was confirmed by the department; the partner withdraws it.
     assert targets.confirmed_partner_ids(shared) == {demo.machakos.pk}
-    targets.withdraw_partner(head2, shared, demo.machakos)
+    partners.withdraw_partner(head2, shared, demo.machakos)
     board = _dashboard(client, demo.users["head"], demo.water)
     assert demo.machakos.pk not in board.partners
     assert not any(p["id"] == demo.machakos.pk for t in board.shared_targets for p in t["partners"])
@@ -205,7 +205,7 @@ def test_an_unconfirmed_partner_shows_nothing_on_the_leads_dashboard(demo, share
 
 
 def test_the_lead_cannot_confirm_through_the_page(demo, shared, client):
-    targets.withdraw_partner(demo.users["perfdept"], shared, demo.machakos)
+    partners.withdraw_partner(demo.users["perfdept"], shared, demo.machakos)
     client.force_login(demo.users["head"])
     assert reverse("partner-answer", args=[shared.pk, demo.machakos.pk]) not in client.get(
         reverse("partner-requests")).content.decode()

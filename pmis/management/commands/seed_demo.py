@@ -7,10 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from appraisals.demo import seed_appraisals
-from charters.demo import seed_charters
-from contracts.demo import seed_contracts
-from pmis import org, twofactor
+from pmis import demo, org, twofactor
 from pmis.models import Institution, Officer, OrgUnit, Role
 
 PASSWORD = "pmis-demo"
@@ -137,9 +134,8 @@ class Command(BaseCommand):
         # Signatories enrol in two-factor authentication before the demo contracts are signed.
         for user in get_user_model().objects.filter(username__in=DEMO_2FA_LOGINS):
             twofactor.enrol_with_key(user, DEMO_TOTP_KEY)
-        seed_contracts(admin)
-        seed_charters(admin)
-        seed_appraisals(admin)
+        for seed in demo.seeds():  # contracts, charters, appraisals: registered by each app
+            seed(admin)
         # The seed signed with this half-minute's codes, and a code works once: give the demo back the
         # current code, so whoever signs first (a person or a test) is not refused for up to 30 s.
         TOTPDevice.objects.filter(user__username__in=DEMO_2FA_LOGINS).update(last_t=-1)
