@@ -24,9 +24,9 @@ from pmis import audit
 from pmis.models import Role, RoleMembership
 from pmis.prepared import prepared, prepared_rows
 from scorecards import summary
-from scorecards.models import level_order
+from scorecards.models import ContractScore, level_order
 
-from . import scorecard, targets, workflow
+from . import scorecard, scores, targets, workflow
 from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
 
 Status = PerformanceContract.Status
@@ -428,34 +428,13 @@ def record_computed(actor, target, period: int, value):
 
 def refresh_summary(contract, period: int):
     """Recompute ``contract``'s ContractScore for ``period`` from its accepted actuals (for each
-    target, the latest accepted up to that quarter). A fixed number of queries."""
-    target_list = list(
-        Target.objects.filter(contract=contract).select_related("perspective")
-        .prefetch_related("partner_institutions").order_by("perspective__order", "order", "pk")
-    )
-    # Only confirmed partners are named, so the dashboards show nothing of a partner that never agreed.
-    confirmed = targets.confirmed_partners(t for t in target_list if t.partner_institutions.all())
-    accepted = {}
-    for e in (ProgressEntry.objects.filter(report__contract=contract, report__period__lte=period,
-                                           verification=Verification.ACCEPTED)
-              .order_by("report__period").values("target_id", "actual", "budget_spent")):
-        accepted[e["target_id"]] = e
-    rows = []
-    for t in target_list:
-        found = accepted.get(t.pk)
-        actual = found["actual"] if found else None
-        rows.append(summary.TargetData(
-            id=t.pk, description=t.description, weight=t.weight,
-            item=scorecard.scoring_item(contract.scheme, _with_actual(t, actual)), verified=found is not None,
-            perspective_id=t.perspective_id, perspective=t.perspective.name if t.perspective else "",
-            budget_allocated=t.budget_allocated, budget_spent=found["budget_spent"] if found else None,
-            partners=tuple(sorted(((p.pk, p.name) for p in t.partner_institutions.all() if (t.pk, p.pk) in confirmed),
-                                  key=lambda p: p[1])),
-            actual=actual, target_value=t.target_value, unit=t.unit,
-        ))
-    order = [t.perspective_id for t in target_list if t.perspective_id]
-    values = summary.compute(contract.scheme, contract.bands, rows, list(dict.fromkeys(order)))
-    return summary.store(contract, period, values, _reporting(contract, period))
+    target, the latest accepted up to that quarter), through the one score path (``scores``), and the
+    later quarters already stored, which count the same actuals. A fixed number of queries a quarter."""
+    result = scores.refresh(contract, period, _reporting(contract, period))
+    later = ContractScore.objects.filter(contract=contract, period__gt=period).values_list("period", flat=True)
+    for after in sorted(later):
+        scores.refresh(contract, after, _reporting(contract, after))
+    return result
 
 
 def _reporting(contract, period):

@@ -25,8 +25,9 @@ def _check_partner(actor, target, partner):
 def _refresh_scores(target):
     """The lead's stored summaries name only confirmed partners: refresh the quarters it has."""
     contract = PerformanceContract.objects.select_related("financial_year").get(pk=target.contract_id)
-    for period in ContractScore.objects.filter(contract=contract).values_list("period", flat=True).distinct():
-        monitoring.refresh_summary(contract, period)
+    first = ContractScore.objects.filter(contract=contract).order_by("period").values_list("period", flat=True).first()
+    if first is not None:  # refreshing the first quarter refreshes the later ones too
+        monitoring.refresh_summary(contract, first)
 
 
 @transaction.atomic

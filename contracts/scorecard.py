@@ -1,10 +1,9 @@
 """A contract's scorecard: each target's raw and weighted score, the composite and the grade.
 
-Every figure comes from ``scorecards.scoring``; this module only turns stored targets into the
-engine's input and its output into rows. No queries: the caller passes what it loaded.
+Every figure comes from ``contracts.scores`` (the one score read path, which asks the engine); this
+module only lays them out beside the targets. No queries: the caller passes what it loaded.
 """
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -43,6 +42,8 @@ class Scorecard:
     problems: list  # contract-level messages (weights, bands)
     shows_criteria: bool
     lower_is_better: bool
+    final: bool = False  # every target scored; otherwise the composite is one so far
+    period: int | None = None  # the quarter the figures run to (None: the targets' actuals)
 
 
 def scoring_item(scheme: str, target) -> dict:
@@ -63,9 +64,6 @@ def scoring_item(scheme: str, target) -> dict:
     return item
 
 
-ITEM_PATH = re.compile(r"^items\[(\d+)\]")
-
-
 def grade_tone(grade, bands) -> str:
     """Badge colour for a grade: the two best bands green, the middle amber, the rest red."""
     names = [b.get("grade") for b in bands]
@@ -75,87 +73,49 @@ def grade_tone(grade, bands) -> str:
     return "green" if position <= 1 else "amber" if position == 2 else "red"
 
 
-def score(contract, targets, perspectives) -> Scorecard:
-    """Score ``contract``'s ``targets`` (perspectives: its year's, for the weight rules)."""
+def from_score(contract, targets, perspectives, result) -> Scorecard:
+    """The page's card for ``contract``: its ``targets`` (loaded, in page order) beside ``result``
+    (a ``contracts.scores.Score``, the one score read path). Perspectives: its year's, for the weight rules."""
     targets = list(targets)
-    rows = {t.pk: ScoreRow(t) for t in targets}
-    scheme = contract.scheme
     problems = cascade.weight_problems(contract, targets, perspectives) if targets else []
-    pending = sum(1 for t in targets if t.actual is None)
-    composite = grade = None
-    items = [scoring_item(scheme, t) for t in targets]
-
-    if targets and not pending:
-        payload = {"scheme": scheme, "bands": contract.bands, "items": items}
-        try:
-            result = scoring.evaluate(payload)
-        except scoring.ScoringValidationError as exc:
-            for path, messages in exc.errors.items():
-                match = ITEM_PATH.match(path)
-                if match:
-                    rows[targets[int(match.group(1))].pk].errors.extend(messages)
-                elif path != "weights":  # weight totals are already explained in problems
-                    problems.extend(messages)
-        else:
-            for out in result["items"]:
-                rows[out["id"]].raw, rows[out["id"]].weighted = out["raw"], out.get("weighted")
-            composite, grade = result["composite"], result["grade"]
-
-    # Targets not scored above (some actuals missing, or the contract as a whole does not
-    # score yet): each on its own, with weight 100, then weighted by its own weight.
-    engine = scoring.SCHEMES.get(scheme)
-    for t, item in zip(targets, items, strict=True):
-        row = rows[t.pk]
-        if row.raw is not None or row.errors or t.actual is None or engine is None:
-            continue
-        single = {"items": [{**item, "weight": 100}]} if engine.uses_weights else {"items": [item]}
-        try:
-            raw = engine.score(single).items[0].raw
-        except scoring.ScoringValidationError as exc:
-            row.errors.extend(m for messages in exc.errors.values() for m in messages)
-            continue
-        row.raw = scoring.quantize4(raw)
-        if engine.uses_weights:
-            row.weighted = scoring.quantize4(scoring.weighted(raw, t.weight))
-
-    for row in rows.values():
-        if row.raw is not None and engine is not None:
-            try:
-                row.grade = scoring.grade_for(row.raw, contract.bands, scheme)
-            except (ValueError, KeyError, TypeError):
-                row.grade = None
-            row.tone = grade_tone(row.grade, contract.bands)
-
-    groups = _group(targets, rows, perspectives)
+    rows = {}
+    for t in targets:
+        figures = result.by_target.get(t.pk, {})
+        raw, weighted = figures.get("raw"), figures.get("weighted")
+        rows[t.pk] = ScoreRow(
+            t, raw=None if raw is None else Decimal(raw), weighted=None if weighted is None else Decimal(weighted),
+            grade=figures.get("grade") or None, tone=figures.get("tone", ""), errors=list(figures.get("errors", [])))
+    engine = scoring.SCHEMES.get(contract.scheme)
     return Scorecard(
         contract=contract,
-        groups=groups,
-        composite=composite,
-        grade=grade,
-        grade_tone=grade_tone(grade, contract.bands),
-        pending=pending,
+        groups=_group(targets, rows, perspectives, result),
+        composite=result.composite,
+        grade=result.grade or None,
+        grade_tone=grade_tone(result.grade, contract.bands),
+        pending=result.pending,
         target_count=len(targets),
         problems=problems,
-        shows_criteria=scheme == "kenya_pc",
+        shows_criteria=contract.scheme == "kenya_pc",
         lower_is_better=engine is not None and engine.direction == scoring.LOWER_IS_BETTER,
+        final=result.final,
+        period=result.period,
     )
 
 
-def _group(targets, rows, perspectives):
+def _group(targets, rows, perspectives, result):
     order = {p.pk: i for i, p in enumerate(perspectives)}
+    shares = {p["id"]: p.get("weighted") for p in result.perspectives}
     buckets: dict = {}
     for t in targets:
         buckets.setdefault(t.perspective_id, []).append(t)
     groups = []
     for key in sorted(buckets, key=lambda k: (k is None, order.get(k, len(order)))):
         members = buckets[key]
-        group_rows = [rows[t.pk] for t in members]
-        scored = [r.weighted for r in group_rows]
+        share = shares.get(key)
         groups.append(Group(
             perspective=members[0].perspective if key is not None else None,
-            rows=group_rows,
+            rows=[rows[t.pk] for t in members],
             weight=sum((t.weight for t in members), Decimal(0)),
-            weighted=scoring.quantize4(scoring.composite(scored)) if all(w is not None for w in scored) else None,
+            weighted=None if share is None else Decimal(share),
         ))
     return groups
-

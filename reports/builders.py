@@ -160,7 +160,10 @@ def institution_year(params):
 # (1) Institution annual performance report
 
 
-def _contract_summary(contract, card):
+def _contract_summary(contract, card, score=None):
+    """The contract's heading and its figures: ``card`` (the scorecard) or, for a list row, ``score``
+    (``contracts.scores.Score``); both come from the one score read path."""
+    card = card or score
     return {
         "id": contract.pk,
         "title": contract.title,
@@ -175,9 +178,11 @@ def _contract_summary(contract, card):
         "bands": [{"grade": b.get("grade"), "limit": text(b.get("limit"))} for b in contract.bands],
         "composite": text(card.composite) if card else "",
         "grade": card.grade or "" if card else "",
+        "final": bool(card and card.final),
+        "period": f"Q{card.period}" if card and card.period else "",
         "pending": card.pending if card else 0,
-        "target_count": card.target_count if card else 0,
-        "problems": [str(p) for p in card.problems] if card else [],
+        "target_count": getattr(card, "target_count", getattr(card, "targets_total", 0)) if card else 0,
+        "problems": [str(p) for p in getattr(card, "problems", [])] if card else [],
         "lower_is_better": bool(card and card.lower_is_better),
     }
 
@@ -246,7 +251,7 @@ def _transitions(contract):
 
 
 def build_annual(params, *, user, progress):
-    from contracts import selectors
+    from contracts import scores, selectors
     from contracts.models import PerformanceContract
 
     institution, year = institution_year(params)
@@ -274,9 +279,9 @@ def build_annual(params, *, user, progress):
         data["transitions"] = _transitions(main)
         data["evidence"] = evidence_for(main)
     progress(50)
+    figures = scores.for_contracts([c for c in contracts if c is not main])
     for n, contract in enumerate(contracts, start=1):
-        card = selectors.scorecard_for(contract) if contract is not main else None
-        summary = _contract_summary(contract, card) if card else data["contract"]
+        summary = _contract_summary(contract, None, figures[contract.pk]) if contract is not main else data["contract"]
         data["contracts"].append({k: summary[k] for k in (
             "title", "level", "party", "status", "version", "composite", "grade", "target_count")})
         progress(50 + int(30 * n / len(contracts)))
@@ -310,12 +315,9 @@ def build_annual(params, *, user, progress):
 
 
 def build_league(params, *, user, progress):
-    """Each institution under the body, ranked by its institution contract's composite for the year.
-
-    Computed here with ``scorecard_for`` (the scorecard page's figures); the monitoring work's
-    summary table (ContractScore) may replace this loop later without changing the report.
-    """
-    from contracts import selectors
+    """Each institution under the body, ranked by its institution contract's composite (final, or so
+    far) for the latest quarter scored in the current year, from ``contracts.scores`` as the league page."""
+    from contracts import scores, selectors
     from contracts.models import PerformanceContract
 
     body = Institution.objects.get(pk=params["institution"])
@@ -328,19 +330,23 @@ def build_league(params, *, user, progress):
         c.institution_id: c for c in selectors.contracts().filter(
             institution__in=members, level=PerformanceContract.Level.INSTITUTION, financial_year__is_current=True)
     }
+    # One quarter for every row, the latest scored, as the league page ranks by default.
+    figures = scores.for_contracts(contracts.values(), scores.latest_period(contracts.values()))
     rows = []
     for n, institution in enumerate(members, start=1):
         contract = contracts.get(institution.pk)
-        card = selectors.scorecard_for(contract) if contract else None
+        card = figures[contract.pk] if contract else None
         rows.append({
             "institution": institution.name,
             "kind": str(institution.get_kind_display()),
             "year": contract.financial_year.name if contract else "",
+            "period": f"Q{card.period}" if card and card.period else "",
             "contract": contract.title if contract else "",
             "status": str(contract.get_status_display()) if contract else _("No institution contract"),
             "scheme": str(contract.get_scheme_display()) if contract else "",
             "composite": text(card.composite) if card and card.composite is not None else "",
             "grade": (card.grade or "") if card else "",
+            "final": bool(card and card.final),
             "lower_is_better": bool(card and card.lower_is_better),
             "pending": card.pending if card else 0,
         })

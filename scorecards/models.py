@@ -310,5 +310,10 @@ class ContractScore(models.Model):
         return f"{self.contract_id} · Q{self.period}: {self.composite}"
 
     @property
+    def final(self):
+        """Every target scored: the composite is the year's (or quarter's) own, not a composite so far."""
+        return self.composite is not None and self.targets_verified == self.targets_total
+
+    @property
     def untracked(self):
         return max(self.targets_total - self.green - self.amber - self.red, 0)

@@ -205,6 +205,19 @@ def composite(weighted_list: Sequence[Any]) -> Decimal:
         return sum((_as_decimal(w) for w in weighted_list), Decimal(0))
 
 
+def weighted_mean(pairs: Sequence[tuple[Any, Any]]) -> Decimal | None:
+    """Σ raw × weight / Σ weight over (raw, weight), unrounded: a composite so far, over the items
+    scored yet. The plain mean when no weight is positive; None for no items."""
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    with localcontext(_CTX):
+        total = sum((_as_decimal(w) for _, w in pairs), Decimal(0))
+        if total > 0:
+            return sum((_as_decimal(r) * _as_decimal(w) for r, w in pairs), Decimal(0)) / total
+        return sum((_as_decimal(r) for r, _ in pairs), Decimal(0)) / len(pairs)
+
+
 def _as_decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else _to_decimal(value)
 

@@ -48,14 +48,21 @@ def tone_for(grade, bands) -> str:
 
 def raw_score(scheme: str, item: dict) -> Decimal | None:
     """One item's raw score on its own (weight 100), or None when it cannot be scored."""
+    return _scored_alone(scheme, item)[0]
+
+
+def _scored_alone(scheme: str, item: dict) -> tuple[Decimal | None, list]:
+    """(raw score of the item on its own, the engine's messages when it refuses the item)."""
     engine = scoring.SCHEMES.get(scheme)
     if engine is None:
-        return None
+        return None, []
     single = {**item, "weight": 100} if engine.uses_weights else {k: v for k, v in item.items() if k != "weight"}
     try:
-        return scoring.quantize4(engine.score({"items": [single]}).items[0].raw)
-    except (scoring.ScoringValidationError, ValueError, TypeError, KeyError):
-        return None
+        return scoring.quantize4(engine.score({"items": [single]}).items[0].raw), []
+    except scoring.ScoringValidationError as exc:
+        return None, [m for messages in exc.errors.values() for m in messages]
+    except (ValueError, TypeError, KeyError):
+        return None, []
 
 
 def grade_and_tone(scheme, bands, value):
@@ -68,66 +75,73 @@ def grade_and_tone(scheme, bands, value):
     return grade, tone_for(grade, bands)
 
 
-def _weighted_mean(pairs):
-    """Σ raw × weight / Σ weight over (raw, weight); the plain mean when no weight is positive."""
-    pairs = list(pairs)
-    if not pairs:
-        return None
-    total = sum((w for _, w in pairs), ZERO)
-    if total > 0:
-        return scoring.quantize4(sum((r * w for r, w in pairs), ZERO) / total)
-    return scoring.quantize4(sum((r for r, _ in pairs), ZERO) / len(pairs))
+def _text(value):
+    return None if value is None else str(value)
 
 
 def compute(scheme: str, bands: list, targets: list[TargetData], perspective_order=()) -> dict:
     """Composite, grade, per-perspective scores and per-target rows from verified actuals.
 
-    When every target has a verified actual the composite is the engine's own (weights must sum
-    to 100); before then it is the composite so far: the weighted mean of the scored targets."""
+    When every target has a verified actual the composite is the engine's own and ``final`` is
+    true; before then it is the composite so far, the weighted mean of the scored targets (none
+    while the weights do not add up to 100, since the engine would refuse the whole set)."""
     engine = scoring.SCHEMES.get(scheme)
-    rows, scored = [], []
+    uses_weights = engine is not None and engine.uses_weights
+    rows, scored, raws = [], [], {}
     counts = {"green": 0, "amber": 0, "red": 0}
     for t in targets:
-        raw = raw_score(scheme, t.item) if t.verified else None
+        raw, errors = _scored_alone(scheme, t.item) if t.verified else (None, [])
+        raws[t.id] = raw
         grade, tone = grade_and_tone(scheme, bands, raw)
         if tone:
             counts[tone] += 1
         if raw is not None:
             scored.append((t, raw))
+        weighted = scoring.quantize4(scoring.weighted(raw, t.weight)) if raw is not None and uses_weights else None
         rows.append({
             "id": t.id, "description": t.description, "weight": str(t.weight), "perspective": t.perspective,
-            "actual": None if t.actual is None else str(t.actual),
-            "target": None if t.target_value is None else str(t.target_value), "unit": t.unit,
-            "raw": None if raw is None else str(raw), "grade": grade, "tone": tone,
-            "budget_allocated": None if t.budget_allocated is None else str(t.budget_allocated),
-            "budget_spent": None if t.budget_spent is None else str(t.budget_spent),
+            "actual": _text(t.actual), "target": _text(t.target_value), "unit": t.unit,
+            "raw": _text(raw), "weighted": _text(weighted), "grade": grade, "tone": tone,
+            "budget_allocated": _text(t.budget_allocated), "budget_spent": _text(t.budget_spent),
             "partners": [{"id": pk, "name": name} for pk, name in t.partners],
+            **({"errors": errors} if errors else {}),
         })
-    composite = None
+    composite, final = None, False
     if targets and len(scored) == len(targets):
         payload = {"scheme": scheme, "bands": bands, "items": [t.item for t in targets]}
         try:
-            composite = scoring.evaluate(payload)["composite"]
+            composite, final = scoring.evaluate(payload)["composite"], True
         except scoring.ScoringValidationError:
-            composite = None
-    if composite is None and scored and engine is not None:
-        composite = _weighted_mean((raw, t.weight) for t, raw in scored)
+            # A scheme without weights whose full request the engine refuses: the mean, as so far.
+            if not uses_weights and engine is not None:
+                composite = scoring.quantize4(scoring.weighted_mean((raw, t.weight) for t, raw in scored))
+    elif scored and engine is not None:
+        total = sum((t.weight for t in targets), ZERO)
+        if not uses_weights or total == 100:
+            composite = scoring.quantize4(scoring.weighted_mean((raw, t.weight) for t, raw in scored))
     grade, tone = grade_and_tone(scheme, bands, composite)
 
     groups: dict = {}
-    for t, raw in [(t, raw_score(scheme, t.item) if t.verified else None) for t in targets]:
-        group = groups.setdefault(t.perspective_id, {"name": t.perspective, "weight": ZERO, "pairs": []})
+    for t in targets:
+        group = groups.setdefault(t.perspective_id, {"name": t.perspective, "weight": ZERO, "pairs": [],
+                                                     "complete": True})
         group["weight"] += t.weight
-        if raw is not None:
-            group["pairs"].append((raw, t.weight))
+        if raws[t.id] is not None:
+            group["pairs"].append((raws[t.id], t.weight))
+        else:
+            group["complete"] = False
     order = {pk: i for i, pk in enumerate(perspective_order)}
     perspectives = []
     for key in sorted(groups, key=lambda k: (k is None, order.get(k, len(order)), groups[k]["name"])):
         group = groups[key]
-        score = _weighted_mean(group["pairs"])
+        mean = scoring.weighted_mean(group["pairs"])
+        score = None if mean is None else scoring.quantize4(mean)
+        # The perspective's share of the composite, once each of its targets is scored.
+        share = (scoring.quantize4(scoring.composite(scoring.weighted(r, w) for r, w in group["pairs"]))
+                 if uses_weights and group["complete"] else None)
         g, t = grade_and_tone(scheme, bands, score)
         perspectives.append({"id": key, "name": group["name"], "weight": str(group["weight"]),
-                             "score": None if score is None else str(score), "grade": g, "tone": t})
+                             "score": _text(score), "weighted": _text(share), "grade": g, "tone": t})
 
     lower = engine is not None and engine.direction == scoring.LOWER_IS_BETTER
     allocated = [t.budget_allocated for t in targets if t.budget_allocated is not None]
@@ -135,6 +149,7 @@ def compute(scheme: str, bands: list, targets: list[TargetData], perspective_ord
     return {
         "scheme": scheme,
         "composite": composite,
+        "final": final,
         "standing": None if composite is None else (-composite if lower else composite),
         "grade": grade,
         "tone": tone,
@@ -161,7 +176,8 @@ def _same(row, values):
 @transaction.atomic
 def store(contract, period: int, values: dict, reporting: str) -> tuple[ContractScore, bool]:
     """Write ``contract``'s row for ``period``; (row, changed). Same figures: nothing is written."""
-    values = {**values, "reporting": reporting}
+    # ``final`` follows from the counts (ContractScore.final); the table does not store it twice.
+    values = {**{k: v for k, v in values.items() if k != "final"}, "reporting": reporting}
     row = ContractScore.objects.select_for_update().filter(contract=contract, period=period).first()
     if row is not None and _same(row, values):
         return row, False

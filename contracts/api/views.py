@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from pmis.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin, paginated
 from pmis.api.errors import register_conflict
 
-from .. import documents, negotiation, printing, selectors, signing, targets, workflow
+from .. import documents, negotiation, printing, scores, selectors, signing, targets, workflow
 from ..models import (
     ContractComment,
     ContractDocument,
@@ -150,6 +150,18 @@ class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     @action(detail=True, methods=["get"], filterset_fields=[])
     def plan(self, request, pk=None):
         return Response(s.plan_representation(self.get_object(), request.user))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("period", int, required=False, description="quarter 1–4; none: the year so far")],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="The contract's composite (final, or so far), grade, per-perspective and per-target figures")
+    @action(detail=True, methods=["get"], filterset_fields=[])
+    def score(self, request, pk=None):
+        contract = self.get_object()
+        period = request.query_params.get("period")
+        if period not in (None, "", "1", "2", "3", "4"):
+            raise ValidationError({"period": _("A quarter is 1, 2, 3 or 4.")})
+        return Response(scores.score(contract, int(period) if period else None).as_dict())
 
     @extend_schema(methods=["GET"], request=None, responses=s.CommentSerializer(many=True),
                    summary="Review comments on the contract and its targets")

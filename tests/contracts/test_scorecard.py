@@ -55,11 +55,13 @@ def test_the_scorecard_matches_the_engine_item_by_item(plan):
     assert card.problems == [] and card.pending == 0
 
 
-def test_the_kenya_pc_contract_waits_for_missing_actuals(demo, as_user):
+def test_the_kenya_pc_contract_scores_so_far_while_an_actual_is_missing(demo, as_user):
     year = FinancialYear.objects.get(institution=demo.water, is_current=True)
     ministry = PerformanceContract.objects.get(financial_year=year, level="institution")
     card = selectors.scorecard_for(ministry)
-    assert card.composite is None and card.pending == 1
+    # The verified actuals to Q2, five of six: the composite so far, as the dashboard shows it.
+    assert (card.composite, card.grade, card.final, card.pending, card.period) == (
+        Decimal("2.4563"), "Very Good", False, 1, 2)
     boreholes = next(r for g in card.groups for r in g.rows if r.target.description.startswith("Drill"))
     # 205 against 220/200/…: between excellent and very good, 1 + (220 − 205) / 20.
     assert boreholes.raw == scoring.quantize4(
@@ -68,17 +70,21 @@ def test_the_kenya_pc_contract_waits_for_missing_actuals(demo, as_user):
     assert boreholes.grade == "Excellent"
 
     html = as_user(demo.users["head"]).get(reverse("contract-scorecard", args=[ministry.pk])).content.decode()
-    assert "Waiting for the actual of 1 target." in html
+    assert "So far: the actual of 1 of 6 targets is still to come." in html
+    assert 'data-composite="2.4563"' in html
     assert "22,000" in html  # criteria values shown for the Kenyan scheme
 
-    # The last actual arrives: the engine scores the whole contract.
-    irrigation = ministry.targets.get(actual__isnull=True)
-    targets.record_actual(demo.users["admin"], irrigation, Decimal("19000"))
+
+def test_a_plan_without_reports_is_scored_from_its_recorded_actuals(demo, plan):
+    card = selectors.scorecard_for(plan)
+    items = [scorecard.scoring_item(plan.scheme, t) for t in plan.targets.all()]
+    expected = scoring.evaluate({"scheme": plan.scheme, "bands": plan.bands, "items": items})
+    assert (card.composite, card.grade, card.final, card.period) == (expected["composite"], expected["grade"], True,
+                                                                       None)
+    irrigation = plan.targets.order_by("pk").first()
+    targets.record_actual(demo.users["admin"], irrigation, None)
     assert AuditEvent.objects.for_object(irrigation).filter(action="target.actual").exists()
-    card = selectors.scorecard_for(ministry)
-    items = [scorecard.scoring_item("kenya_pc", t) for t in ministry.targets.all()]
-    expected = scoring.evaluate({"scheme": "kenya_pc", "bands": ministry.bands, "items": items})
-    assert (card.composite, card.grade) == (expected["composite"], expected["grade"])
+    assert selectors.scorecard_for(plan).final is False
 
 
 def test_weight_problems_show_on_the_page(demo, as_user, plan):

@@ -108,7 +108,7 @@ def test_annual_csv_and_xlsx(demo, media, eager, django_capture_on_commit_callba
     assert book["About"]["B4"].value == report.data_hash
     targets = book["Targets"]
     assert targets.max_row == card.target_count + 1
-    raws = {str(r.raw) for g in card.groups for r in g.rows}
+    raws = {None if r.raw is None else str(r.raw) for g in card.groups for r in g.rows}
     assert {targets.cell(row=i, column=15).value for i in range(2, targets.max_row + 1)} == raws
 
 

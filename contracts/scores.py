@@ -1,0 +1,179 @@
+"""The one score read path of a contract: ``score(contract, period)`` and ``for_contracts``.
+
+A contract's figures for a quarter are those of its verified actuals up to the quarter's end (each
+target's latest accepted actual); "the year" is the latest quarter scored so far, or, before any
+quarter is reported, the targets' recorded actuals. The composite is final once every target is
+scored, and a composite so far before then.
+
+The figures are read from the summary table (``ContractScore``) where a row exists, so pages stay
+fast; otherwise they are computed here, by the same ``compute`` that fills the table
+(``refresh``). The arithmetic is the engine's (``scorecards.scoring`` through
+``scorecards.summary``); this module only gathers the data and chooses the row.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max
+
+from scorecards import scoring, summary
+from scorecards.models import ContractScore
+
+from . import scorecard, targets
+from .models import ProgressEntry, Target
+
+PERIODS = (1, 2, 3, 4)
+
+
+@dataclass
+class Score:
+    contract_id: int
+    #: the quarter the figures run to; None before any quarter is scored (the targets' actuals)
+    period: int | None
+    scheme: str
+    composite: Decimal | None
+    grade: str
+    tone: str
+    #: every target scored: the composite is final, not a composite so far
+    final: bool
+    perspectives: list  # [{"id", "name", "weight", "score", "weighted", "grade", "tone"}]
+    targets: list  # [{"id", "description", "weight", "actual", "raw", "weighted", "grade", "tone", …}]
+    targets_total: int
+    targets_verified: int
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    reporting: str = ContractScore.Reporting.NOT_STARTED
+    #: read from the summary table (False: computed on the spot)
+    stored: bool = False
+    by_target: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self.by_target = {t["id"]: t for t in self.targets}
+
+    @property
+    def pending(self) -> int:
+        return self.targets_total - self.targets_verified
+
+    @property
+    def lower_is_better(self) -> bool:
+        engine = scoring.SCHEMES.get(self.scheme)
+        return engine is not None and engine.direction == scoring.LOWER_IS_BETTER
+
+    def as_dict(self) -> dict:
+        """The figures as JSON (decimals as 4-place strings)."""
+        return {
+            "contract": self.contract_id, "period": self.period, "scheme": self.scheme,
+            "composite": None if self.composite is None else str(self.composite), "grade": self.grade,
+            "tone": self.tone, "final": self.final, "targets_total": self.targets_total,
+            "targets_verified": self.targets_verified, "green": self.green, "amber": self.amber, "red": self.red,
+            "reporting": self.reporting, "perspectives": self.perspectives, "targets": self.targets,
+        }
+
+
+def _from_row(row: ContractScore) -> Score:
+    return Score(
+        contract_id=row.contract_id, period=row.period, scheme=row.scheme, composite=row.composite,
+        grade=row.grade, tone=row.tone, final=row.final, perspectives=row.perspectives, targets=row.targets,
+        targets_total=row.targets_total, targets_verified=row.targets_verified, green=row.green,
+        amber=row.amber, red=row.red, reporting=row.reporting, stored=True,
+    )
+
+
+def _from_values(contract, period, values) -> Score:
+    return Score(
+        contract_id=contract.pk, period=period, scheme=values["scheme"],
+        composite=None if values["composite"] is None else scoring.quantize4(values["composite"]),
+        grade=values["grade"], tone=values["tone"], final=values["final"], perspectives=values["perspectives"],
+        targets=values["targets"], targets_total=values["targets_total"],
+        targets_verified=values["targets_verified"], green=values["green"], amber=values["amber"],
+        red=values["red"],
+    )
+
+
+def _target_list(contract, partners):
+    found = Target.objects.filter(contract=contract).select_related("perspective").order_by(
+        "perspective__order", "order", "pk")
+    if partners:
+        found = found.prefetch_related("partner_institutions")
+    return list(found)
+
+
+def _with_actual(target, actual):
+    copy = Target(**{f.attname: getattr(target, f.attname) for f in Target._meta.concrete_fields})
+    copy.actual = actual
+    return copy
+
+
+def compute(contract, period=None, target_list=None, *, partners=False) -> dict:
+    """The figures of ``contract`` (``summary.compute``'s dict), computed now: for quarter
+    ``period`` from the actuals accepted up to it, for ``None`` from the targets' recorded actuals.
+    ``target_list``: the contract's targets when already loaded (with their perspectives).
+    ``partners``: name the confirmed partners of shared targets (what the summary table shows)."""
+    if target_list is None or partners:
+        target_list = _target_list(contract, partners)
+    confirmed = (targets.confirmed_partners(t for t in target_list if t.partner_institutions.all())
+                 if partners else set())
+    if period is None:
+        accepted = {t.pk: {"actual": t.actual, "budget_spent": None} for t in target_list if t.actual is not None}
+    else:
+        accepted = {}
+        for e in (ProgressEntry.objects.filter(report__contract=contract, report__period__lte=period,
+                                               verification=ProgressEntry.Verification.ACCEPTED)
+                  .order_by("report__period").values("target_id", "actual", "budget_spent")):
+            accepted[e["target_id"]] = e
+    rows = []
+    for t in target_list:
+        found = accepted.get(t.pk)
+        actual = found["actual"] if found else None
+        named = [(p.pk, p.name) for p in t.partner_institutions.all() if (t.pk, p.pk) in confirmed] if partners else []
+        rows.append(summary.TargetData(
+            id=t.pk, description=t.description, weight=t.weight,
+            item=scorecard.scoring_item(contract.scheme, _with_actual(t, actual)), verified=found is not None,
+            perspective_id=t.perspective_id, perspective=t.perspective.name if t.perspective else "",
+            budget_allocated=t.budget_allocated, budget_spent=found["budget_spent"] if found else None,
+            partners=tuple(sorted(named, key=lambda p: p[1])),
+            actual=actual, target_value=t.target_value, unit=t.unit,
+        ))
+    order = [t.perspective_id for t in target_list if t.perspective_id]
+    return summary.compute(contract.scheme, contract.bands, rows, list(dict.fromkeys(order)))
+
+
+def refresh(contract, period: int, reporting: str):
+    """Write ``contract``'s summary row for quarter ``period``: (row, changed). The table's only writer."""
+    return summary.store(contract, period, compute(contract, period, partners=True), reporting)
+
+
+def latest_period(contracts) -> int | None:
+    """The latest quarter any of ``contracts`` has a composite for (what a league ranks by default)."""
+    return ContractScore.objects.filter(contract__in=[c.pk for c in contracts], composite__isnull=False).aggregate(
+        latest=Max("period"))["latest"]
+
+
+def for_contracts(contracts, period=None) -> dict:
+    """{contract id: Score} for ``period`` (a quarter, or None for the year so far). One query for
+    the stored rows; a contract without one is computed on the spot (two queries more)."""
+    contracts = list(contracts)
+    rows = ContractScore.objects.filter(contract__in=[c.pk for c in contracts])
+    if period is not None:
+        rows = rows.filter(period=period)
+    found = {}
+    for row in rows.order_by("contract_id", "period"):
+        found[row.contract_id] = _from_row(row)  # the latest quarter wins for the year
+    for contract in contracts:
+        if contract.pk not in found:
+            found[contract.pk] = _from_values(contract, period, compute(contract, period))
+    return found
+
+
+def score(contract, period=None, target_list=None) -> Score:
+    """``contract``'s composite (final, or so far), grade, per-perspective and per-target figures for
+    quarter ``period`` (1–4) or, with None, for the year so far. ``target_list``: the contract's
+    targets with their perspectives, when the caller has them (saves a query if nothing is stored)."""
+    if period is not None and period not in PERIODS:
+        raise ValueError(f"no quarter {period}")
+    rows = ContractScore.objects.filter(contract=contract)
+    row = (rows.filter(period=period) if period is not None else rows.order_by("-period")).first()
+    if row is not None:
+        return _from_row(row)
+    return _from_values(contract, period, compute(contract, period, target_list))
