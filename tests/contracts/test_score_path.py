@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from contracts import monitoring, scores
 from contracts.models import PerformanceContract, Target
-from reports import builders, services
+from reports import builders, requesting
 from scorecards import dashboards
 
 
@@ -33,7 +33,7 @@ def surfaces(demo, client, contract, capture):
                                         progress=lambda p: None)
     found["annual data"] = (data["contract"]["composite"], data["contract"]["grade"])
     with capture(execute=True):
-        report = services.request_report(demo.users["auditor"], "annual", {"institution": demo.water.pk}, "pdf")
+        report = requesting.request_report(demo.users["auditor"], "annual", {"institution": demo.water.pk}, "pdf")
     report.refresh_from_db()
     pdf = report.file.open("rb").read()
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
