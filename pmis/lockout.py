@@ -19,6 +19,8 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .counters import increment
+
 
 def _django_request(request) -> HttpRequest:
     """Axes keeps its notes on the request: always on Django's, also when given DRF's wrapper."""
@@ -39,15 +41,8 @@ def count_attempt(key: str, window_seconds: int) -> int:
     """Add one to the attempts counted under ``key`` in the current window; the window's count so far.
 
     Held in the same cache as the lockout (shared by every process), in fixed windows."""
-    cache = caches["lockout"]
     window = int(time.time() // window_seconds)
-    full = f"attempts:{key}:{window}"
-    if cache.add(full, 1, window_seconds + 1):
-        return 1
-    try:
-        return cache.incr(full)
-    except ValueError:  # expired between the two calls
-        return 1 if cache.add(full, 1, window_seconds + 1) else cache.incr(full)
+    return increment(caches["lockout"], f"attempts:{key}:{window}", window_seconds + 1)
 
 
 def locked_response(request, original_response=None, credentials=None):

@@ -273,3 +273,18 @@ def cycle(demo):
         vetting=users["vetting"], bystander=users["appeals"], admin=users["admin"], year=year,
         first_target=lambda: Target.objects.filter(contract=plan).order_by("order", "pk").first(),
     )
+
+
+@pytest.fixture
+def ministry(demo):
+    """The demo ministry's institution contract of the current year."""
+    return PerformanceContract.objects.select_related("financial_year").get(
+        institution=demo.water, level="institution", financial_year__is_current=True)
+
+
+@pytest.fixture
+def q3(demo, ministry):
+    """The ministry's quarter 3 progress report, opened by its head."""
+    from contracts import monitoring
+
+    return monitoring.open_report(demo.users["head"], ministry, 3)

@@ -15,17 +15,6 @@ from scorecards.models import ContractScore
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-@pytest.fixture
-def ministry(demo):
-    return PerformanceContract.objects.select_related("financial_year").get(
-        institution=demo.water, level="institution", financial_year__is_current=True)
-
-
-@pytest.fixture
-def q3(demo, ministry):
-    return monitoring.open_report(demo.users["head"], ministry, 3)
-
-
 def boreholes(contract):
     return Target.objects.get(contract=contract, description__startswith="Drill")
 

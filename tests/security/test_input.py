@@ -25,17 +25,6 @@ from contracts.models import PerformanceContract, ProgressEntry, Target
 
 
 @pytest.fixture
-def ministry(demo):
-    return PerformanceContract.objects.select_related("financial_year").get(
-        institution=demo.water, level="institution", financial_year__is_current=True)
-
-
-@pytest.fixture
-def q3(demo, ministry):
-    return monitoring.open_report(demo.users["head"], ministry, 3)
-
-
-@pytest.fixture
 def plan(demo):
     return PerformanceContract.objects.get(officer=demo.officer)
 
