@@ -9,8 +9,8 @@ principal or the oversight body. Every read by someone other than the officer is
 
 from django.db.models import Q
 
-from pmis import audit
-from pmis.models import InstitutionUserObjectPermission, Officer, Role, RoleMembership
+from pmis import access, audit
+from pmis.models import Officer, Role
 
 HR_ROLES = (Role.PERFORMANCE_OFFICER, Role.ADMIN)
 MAX_CHAIN = 12  # supervisor levels walked; an org chart deeper than this is a data error
@@ -32,12 +32,11 @@ def subordinate_officer_ids(user) -> set[int]:
 
 
 def _role_institutions(user, roles):
-    return RoleMembership.objects.filter(user=user, role__in=roles).values("institution_id")
+    return sorted(access.institutions_with(user, *roles))
 
 
 def _audited_institutions(user):
-    return InstitutionUserObjectPermission.objects.filter(
-        user=user, permission__codename="audit_institution").values("content_object_id")
+    return sorted(access.of(user).audited)
 
 
 def readable_filter(user) -> Q:
@@ -70,14 +69,19 @@ def full_reader_institutions(user):
         return Institution.objects.none().values("pk")
     if user.is_superuser:
         return Institution.objects.values("pk")
-    return Institution.objects.filter(
-        Q(pk__in=_role_institutions(user, HR_ROLES)) | Q(pk__in=_audited_institutions(user))).values("pk")
+    return Institution.objects.filter(pk__in=full_readers_of(user)).values("pk")
+
+
+def full_readers_of(user) -> frozenset:
+    """The ids of the institutions whose every appraisal ``user`` (not a superuser) may read."""
+    seen = access.of(user)
+    return seen.institutions_with(*HR_ROLES) | seen.audited
 
 
 def reads_every_appraisal(user, institution_id) -> bool:
-    from pmis.models import Institution
-
-    return Institution.objects.filter(pk=institution_id, pk__in=full_reader_institutions(user)).exists()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or institution_id in full_readers_of(user)
 
 
 def readable_objects(user) -> dict:
@@ -95,13 +99,12 @@ def readable_objects(user) -> dict:
     }
 
 
-def roles_in(user, institution_id) -> set[str]:
-    return set(RoleMembership.objects.filter(user=user, institution_id=institution_id).values_list("role", flat=True))
+def roles_in(user, institution_id) -> frozenset:
+    return access.roles_in(user, institution_id)
 
 
 def is_auditor(user, institution_id) -> bool:
-    return InstitutionUserObjectPermission.objects.filter(
-        user=user, permission__codename="audit_institution", content_object_id=institution_id).exists()
+    return access.audits(user, institution_id)
 
 
 def can_read(user, appraisal) -> bool:

@@ -20,7 +20,8 @@ import types
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -30,8 +31,9 @@ from contracts import workflow as contract_workflow
 from contracts.models import PerformanceContract, Target
 from contracts.scorecard import scoring_item
 from notifications.models import Notification
-from pmis import audit
-from pmis.models import Role, RoleMembership
+from pmis import access, audit
+from pmis.access import NotAllowed
+from pmis.models import Role
 from scorecards import scoring
 
 from . import confidentiality, uploads
@@ -53,10 +55,6 @@ from .models import (
 
 Status = Appraisal.Status
 PLAN_STATES = {PerformanceContract.Status.SIGNED, PerformanceContract.Status.IN_FORCE}
-
-
-class NotAllowed(PermissionDenied):
-    """The actor does not hold the part this step needs."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,8 +186,7 @@ def open_appraisal(actor, contract) -> Appraisal:
         raise ValidationError(_("The plan names no supervisor."))
     if actor is not None and not (
         actor.pk in (contract.performer_id, contract.counterparty_id) or actor.is_superuser
-        or RoleMembership.objects.filter(user=actor, institution_id=contract.institution_id,
-                                         role__in=confidentiality.HR_ROLES).exists()):
+        or access.roles_in(actor, contract.institution_id) & set(confidentiality.HR_ROLES)):
         raise NotAllowed(_("The officer, the supervisor or HR opens an appraisal."))
     officer = contract.officer
     supervisor_officer = getattr(contract.counterparty, "officer", None)
@@ -473,8 +470,7 @@ def acknowledge(actor, appraisal, disagreement=""):
 def _hr(actor, institution_id):
     if actor.is_superuser:
         return
-    if not RoleMembership.objects.filter(user=actor, institution_id=institution_id,
-                                         role__in=confidentiality.HR_ROLES).exists():
+    if not access.roles_in(actor, institution_id) & set(confidentiality.HR_ROLES):
         raise NotAllowed(_("Moderation is for the institution's performance officers (the panel secretariat)."))
 
 
@@ -608,15 +604,13 @@ def file_appeal(actor, appraisal, grounds, files=()):
     appraisal.status = Status.APPEAL
     appraisal.save(update_fields=["status"])
     audit.record(actor, "appraisal.appeal", appraisal, None, {"documents": len(checked)})
-    for member in RoleMembership.objects.filter(institution_id=appraisal.institution_id,
-                                                role=Role.APPEALS).select_related("user"):
-        notify(member.user, appraisal, _("A new appraisal appeal was filed"))
+    for member in get_user_model().objects.filter(pk__in=access.holders(appraisal.institution_id, Role.APPEALS)):
+        notify(member, appraisal, _("A new appraisal appeal was filed"))
     return appeal
 
 
 def _appeals(actor, appeal):
-    if not (actor.is_superuser or RoleMembership.objects.filter(
-            user=actor, institution_id=appeal.institution_id, role=Role.APPEALS).exists()):
+    if not (actor.is_superuser or access.holds(actor, Role.APPEALS, appeal.institution_id)):
         raise NotAllowed(_("Appeals are heard by the appeals committee."))
     if not may_decide_appeal(actor, Appraisal.objects.select_related("officer").get(pk=appeal.appraisal_id)):
         raise _conflict()

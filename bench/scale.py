@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from contracts.models import PerformanceContract, Target
 from pmis import org
+from pmis.copying import copy_in
 from pmis.models import FinancialYear, Institution, Officer, OrgUnit, Role, RoleMembership
 from scorecards import setup
 from scorecards.models import BandTable, ContractLevel, Indicator, Perspective, ScoringPolicy
@@ -170,11 +171,8 @@ class Writer:
         buffer.seek(0)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
-                f"FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-                buffer,
-            )
+            copy_in(cursor, f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
+                    f"FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer.getvalue())
         return len(batch)
 
     def _default(self, f):

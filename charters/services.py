@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmis import audit
-from pmis.models import Officer, Role, RoleMembership
+from pmis import access, audit
+from pmis.models import Officer, Role
 
 from .models import Charter, Complaint, ComplianceFeed, Service
 
@@ -228,7 +228,7 @@ def can_handle(user, institution_id):
         return False
     if user.is_superuser:
         return True
-    return RoleMembership.objects.filter(user=user, institution_id=institution_id, role__in=HANDLER_ROLES).exists()
+    return bool(access.roles_in(user, institution_id) & set(HANDLER_ROLES))
 
 
 def can_work_on(user, complaint, *, handled=None):
@@ -247,8 +247,7 @@ def handled_institutions(user):
     """The ids of the institutions whose complaints ``user`` handles (read once for a list of complaints)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
-    return set(RoleMembership.objects.filter(user=user, role__in=HANDLER_ROLES).values_list(
-        "institution_id", flat=True))
+    return set(access.institutions_with(user, *HANDLER_ROLES))
 
 
 def can_read_contact(user, complaint, *, handled=None):
@@ -264,8 +263,7 @@ def assignable_users(institution_id):
         User.objects.filter(is_active=True)
         .filter(
             Q(pk__in=Officer.objects.filter(institution_id=institution_id).values("user"))
-            | Q(pk__in=RoleMembership.objects.filter(institution_id=institution_id).exclude(
-                role__in=(Role.AUDITOR, Role.OVERSIGHT)).values("user"))
+            | Q(pk__in=access.holders(institution_id, *(set(Role.values) - {Role.AUDITOR, Role.OVERSIGHT})))
         )
         .order_by("last_name", "first_name", "username")
     )

@@ -11,7 +11,6 @@ Views ask for a PDF through ``printing.request_document``, which queues the Cele
 
 import gc
 import logging
-import re
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -271,67 +270,8 @@ def _template_changed(sender, file_path, **kwargs):
             loader.reset()
 
 
-class _ArrayTypes(dict):
-    """cffi's cache of parsed C types, which builds ``T[n]`` array types without the C parser.
-
-    WeasyPrint's HarfBuzz subsetting asks for ``hb_codepoint_t[<number of glyphs>]``, a type string
-    that differs from font to font and document to document; cffi parses each new one with pycparser
-    (~5 ms), twice per font per document. The array type of a known ``T`` with a length is what the
-    parser would build: cffi's backend makes it from ``T *`` directly (and returns the same object).
-    """
-
-    _ARRAY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]")
-
-    def __init__(self, ffi, parsed):
-        super().__init__(parsed)
-        self._ffi = ffi
-
-    def __missing__(self, key):
-        found = self._ARRAY.fullmatch(key) if isinstance(key, str) else None
-        if found is None:
-            raise KeyError(key)
-        try:
-            pointer = self._ffi._typeof(found[1] + " *")
-            result = self._ffi._backend.new_array_type(pointer, int(found[2])), False
-        except Exception:  # noqa: BLE001 — not a type this way can build: cffi parses it as before
-            raise KeyError(key) from None
-        self[key] = result
-        return result
-
-
-def _fast_array_types(ffi):
-    """Install ``_ArrayTypes`` on a cffi FFI whose internals are what it expects; else leave it be."""
-    parsed = getattr(ffi, "_parsed_types", None)
-    if type(parsed) is dict and hasattr(getattr(ffi, "_backend", None), "new_array_type") \
-            and hasattr(ffi, "_typeof"):
-        ffi._parsed_types = _ArrayTypes(ffi, parsed)
-
-
 # WeasyPrint, set up once per thread (a Celery worker renders many documents in one process).
 _weasy = threading.local()
-
-
-def _print_user_agent_stylesheet(weasyprint_html):
-    """WeasyPrint's HTML user-agent stylesheet without its universal pseudo-element rules.
-
-    The stock sheet gives *every* element ``::marker``, ``::footnote-call``, ``::footnote-marker``,
-    ``::note-call``, ``::note-marker`` and ``::note-callback`` styles, and WeasyPrint computes all
-    six for each element with no sharing: for a 400-target matrix (~5,500 elements) that is 33,000
-    style computations, most of "Applying CSS". Markers are kept for list items (the only ones this
-    document has); footnotes and notes, which it does not use, lose their default look. ``None``
-    when the sheet is not what this expects (another WeasyPrint): then the stock one is used.
-    """
-    text = weasyprint_html.UA
-    text, markers = re.subn(r"^::marker(?= \{)", "li::marker, summary::marker", text, flags=re.MULTILINE)
-    text, notes = re.subn(r"^::(?:footnote|note)-[a-z-]+ \{[^}]*\}$", "", text, flags=re.MULTILINE)
-    if markers != 1 or not notes:
-        return None
-    from weasyprint import CSS
-    from weasyprint.css.counters import CounterStyle
-
-    # Its @counter-style rules already live in WeasyPrint's UA counter styles, which every render
-    # copies: read them into a scratch set rather than define them twice.
-    return CSS(string=text, counter_style=CounterStyle())
 
 
 def _weasyprint():
@@ -339,20 +279,9 @@ def _weasyprint():
     if getattr(_weasy, "html", None) is None:
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step
         from weasyprint import CSS, HTML  # heavy import: only where a PDF is made
-        from weasyprint import html as weasyprint_html
-        from weasyprint.text import ffi
         from weasyprint.text.fonts import FontConfiguration
 
-        _fast_array_types(ffi.ffi)
-        sheet = _print_user_agent_stylesheet(weasyprint_html) if hasattr(HTML, "_ua_stylesheets") else None
-        if sheet is None:
-            html_class = HTML
-        else:
-            class PrintHTML(HTML):
-                def _ua_stylesheets(self, forms=False):
-                    return [sheet]
-
-            html_class = PrintHTML
+        html_class = HTML
         # One font configuration per thread: Fontconfig's config and Pango's font map are loaded once,
         # not for every document (they hold only the few system fonts the stylesheet names).
         fonts = FontConfiguration()

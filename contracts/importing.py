@@ -136,19 +136,19 @@ def _read(uploaded_file) -> bytes:
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > limit:
         raise FileProblem(_("The file is %(size)s; at most %(limit)s can be imported at once.") % {
-            "size": _megabytes(size), "limit": _megabytes(limit)})
+            "size": megabytes(size), "limit": megabytes(limit)})
     if hasattr(uploaded_file, "seek"):
         uploaded_file.seek(0)
     data = uploaded_file.read(limit + 1)
     if len(data) > limit:
         raise FileProblem(_("The file is larger than %(limit)s; split it and import the parts.") % {
-            "limit": _megabytes(limit)})
+            "limit": megabytes(limit)})
     if not data.strip():
         raise FileProblem(_("The file is empty."))
     return data
 
 
-def _megabytes(n):
+def megabytes(n):
     return _("%(mb)s MB") % {"mb": f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".")}
 
 
@@ -179,7 +179,7 @@ def _check_archive(data):
     if unpacked > settings.TARGET_IMPORT_MAX_UNPACKED_BYTES:
         raise FileProblem(_("This workbook unpacks to %(size)s; at most %(limit)s can be imported. Save the "
                             "targets in a new workbook, without other sheets or pictures, and upload it again.") % {
-            "size": _megabytes(unpacked), "limit": _megabytes(settings.TARGET_IMPORT_MAX_UNPACKED_BYTES)})
+            "size": megabytes(unpacked), "limit": megabytes(settings.TARGET_IMPORT_MAX_UNPACKED_BYTES)})
     try:
         for member in members:
             _count_cells(archive, member)
@@ -453,7 +453,7 @@ def import_targets(actor, contract, uploaded_file) -> ImportResult:
     Raises ``workflow.NotAllowed`` / ``TransitionError`` when ``actor`` may not edit the contract's
     targets; problems with the file or its rows come back in ``ImportResult.errors``.
     """
-    writes._check_editable(actor, contract)
+    writes.check_editable(actor, contract)
     result = ImportResult()
     try:
         rows = read_rows(uploaded_file)

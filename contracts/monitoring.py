@@ -14,15 +14,15 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from pmis import audit
-from pmis.models import Role, RoleMembership
-from pmis.prepared import prepared, prepared_rows
+from pmis import access, audit
+from pmis.access import NotAllowed
+from pmis.models import Role
 from scorecards import summary
 from scorecards.models import ContractScore, level_order
 
@@ -37,10 +37,6 @@ Verification = ProgressEntry.Verification
 
 ENTRY_FIELDS = ["actual", "budget_spent", "status", "comment", "explanation", "remedial_action", "verification",
                 "verification_comment", "system_computed"]
-
-
-class NotAllowed(PermissionDenied):
-    """The actor does not hold the part this step needs."""
 
 
 def _add_months(day, months):
@@ -68,10 +64,6 @@ def current_period(year, today=None) -> int:
 # Who may do what
 
 
-def _roles(user, institution_id):
-    return set(RoleMembership.objects.filter(user=user, institution_id=institution_id).values_list("role", flat=True))
-
-
 def can_report(user, contract, roles=None) -> bool:
     if getattr(user, "is_superuser", False):
         return True
@@ -82,7 +74,7 @@ def can_report(user, contract, roles=None) -> bool:
 def can_verify(user, institution_id, roles=None) -> bool:
     if getattr(user, "is_superuser", False):
         return True
-    roles = _roles(user, institution_id) if roles is None else roles
+    roles = access.roles_in(user, institution_id) if roles is None else roles
     return Role.PERFORMANCE_OFFICER in roles
 
 
@@ -459,8 +451,7 @@ def queue_for(user):
         verification=Verification.PENDING, report__state=ProgressReport.State.SUBMITTED
     ).select_related("report__contract__institution", "target", "reported_by").prefetch_related("evidence")
     if not user.is_superuser:
-        institutions = RoleMembership.objects.filter(user=user, role=Role.PERFORMANCE_OFFICER).values(
-            "institution_id")
+        institutions = access.institutions_with(user, Role.PERFORMANCE_OFFICER)
         entries = entries.filter(institution_id__in=institutions).exclude(reported_by=user)
     # ``may_verify``'s rule as a filter: nobody verifies a contract they are a party to.
     entries = entries.exclude(report__contract__performer=user).exclude(report__contract__counterparty=user)
@@ -475,7 +466,7 @@ def participation(institution_id, financial_year_id, period):
     """How the institution's year is taking part, counted in the database: per contract level, how many
     contracts are planned, signed and reported for ``period``; and the first ``LAGGING_SHOWN`` contracts
     still to sign or report, to chase (with ``signed``, ``status_label`` and ``level_label`` set).
-    Two queries, whatever the number of officers, their SQL built once: every dashboard view asks them."""
+    Two queries, whatever the number of officers: every dashboard view asks them."""
     counts = {level: {"level": level, "planned": planned, "signed": signed, "reported": reported}
               for level, planned, signed, reported in _level_counts(institution_id, financial_year_id, period)}
     levels = [{**counts[level], "label": PerformanceContract.Level(level).label}
@@ -500,14 +491,12 @@ def _year_contracts(institution_id, financial_year_id, period):
         contract=OuterRef("pk"), period=period, state=ProgressReport.State.SUBMITTED)))
 
 
-@prepared_rows
 def _level_counts(institution_id, financial_year_id, period):
     return _year_contracts(institution_id, financial_year_id, period).order_by().values("level").annotate(
         planned=Count("pk"), signed=Count("pk", filter=Q(status__in=SIGNED_STATES)),
         reported=Count("pk", filter=Q(reported=True))).values_list("level", "planned", "signed", "reported")
 
 
-@prepared
 def _lagging(institution_id, financial_year_id, period):
     return (_year_contracts(institution_id, financial_year_id, period).filter(reported=False)
             .only("pk", "title", "level", "status").order_by(level_order(), "title", "pk")[:LAGGING_SHOWN])

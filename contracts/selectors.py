@@ -2,11 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from pmis.models import FinancialYear, Officer, RoleMembership
-from pmis.prepared import in_range, prepared
-from pmis.tenancy import member, visible_object
+from pmis.models import FinancialYear, Officer
 from scorecards.models import Perspective, level_order
 
 from . import cascade, scorecard, scores, signing, workflow
@@ -39,31 +37,9 @@ def list_rows():
 
 
 def contract_list(user):
-    """The contract list ``user`` may read: two queries a page (the institutions in sight, then the
-    page read along a list index), however many contracts there are."""
-    return list_rows().visible_to(user, resolved=True)
-
-
-def plan_contract(user, pk):
-    """The plan API's contract (its own columns) if ``user`` may see it, else None, with ``roles``
-    set to the user's roles in its institution that matter to the workflow: one query."""
-    pk = in_range(pk)
-    if pk is None or not getattr(user, "is_authenticated", False) or not user.is_active or user.is_superuser:
-        contract = visible_object(PerformanceContract, user, pk)
-        if contract is not None:
-            contract.roles = None  # read by the workflow itself
-        return contract
-    contract = next(iter(_plan_contract(pk, user.pk)), None)
-    if contract is not None:
-        contract.roles = {role for role in workflow.PART_OF_ROLE if getattr(contract, f"has_{role}")}
-    return contract
-
-
-@prepared
-def _plan_contract(pk, user_id):
-    holds = {f"has_{role}": Exists(RoleMembership.objects.filter(
-        user_id=user_id, institution_id=OuterRef("institution_id"), role=role)) for role in workflow.PART_OF_ROLE}
-    return PerformanceContract.objects.filter(pk=pk).visible_to(member(user_id)).annotate(**holds)
+    """The contract list ``user`` may read: a page read along a list index, however many contracts
+    there are (the institutions in sight come from pmis.access, once a request)."""
+    return list_rows().visible_to(user)
 
 
 def scorecard_for(contract, period=None) -> scorecard.Scorecard:
@@ -171,7 +147,7 @@ def contract_page(contract, user) -> ContractPage:
         comments=general,
         transitions=list(contract.transitions.select_related("actor").order_by("-created_at", "-pk")[:50]),
         version=version, signatures=signatures,
-        pending_side=signing.pending_side(user, contract, {s.side for s in signatures}) if version else None,
+        pending_side=signing.may_sign(user, contract, {s.side for s in signatures}) if version else None,
         vetting_gaps=gaps,
         document=ContractDocument.objects.filter(contract=contract, version=contract.version).first(),
     )

@@ -46,6 +46,20 @@ def pending_side(user, contract, signed_sides) -> str | None:
     return None
 
 
+def may_sign(user, contract, signed_sides=None) -> str | None:
+    """The side ``user`` may sign ``contract`` on now, else None: the workflow allows signing and that
+    side has not signed this version. The sign page, its button, the API and the signature itself ask
+    this. ``signed_sides``: the sides already signed, when read beforehand."""
+    if not workflow.can(user, contract, "sign"):
+        return None
+    if signed_sides is None:
+        version = current_version(contract)
+        if version is None:
+            return None
+        signed_sides = set(version.signatures.values_list("side", flat=True))
+    return pending_side(user, contract, signed_sides)
+
+
 def _reauthenticate(request, user, password, code) -> bool:
     """The password again, and the authentication code where two-factor applies (pmis.twofactor). A
     wrong answer counts in the one lockout, which keeps its count whatever this request's transaction
@@ -74,7 +88,7 @@ def _record(request, contract, second_factor, lock_version):
     workflow.check(user, contract, "sign")
     version = ContractVersion.objects.select_for_update().get(contract=contract, number=contract.version)
     signed_sides = set(version.signatures.values_list("side", flat=True))
-    side = pending_side(user, contract, signed_sides)
+    side = may_sign(user, contract, signed_sides)
     if side is None:
         raise workflow.TransitionError(_("You have already signed this version."))
     live = content.fingerprint(content.contract_content(contract))
@@ -97,7 +111,7 @@ def _record(request, contract, second_factor, lock_version):
     if signed_sides | {side} >= {"performer", "counterparty"}:
         version.signed_at = signature.signed_at
         version.save(update_fields=["signed_at"])
-        workflow._fully_signed(user, contract)
+        workflow.fully_signed(user, contract)
     return signature
 
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from pmis import audit
-from pmis.models import Institution, Role, RoleMembership
+from pmis import access, audit
+from pmis.models import Institution, Role
 from scorecards.models import ScoringPolicy
 
 from . import cascade, workflow
@@ -50,7 +50,7 @@ def create_contract(actor, *, financial_year, level, title, performer, counterpa
     return contract
 
 
-def _check_editable(actor, contract):
+def check_editable(actor, contract):
     """Targets change in target identification, by the performer (administrators may fix data).
     Reads the contract afresh under a row lock: a copy loaded earlier may be out of date."""
     contract = workflow.lock(contract)
@@ -81,7 +81,7 @@ def _check(target, contract):
 @transaction.atomic
 def add_target(actor, contract, *, partner_institutions=(), **fields):
     """Add a target to a draft contract. Unit and direction default to the indicator's."""
-    contract = _check_editable(actor, contract)
+    contract = check_editable(actor, contract)
     unknown = set(fields) - set(TARGET_FIELDS)
     if unknown:
         raise TypeError(f"Unknown target fields: {', '.join(sorted(unknown))}")
@@ -101,7 +101,7 @@ def add_target(actor, contract, *, partner_institutions=(), **fields):
 @transaction.atomic
 def update_target(actor, target, *, partner_institutions=None, lock_version=None, **fields):
     """Change a draft contract's target; ``lock_version`` is the edit version the user started from."""
-    contract = _check_editable(actor, target.contract)
+    contract = check_editable(actor, target.contract)
     unknown = set(fields) - set(TARGET_FIELDS)
     if unknown:
         raise TypeError(f"Unknown target fields: {', '.join(sorted(unknown))}")
@@ -131,7 +131,7 @@ def _content_changed(before, after):
 
 @transaction.atomic
 def delete_target(actor, target, *, lock_version=None):
-    _check_editable(actor, target.contract)
+    check_editable(actor, target.contract)
     stored = Target.objects.select_for_update().get(pk=target.pk)
     _check_lock(stored, lock_version)
     if stored.children.exists():
@@ -178,10 +178,8 @@ PARTNER_ROLES = (Role.HEAD, Role.PERFORMANCE_OFFICER, Role.ADMIN)
 def _confirmer(user):
     """(institutions ``user`` speaks for as a partner, oversight paths of the departments ``user`` is in):
     read once, then asked of every partnership."""
-    own = set(RoleMembership.objects.filter(user=user, role__in=PARTNER_ROLES).values_list("institution_id", flat=True))
-    bodies = [path for path in RoleMembership.objects.filter(user=user, role=Role.OVERSIGHT).values_list(
-        "institution__oversight_path", flat=True) if path]
-    return own, bodies
+    seen = access.of(user)
+    return seen.institutions_with(*PARTNER_ROLES), seen.oversight_paths
 
 
 def _speaks_for(confirmer, lead_path, partner_id, partner_path) -> bool:

@@ -309,8 +309,8 @@ def contract_sign(request, pk):
     contract = visible_or_404(PerformanceContract, request.user, pk, selectors.contracts())
     version = signing.current_version(contract)
     signed_sides = set(version.signatures.values_list("side", flat=True)) if version else set()
-    side = signing.pending_side(request.user, contract, signed_sides) if version else None
-    may_sign = workflow.can(request.user, contract, "sign") and side is not None
+    side = signing.may_sign(request.user, contract, signed_sides) if version else None
+    may_sign = side is not None
     form = SignForm(request.POST or None, initial={"lock_version": contract.lock_version})
     if request.method == "POST":
         if not may_sign:

@@ -89,7 +89,7 @@ def import_targets_view(request, pk):
     context = {"contract": contract, "allowed": allowed, "columns": importing.COLUMNS,
                "contract_url": _contract_url(contract), "errors": None,
                "max_rows": settings.TARGET_IMPORT_MAX_ROWS,
-               "max_size": importing._megabytes(settings.TARGET_IMPORT_MAX_BYTES)}
+               "max_size": importing.megabytes(settings.TARGET_IMPORT_MAX_BYTES)}
     if request.method == "GET":
         return render(request, "contracts/import.html", context)
     if not allowed:

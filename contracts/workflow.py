@@ -13,15 +13,15 @@ and an audit event, and raises ``TransitionError`` (wrong state or incomplete wo
 import secrets
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pmis import audit
-from pmis.models import Role, RoleMembership
-from pmis.prepared import prepared_rows
+from pmis import access, audit
+from pmis.access import NotAllowed
+from pmis.models import Role
 from scorecards.models import Perspective
 
 from . import cascade, content
@@ -51,10 +51,6 @@ ACTOR_LABELS = {
 
 class TransitionError(ValidationError):
     """The contract is not in a state where this step applies, or the step's work is incomplete."""
-
-
-class NotAllowed(PermissionDenied):
-    """The actor does not hold the part this step needs."""
 
 
 class ConcurrentEdit(ValidationError):
@@ -99,12 +95,6 @@ RULES = {
 PART_OF_ROLE = {Role.PERFORMANCE_OFFICER: SECRETARIAT, Role.VETTING: VETTING}
 
 
-@prepared_rows
-def _roles_in(user_id, institution_id):
-    # Asked on every contract page and API answer; its SQL is built once (pmis.prepared).
-    return RoleMembership.objects.filter(user_id=user_id, institution_id=institution_id).values_list("role")
-
-
 def parts_of(user, contract, roles=None) -> set[str]:
     """The parts ``user`` plays on ``contract`` (``None`` is the system, for scheduled tasks)."""
     if user is None:
@@ -115,7 +105,7 @@ def parts_of(user, contract, roles=None) -> set[str]:
     if contract.counterparty_id == user.pk:
         parts.add(COUNTERPARTY)
     if roles is None:
-        roles = {role for (role,) in _roles_in(user.pk, contract.institution_id)}
+        roles = access.roles_in(user, contract.institution_id)
     parts.update(part for role, part in PART_OF_ROLE.items() if role in roles)
     return parts
 
@@ -483,7 +473,7 @@ def return_from_vetting(actor, contract, comment, *, lock_version=None):
 # After signing (signing itself: contracts.signing)
 
 
-def _fully_signed(actor, contract):
+def fully_signed(actor, contract):
     """Called by signing once both parties have signed."""
     _move(actor, contract, "sign", Status.SIGNED)
     if timezone.localdate() >= contract.financial_year.start_date:

@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterable
 from django.db.models import Exists, OuterRef
 
 from contracts.models import PerformanceContract
-from pmis.models import Officer, Role, RoleMembership
+from pmis import access
+from pmis.models import Officer, Role
 
 from .models import CycleDeadline, Stage
 
@@ -53,10 +54,7 @@ def contracts_in(deadline: CycleDeadline, status: str):
 
 
 def role_holders(deadline: CycleDeadline, role: str) -> list[int]:
-    return list(
-        RoleMembership.objects.filter(institution_id=deadline.institution_id, role=role)
-        .values_list("user_id", flat=True).distinct()
-    )
+    return sorted({row["user_id"] for row in access.holders(deadline.institution_id, role)})
 
 
 def performers_and_role(deadline, status, role) -> Iterable[Pair]:

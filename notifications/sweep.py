@@ -16,7 +16,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pmis.models import Officer, Role, RoleMembership
+from pmis import access
+from pmis.copying import copy_in
+from pmis.models import Officer, Role
 
 from . import cycle, kinds
 from .models import CycleDeadline, Kind, Outbox
@@ -111,9 +113,8 @@ def _sweep(today):
                 for supervisor_id in sorted(team):
                     add(supervisor_id, Kind.ESCALATE_SUPERVISOR, team[supervisor_id])
             if late >= settings.REMINDER_ESCALATE_PERFORMANCE_OFFICER_DAYS:
-                officers = RoleMembership.objects.filter(
-                    institution_id=deadline.institution_id, role=Role.PERFORMANCE_OFFICER
-                ).values_list("user_id", flat=True).distinct()
+                officers = {row["user_id"] for row in access.holders(deadline.institution_id,
+                                                                     Role.PERFORMANCE_OFFICER)}
                 for po in sorted(officers):
                     add(po, Kind.ESCALATE_PERFORMANCE_OFFICER, len(performers))
     result.candidates = len(rows)
@@ -158,7 +159,7 @@ def _insert_postgres(rows):
             "CREATE TEMPORARY TABLE outbox_candidates (institution_id bigint, deadline_id bigint, "
             "recipient_id bigint, kind varchar(40), critical boolean, count integer) ON COMMIT DROP"
         )
-        cursor.cursor.copy_expert("COPY outbox_candidates FROM STDIN", buffer)
+        copy_in(cursor, "COPY outbox_candidates FROM STDIN", buffer.getvalue())
         cursor.execute(
             f"WITH inserted AS (INSERT INTO {table} "  # noqa: S608 - the table name is the model's
             "(institution_id, deadline_id, recipient_id, kind, critical, count, status, attempts, last_error, "

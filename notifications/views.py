@@ -10,7 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pmis.models import FinancialYear, Institution, Role, RoleMembership
+from pmis import access
+from pmis.models import FinancialYear, Institution, Role
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
@@ -64,9 +65,7 @@ def preferences(request):
 def can_edit_calendar(user, institution) -> bool:
     if user.is_superuser:
         return True
-    return RoleMembership.objects.filter(
-        user=user, institution=institution, role__in=[Role.ADMIN, Role.PERFORMANCE_OFFICER]
-    ).exists()
+    return bool(access.roles_in(user, institution.pk) & {Role.ADMIN, Role.PERFORMANCE_OFFICER})
 
 
 @login_required

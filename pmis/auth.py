@@ -4,15 +4,11 @@ Every page reads the user (AuthenticationMiddleware) and then, in the navigation
 them such as the unread-notification badge. ``ModelBackend`` loads those facts as annotations of
 the same query, so they cost no query of their own. Apps register an annotation in ``ready()``
 with ``annotate_signed_in_user``; pmis knows none of them (apps depend on pmis, not the reverse).
-
-The query is the same on every page, so its SQL is built once (pmis.prepared): building it cost
-more than running it. Annotations therefore register before the first request (in ``ready()``) and
-give values that need no conversion from the database (counts, text).
 """
 
 from django.contrib.auth import backends, get_user_model
 
-from .prepared import in_range, prepared
+from .tenancy import in_range
 
 _ANNOTATIONS = {}
 
@@ -22,7 +18,6 @@ def annotate_signed_in_user(name, expression):
     _ANNOTATIONS[name] = expression
 
 
-@prepared
 def _signed_in(user_id):
     return get_user_model()._default_manager.annotate(**{k: f() for k, f in _ANNOTATIONS.items()}).filter(
         pk=user_id)

@@ -1,6 +1,10 @@
 """Counters in fixed windows, one atomic increment each: the API's rate limits and the lockout's
 attempt limits (password-reset emails) count with them."""
 
+import functools
+
+import redis
+from django.conf import settings
 from django.core import cache as django_cache
 from django.core.cache.backends.redis import RedisCache
 
@@ -23,9 +27,16 @@ def increment(cache, key, timeout):
 
 
 def _writer(cache):
-    """The cache's Redis client for writes, made once per process: Django makes a new client object
-    for every call (its response-callback table alone is ~170 dictionary writes), on the same pool."""
-    client = getattr(cache, "_pmis_writer", None)
-    if client is None:
-        client = cache._pmis_writer = cache._cache.get_client(write=True)
-    return client
+    """A Redis client for the cache's primary server, made once per process (redis-py's clients are
+    thread-safe and pool their connections): Django's cache makes a new client object for every call."""
+    for alias, config in settings.CACHES.items():
+        if django_cache.caches[alias] is cache:
+            location = config["LOCATION"]
+            servers = location if isinstance(location, list | tuple) else location.split(",")
+            return _client(servers[0].strip())
+    raise LookupError("a Redis cache not among settings.CACHES")
+
+
+@functools.cache
+def _client(url):
+    return redis.Redis.from_url(url)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from .tenancy import TenantManager, TenantQuerySet, check_same_institution, visible_institutions
+from .tenancy import TenantManager, TenantQuerySet, check_same_institution, scope
 
 # ---------------------------------------------------------------------------------------------
 # Institutions
@@ -20,7 +20,7 @@ from .tenancy import TenantManager, TenantQuerySet, check_same_institution, visi
 
 class InstitutionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(pk__in=visible_institutions(user))
+        return scope(self, user, "pk")
 
 
 class Institution(models.Model):

@@ -8,7 +8,8 @@ menu (roles changed since sign-in) shows a link that refuses, never a page that 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from .models import Role, RoleMembership
+from . import access
+from .models import Role
 
 SESSION_KEY = "pmis_menu_roles"
 
@@ -26,8 +27,7 @@ SECTIONS = {
 @receiver(user_logged_in)
 def remember_roles(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        roles = RoleMembership.objects.filter(user=user).values_list("role", flat=True).distinct()
-        request.session[SESSION_KEY] = sorted(roles)
+        request.session[SESSION_KEY] = sorted(set().union(*access.of(user).roles.values()))
 
 
 def menu(request):

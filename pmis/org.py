@@ -4,14 +4,12 @@ the API and management commands call these rather than saving models themselves.
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from . import audit
+from . import access, audit
 from .models import (
     FinancialYear,
     Institution,
-    InstitutionUserObjectPermission,
     Officer,
     OrgUnit,
     Role,
@@ -61,10 +59,7 @@ def grant_role(actor, user, institution, role, org_unit=None):
         user=user, institution=institution, role=role, org_unit=org_unit
     )
     if role == Role.AUDITOR:
-        permission = Permission.objects.get(codename="audit_institution", content_type__app_label="pmis")
-        InstitutionUserObjectPermission.objects.get_or_create(
-            user=user, permission=permission, content_object=institution
-        )
+        access.grant_audit(user, institution)
     if created:
         audit.record(
             actor, "role.grant", membership, None,

@@ -6,7 +6,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, FinancialYear, Institution, Officer, Role, RoleMembership
+from . import access
+from .models import AuditEvent, FinancialYear, Institution, Officer, Role
 
 
 @dataclass
@@ -30,11 +31,7 @@ def register_leading_panel(builder):
 
 
 def roles_of(user):
-    return list(
-        RoleMembership.objects.filter(user=user)
-        .select_related("institution", "org_unit")
-        .order_by("institution__name", "role")
-    )
+    return access.memberships(user)
 
 
 def home_for(user):
@@ -99,10 +96,7 @@ def home_for(user):
         )
 
     if Role.AUDITOR in roles:
-        audited = Institution.objects.filter(
-            institutionuserobjectpermission__user=user,
-            institutionuserobjectpermission__permission__codename="audit_institution",
-        ).distinct()
+        audited = Institution.objects.filter(pk__in=access.of(user).audited)
         panels.append(
             Panel(
                 "auditor",

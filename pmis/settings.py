@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Roles and institutions in sight read at most once per request (pmis.access).
+    "pmis.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pmis.middleware.ClientIPMiddleware",
@@ -108,14 +110,21 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-# Connections kept for a minute: opening one costs PostgreSQL more than most pages' queries, and the
-# prepared reads (pmis.prepared) are prepared once per connection. CONN_HEALTH_CHECKS=1 pings a kept
+# Connections kept for a minute: opening one costs PostgreSQL more than most pages' queries, and
+# psycopg prepares a statement a connection runs often (below). CONN_HEALTH_CHECKS=1 pings a kept
 # connection before each request's first query (a round trip per request) instead of letting one
 # request fail after the database restarts.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
-# Server-side PREPARE for the prepared reads on PostgreSQL; set 0 behind a pooler in transaction mode.
-PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3 binds parameters on the server, so it can prepare a statement once a connection has
+    # run it DB_PREPARE_THRESHOLD times: PostgreSQL then parses and plans it once per connection.
+    # Behind PgBouncer in transaction mode set DB_SERVER_SIDE_BINDING=0 (it cannot keep them).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=env.bool("DB_SERVER_SIDE_BINDING", default=True),
+        prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=2),
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -275,7 +284,7 @@ TARGET_IMPORT_MAX_ZIP_MEMBERS = env.int("TARGET_IMPORT_MAX_ZIP_MEMBERS", default
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "pmis.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [

@@ -27,16 +27,13 @@ ALLOWED = {
 
 def is_read_only(user) -> bool:
     """True for a signed-in user whose every role membership is *auditor* (and who is not a superuser)."""
-    from pmis.models import Role, RoleMembership
+    from pmis import access
+    from pmis.models import Role
 
     if not getattr(user, "is_authenticated", False) or user.is_superuser:
         return False
-    cached = getattr(user, "_pmis_read_only", None)
-    if cached is None:
-        roles = set(RoleMembership.objects.filter(user=user).values_list("role", flat=True).distinct())
-        cached = roles == {Role.AUDITOR}
-        user._pmis_read_only = cached
-    return cached
+    held = access.of(user).roles.values()
+    return bool(held) and set().union(*held) == {Role.AUDITOR}
 
 
 def _api_user(request):

@@ -12,7 +12,6 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from pmis.models import FinancialYear, Institution
-from pmis.prepared import prepared
 
 from . import charts, scoring
 from .models import ContractLevel, ContractScore
@@ -103,13 +102,10 @@ def institution_dashboard(institution, period=None, participation=None) -> Dashb
     return board
 
 
-# The dashboard's two reads, their SQL built once (pmis.prepared): building it cost more than running it.
-@prepared
 def _current_year(institution_id):
     return FinancialYear.objects.filter(institution_id=institution_id, is_current=True)
 
 
-@prepared
 def _year_scores(institution_id, financial_year_id):
     return ContractScore.objects.filter(institution_id=institution_id, financial_year_id=financial_year_id,
                                         level=ContractLevel.INSTITUTION)

@@ -1,14 +1,10 @@
-import functools
-
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pmis.api.flat import flat
 from pmis.models import Institution
-from pmis.prepared import prepared
 from scorecards.models import Indicator, Perspective, StrategicObjective
 
 from .. import workflow
@@ -74,9 +70,7 @@ class PlanTargetSerializer(serializers.ModelSerializer):
 
 
 class PlanSerializer(ContractDetailSerializer):
-    """The contract with every one of its targets: an officer's annual plan (or any contract) in one answer.
-
-    ``plan_representation`` gives the same answer faster; this class is its schema and its reference."""
+    """The contract with every one of its targets: an officer's annual plan (or any contract) in one answer."""
 
     targets = serializers.SerializerMethodField()
 
@@ -92,41 +86,12 @@ class PlanSerializer(ContractDetailSerializer):
 def plan_targets(contract_id):
     # The two names come as columns of the one query (no perspective and indicator objects to build),
     # each looked up by its key: joined, the planner hashes every perspective of every institution
-    # (1,500 at national scale) for a ten-target plan.
+    # for a ten-target plan.
     perspective = Perspective.objects.filter(pk=OuterRef("perspective_id")).order_by().values("name")
     return Target.objects.filter(contract_id=contract_id).annotate(
         perspective_name=Coalesce(Subquery(perspective), Value("")),
         indicator_name=Coalesce("indicator__name", Value("")),
     ).order_by("order", "pk")
-
-
-#: the same read with its SQL built once (building it cost more than running it)
-plan_targets_read = prepared(plan_targets)
-
-
-class _ContractColumns(ContractSerializer):
-    class Meta(ContractSerializer.Meta):
-        fields = [f for f in ContractDetailSerializer.Meta.fields if f != "allowed_actions"]
-        read_only_fields = fields
-
-
-@functools.cache
-def _plan_parts():
-    return flat(_ContractColumns()), flat(PlanTargetSerializer())
-
-
-def plan_representation(contract, user):
-    """What ``PlanSerializer`` answers for ``user``, from serializers built once per process.
-
-    The plan is the API's hottest read, and DRF builds a ModelSerializer's fields afresh from the model
-    on every instance (~45 fields, their labels translated); rendering through the same field objects
-    each time, attribute by attribute (``pmis.api.flat``), gives the same JSON at a fraction of the cost
-    (tests/api/test_plan.py compares the two)."""
-    columns, target = _plan_parts()
-    data = columns(contract)
-    data["allowed_actions"] = sorted(workflow.allowed_actions(user, contract, getattr(contract, "roles", None)))
-    data["targets"] = [target(t) for t in plan_targets_read(contract.pk)]
-    return data
 
 
 class PlanCreateSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@
   ``non_atomic_actions`` (hot reads) to run outside a transaction.
 """
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import transaction
 from rest_framework import mixins, viewsets
 
 
@@ -46,7 +46,7 @@ def scoped_urls(router):
             pattern.callback.scoped_post_only = True
         quiet = getattr(getattr(pattern.callback, "cls", None), "non_atomic_actions", ())
         if actions and set(actions.values()) <= set(quiet):
-            pattern.callback._non_atomic_requests = {DEFAULT_DB_ALIAS}  # as @transaction.non_atomic_requests
+            transaction.non_atomic_requests(pattern.callback)
     return urls
 
 
@@ -62,11 +62,6 @@ def require_role(user, institution_id, roles, message):
 
     For domain functions that do not check the actor themselves (set-up data such as indicators).
     """
-    from django.core.exceptions import PermissionDenied
+    from pmis import access
 
-    from pmis.models import RoleMembership
-
-    if user.is_superuser:
-        return
-    if not RoleMembership.objects.filter(user=user, institution_id=institution_id, role__in=roles).exists():
-        raise PermissionDenied(message)
+    access.require_role(user, institution_id, roles, message)

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from pmis import access
 from pmis.models import FinancialYear, Institution, Officer, OrgUnit, RoleMembership
 
 
@@ -50,7 +51,7 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "first_name", "last_name", "email", "roles"]
 
     def get_roles(self, user) -> list[dict]:
-        return RoleMembershipSerializer(user.role_memberships.all(), many=True).data
+        return RoleMembershipSerializer(access.memberships(user), many=True).data
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -77,7 +77,7 @@ class TokenView(APIView):
         if lockout.is_locked_out(request, username):
             raise Locked()
         # Django's request: axes reads the client's address and keeps its notes there.
-        user = authenticate(request._request, username=username, password=password)
+        user = authenticate(request, username=username, password=password)
         if user is None:
             if lockout.is_locked_out(request, username):
                 raise Locked()

@@ -9,7 +9,7 @@ import sys
 import tarfile
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -79,10 +79,8 @@ def test_sqlite_restore_into_a_fresh_file(demo, tmp_path, media):
 def pg_admin():
     params = connection.get_connection_params()
     params["dbname"] = "postgres"
-    admin = psycopg2.connect(**{k: v for k, v in params.items() if k in
-                                ("dbname", "user", "password", "host", "port")})
-    admin.autocommit = True
-    return admin
+    return psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if k in
+                                               ("dbname", "user", "password", "host", "port")})
 
 
 def pg_url(name):
