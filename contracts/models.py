@@ -36,6 +36,11 @@ class ContractFrozen(ValidationError):
     """A change to content that was vetted or signed; only an amendment may change it."""
 
 
+def _names(obj, fields):
+    """``fields`` by name and by attribute name (``officer`` and ``officer_id``)."""
+    return {*fields, *(obj._meta.get_field(f).attname for f in fields)}
+
+
 def _refuse_frozen_change(obj, stored, fields):
     """Raise when ``obj`` differs from its ``stored`` row in any content field (compared as saved)."""
     model_fields = [obj._meta.get_field(f) for f in fields]
@@ -200,10 +205,11 @@ class PerformanceContract(models.Model):
         return f"{self.title} ({self.financial_year})"
 
     def save(self, *args, **kwargs):
-        if self.pk:
+        update_fields = kwargs.get("update_fields")
+        writes_content = update_fields is None or bool(set(update_fields) & _names(self, self.CONTENT_FIELDS))
+        if self.pk and writes_content:  # a status move writes no signed content: nothing to compare
             stored = PerformanceContract.objects.filter(frozen_contracts(), pk=self.pk)
             _refuse_frozen_change(self, stored, self.CONTENT_FIELDS)
-        update_fields = kwargs.get("update_fields")
         if update_fields is None or {"financial_year", "financial_year_id"} & set(update_fields):
             self._copy_year_start()
             if update_fields is not None:
@@ -338,6 +344,10 @@ class Target(models.Model):
 
     def save(self, *args, **kwargs):
         contract_frozen = PerformanceContract.objects.filter(frozen_contracts(), pk=self.contract_id)
+        fields = kwargs.get("update_fields")
+        if self.pk and fields is not None and not set(fields) & _names(self, self.CONTENT_FIELDS):
+            super().save(*args, **kwargs)  # no signed content among the fields written (the actual)
+            return
         if not self.pk:
             if contract_frozen.exists():
                 raise ContractFrozen(_("A signed or vetted contract takes no new targets; amend it instead."))

@@ -350,8 +350,13 @@ def _reopen(actor, entry):
 @transaction.atomic
 def verify(actor, entry, decision: str, comment: str = "") -> ProgressEntry:
     """Accept or return one reported actual. Accepting the value already accepted changes nothing."""
+    with audit.together():  # the verification and the target's actual it moves: one write
+        return _verify(actor, entry, decision, comment)
+
+
+def _verify(actor, entry, decision, comment):
     entry = ProgressEntry.objects.select_for_update(of=("self",)).select_related(
-        "report", "target").get(pk=entry.pk)
+        "report__contract__financial_year", "target").get(pk=entry.pk)
     if not can_verify(actor, entry.institution_id):
         raise NotAllowed(_("Reported actuals are verified by the performance officer."))
     if not may_verify(actor, entry):
@@ -372,17 +377,18 @@ def verify(actor, entry, decision: str, comment: str = "") -> ProgressEntry:
     entry.verified_by, entry.verified_at = actor, timezone.now()
     entry.save(update_fields=["verification", "verification_comment", "verified_by", "verified_at"])
     audit.record(actor, f"progress_entry.{decision}", entry, before, audit.snapshot(entry, ENTRY_FIELDS))
-    _sync_target(actor, entry.target)
-    contract = PerformanceContract.objects.select_related("financial_year").get(pk=entry.report.contract_id)
-    refresh_summary(contract, entry.report.period)
+    _sync_target(actor, entry.target, fresh=True)
+    refresh_summary(entry.report.contract, entry.report.period)
     return entry
 
 
-def _sync_target(actor, target):
-    """Target.actual follows the latest accepted actual (none: cleared)."""
+def _sync_target(actor, target, fresh=False):
+    """Target.actual follows the latest accepted actual (none: cleared). ``fresh``: ``target`` was
+    read in this transaction, so it is not read again."""
     latest = (ProgressEntry.objects.filter(target=target, verification=Verification.ACCEPTED)
               .order_by("-report__period").values_list("actual", flat=True).first())
-    target = Target.objects.get(pk=target.pk)
+    if not fresh:
+        target = Target.objects.get(pk=target.pk)
     if target.actual != latest:
         targets.record_actual(actor, target, latest)
 

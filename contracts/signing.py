@@ -83,6 +83,11 @@ def sign(request, contract, *, password, code=None, lock_version=None):
 
 @transaction.atomic
 def _record(request, contract, second_factor, lock_version):
+    with audit.together():  # the signature and, for the last one, signed and in force: one write
+        return _store(request, contract, second_factor, lock_version)
+
+
+def _store(request, contract, second_factor, lock_version):
     user = request.user
     contract = workflow.lock(contract, lock_version)
     workflow.check(user, contract, "sign")
@@ -94,15 +99,16 @@ def _record(request, contract, second_factor, lock_version):
     live = content.fingerprint(content.contract_content(contract))
     if live != version.content_hash:
         raise SigningError(_("The contract no longer matches what was vetted; it cannot be signed."))
+    # The version is locked, so a side signs once; the unique constraint stands behind that, and its
+    # error rolls this step back with the savepoint of ``_record``.
     try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                version=version, contract=contract, institution_id=contract.institution_id, side=side, signer=user,
-                signer_name=user.get_full_name() or user.get_username(),
-                role=str(ROLE_OF_SIDE[(contract.level, side)]), content_hash=version.content_hash,
-                signed_at=timezone.now(), ip=audit.current_ip.get(),
-                user_agent=request.META.get("HTTP_USER_AGENT", "")[:400], second_factor=second_factor,
-            )
+        signature = Signature.objects.create(
+            version=version, contract=contract, institution_id=contract.institution_id, side=side, signer=user,
+            signer_name=user.get_full_name() or user.get_username(),
+            role=str(ROLE_OF_SIDE[(contract.level, side)]), content_hash=version.content_hash,
+            signed_at=timezone.now(), ip=audit.current_ip.get(),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:400], second_factor=second_factor,
+        )
     except IntegrityError as exc:
         raise workflow.TransitionError(_("This side has already signed.")) from exc
     audit.record(user, "contract.signature", contract, None,

@@ -187,20 +187,27 @@ def lock(contract, lock_version=None) -> PerformanceContract:
 
 
 def _move(actor, contract, action, to_status, comment=""):
-    before = {"status": contract.status, "version": contract.version}
-    from_status = contract.status
-    contract.status = to_status
+    return _advance(contract, [(actor, action, to_status, comment)])
+
+
+def _advance(contract, steps):
+    """Take ``steps`` ((actor, action, to status, comment), in order) on ``contract``: one write of the
+    contract and one of its transitions, and an audit event for each step."""
+    transitions, events = [], []
+    for actor, action, to_status, comment in steps:
+        before = {"status": contract.status, "version": contract.version}
+        transitions.append(ContractTransition(
+            contract=contract, institution_id=contract.institution_id, action=action, from_status=contract.status,
+            to_status=to_status, version=contract.version, actor=actor, comment=comment))
+        contract.status = to_status
+        contract.lock_version += 1
+        events.append((actor, action, before,
+                       {"status": contract.status, "version": contract.version, "comment": comment or None}))
     contract.status_changed_at = timezone.now()
-    contract.lock_version += 1
     contract.save(update_fields=["status", "status_changed_at", "lock_version", "version"])
-    ContractTransition.objects.create(
-        contract=contract, institution_id=contract.institution_id, action=action, from_status=from_status,
-        to_status=to_status, version=contract.version, actor=actor, comment=comment,
-    )
-    audit.record(
-        actor, f"contract.{action}", contract, before,
-        {"status": contract.status, "version": contract.version, "comment": comment or None},
-    )
+    ContractTransition.objects.bulk_create(transitions)
+    for actor, action, before, after in events:
+        audit.record(actor, f"contract.{action}", contract, before, after)
     return contract
 
 
@@ -475,10 +482,10 @@ def return_from_vetting(actor, contract, comment, *, lock_version=None):
 
 def fully_signed(actor, contract):
     """Called by signing once both parties have signed."""
-    _move(actor, contract, "sign", Status.SIGNED)
+    steps = [(actor, "sign", Status.SIGNED, "")]
     if timezone.localdate() >= contract.financial_year.start_date:
-        _move(None, contract, "bring_into_force", Status.IN_FORCE)
-    return contract
+        steps.append((None, "bring_into_force", Status.IN_FORCE, ""))
+    return _advance(contract, steps)
 
 
 @transaction.atomic

@@ -18,19 +18,23 @@ The "may this user do X now" questions live in their domain modules (``contracts
 ``contracts.monitoring.may_verify``, …) and ask this module for the roles; they raise ``NotAllowed``.
 """
 
+import contextlib
 import contextvars
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.functions import Left, Length
 from django.db.models.signals import post_delete, post_save
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 AUDIT_PERMISSION = "pmis.audit_institution"
 
 #: the kinds of row the one read gives, beside the role names
-_EMPLOYED, _AUDITED = "~employed", "~audited"
+_EMPLOYED, _AUDITED, _OVERSEEN, _TOP = "~employed", "~audited", "~overseen", "~top"
+#: the role whose holder sees every institution under the body (pmis.models.Role.OVERSIGHT)
+OVERSIGHT = "oversight"
 
 
 class NotAllowed(PermissionDenied):
@@ -106,53 +110,47 @@ def of(user) -> Access:
 
 
 def _load(user) -> Access:
+    """Everything ``Access`` holds, in one statement: the roles (with each institution's path), the
+    officer's post, the auditor's grants, the institutions under the bodies the user oversees, and the
+    top-level bodies (overseeing all of them is overseeing everything)."""
     RoleMembership = apps.get_model("pmis", "RoleMembership")
     Officer = apps.get_model("pmis", "Officer")
     Institution = apps.get_model("pmis", "Institution")
     text = models.CharField()
-    no_path = models.Value("", text)
+
+    def kind(name):
+        return models.Value(name, text)
+
+    no_path = kind("")
     held = RoleMembership.objects.filter(user_id=user.pk).values_list(
         "institution_id", "role", "institution__oversight_path")
-    employed = Officer.objects.filter(user_id=user.pk).values_list(
-        "institution_id", models.Value(_EMPLOYED, text), no_path)
+    employed = Officer.objects.filter(user_id=user.pk).values_list("institution_id", kind(_EMPLOYED), no_path)
     granted = get_objects_for_user(user, AUDIT_PERMISSION, klass=Institution, use_groups=False,
                                    with_superuser=False, accept_global_perms=False)
-    rows = held.order_by().union(employed.order_by(), granted.order_by().values_list(
-        "pk", models.Value(_AUDITED, text), no_path), all=True)
-    roles, employers, audited, paths = {}, set(), set(), set()
-    for institution_id, kind, path in rows:
-        if kind == _EMPLOYED:
-            employers.add(institution_id)
-        elif kind == _AUDITED:
-            audited.add(institution_id)
+    # under a body the user oversees: the body's path begins the institution's
+    bodies = RoleMembership.objects.filter(user_id=user.pk, role=OVERSIGHT, institution__oversight_path=Left(
+        models.OuterRef("oversight_path"), Length("institution__oversight_path")))
+    overseen = Institution.objects.filter(models.Exists(bodies))
+    tops = Institution.objects.filter(oversight_parent__isnull=True)
+    rows = held.order_by().union(
+        employed.order_by(),
+        granted.order_by().values_list("pk", kind(_AUDITED), no_path),
+        overseen.order_by().values_list("pk", kind(_OVERSEEN), no_path),
+        tops.order_by().values_list("pk", kind(_TOP), no_path),
+        all=True)
+    roles, found, paths = {}, {_EMPLOYED: set(), _AUDITED: set(), _OVERSEEN: set(), _TOP: set()}, set()
+    for institution_id, what, path in rows:
+        if what in found:
+            found[what].add(institution_id)
         else:
-            roles.setdefault(institution_id, set()).add(kind)
-            if kind == "oversight" and path:
+            roles.setdefault(institution_id, set()).add(what)
+            if what == OVERSIGHT and path:
                 paths.add(path)
-    overseen, everything = _overseen(paths) if paths else (frozenset(), False)
-    return Access(roles={i: frozenset(r) for i, r in roles.items()}, employed=frozenset(employers),
-                  audited=frozenset(audited), overseen=overseen, everything=everything,
+    overseen_ids = frozenset(found[_OVERSEEN])
+    return Access(roles={i: frozenset(r) for i, r in roles.items()}, employed=frozenset(found[_EMPLOYED]),
+                  audited=frozenset(found[_AUDITED]), overseen=overseen_ids,
+                  everything=bool(overseen_ids) and found[_TOP] <= overseen_ids,
                   oversight_paths=tuple(sorted(paths)))
-
-
-def _overseen(paths):
-    """(the institutions under the bodies at ``paths``, whether that is every institution): one
-    statement, which also reads the top-level bodies, since overseeing all of them is overseeing
-    everything."""
-    Institution = apps.get_model("pmis", "Institution")
-    under = models.Q()
-    for path in paths:
-        under |= models.Q(oversight_path__startswith=path)
-    rows = Institution.objects.filter(under | models.Q(oversight_parent__isnull=True)).annotate(
-        under=models.Case(models.When(under, then=True), default=False, output_field=models.BooleanField()),
-    ).values_list("pk", "oversight_parent_id", "under")
-    ids, everything = set(), True
-    for pk, parent, is_under in rows:
-        if is_under:
-            ids.add(pk)
-        elif parent is None:
-            everything = False
-    return frozenset(ids), everything
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,6 +224,17 @@ def forget(**_kwargs):
         kept.clear()
 
 
+@contextlib.contextmanager
+def kept():
+    """Keep each user's access for the length of the block: one request (``AccessMiddleware``), one
+    task, one step of a script."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
 class AccessMiddleware:
     """Keeps each user's access for the length of one request, and no longer."""
 
@@ -233,11 +242,8 @@ class AccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _read.set({})
-        try:
+        with kept():
             return self.get_response(request)
-        finally:
-            _read.reset(token)
 
 
 def connect():

@@ -10,6 +10,8 @@ with a key that is not in the database, to a file outside it (and to the log); `
 checks the database against the latest anchor.
 """
 
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import json
@@ -78,12 +80,13 @@ def compute_hash(prev_hash: str, payload: dict) -> str:
     return hashlib.sha256((prev_hash + canonical(payload)).encode()).hexdigest()
 
 
-def institution_of(obj):
+def _institution_id_of(obj):
+    """The id of ``obj``'s institution, without reading the institution."""
     if obj is None:
         return None
     if isinstance(obj, Institution):
-        return obj
-    return getattr(obj, "institution", None)
+        return obj.pk
+    return getattr(obj, "institution_id", None)
 
 
 def chain_key(institution_id) -> str:
@@ -98,34 +101,72 @@ def chain_institution(key: str):
 def record(actor, action: str, obj=None, before=None, after=None, *, institution=None, ip=None):
     """Append one event to the chain of ``obj``'s institution and return it.
 
-    Runs in its own atomic block so the event lands with the change it describes, and the
-    chain head is taken under SELECT … FOR UPDATE so concurrent writers serialise.
+    Runs in the caller's transaction (or one of its own) so the event lands with the change it
+    describes, and the chain head is taken under SELECT … FOR UPDATE so concurrent writers serialise.
+    Inside ``together()`` the event is written with the step's others, when the step ends.
     """
-    institution = institution or institution_of(obj)
-    institution_id = institution.pk if institution else None
+    institution_id = institution.pk if institution else _institution_id_of(obj)
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
-        AuditChain.objects.get_or_create(key=chain_key(institution_id))
-        chain = AuditChain.objects.select_for_update().get(key=chain_key(institution_id))
-        event = AuditEvent(
-            institution_id=institution_id,
-            seq=chain.seq + 1,
-            actor=actor,
-            actor_name=actor.get_username() if actor else "",
-            action=action,
-            content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:200] if obj is not None else "",
-            before=to_json(before),
-            after=to_json(after),
-            ip=ip or current_ip.get(),
-            created_at=timezone.now(),
-            prev_hash=chain.head_hash,
-        )
-        event.hash = compute_hash(chain.head_hash, event_payload(event))
-        AuditEvent.objects.bulk_create([event])
-        AuditChain.objects.filter(pk=chain.pk).update(seq=event.seq, head_hash=event.hash)
+    event = AuditEvent(
+        institution_id=institution_id,
+        actor=actor,
+        actor_name=actor.get_username() if actor else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        before=to_json(before),
+        after=to_json(after),
+        ip=ip or current_ip.get(),
+        created_at=timezone.now(),
+    )
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        _append([event])
     return event
+
+
+#: the events of the step under way in ``together()`` (None: each is written at once)
+_pending: contextvars.ContextVar = contextvars.ContextVar("pmis_audit_pending", default=None)
+
+
+@contextlib.contextmanager
+def together():
+    """Write the events a step records in one go per chain when the step ends (one lock of the chain
+    head, one insert), in the order recorded; nothing if the step fails. A step that changes several
+    things (a last signature brings the contract into force) records each of them all the same."""
+    if _pending.get() is not None:  # inside another step: its end writes them
+        yield
+        return
+    events = []
+    token = _pending.set(events)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if events:
+        _append(events)
+
+
+def _append(events):
+    """Link ``events`` onto their chains (each chain's head locked once) and store them."""
+    keys = list(dict.fromkeys(chain_key(e.institution_id) for e in events))
+    # No savepoint of its own: a failure here fails the change it describes, with it.
+    with transaction.atomic(savepoint=False):
+        for key in sorted(keys):  # a fixed order, so two writers of the same chains cannot deadlock
+            chain = AuditChain.objects.select_for_update().filter(key=key).first()
+            if chain is None:  # the chain's first event (two first writers: one creates, both then lock)
+                AuditChain.objects.get_or_create(key=key)
+                chain = AuditChain.objects.select_for_update().get(key=key)
+            head_seq, head_hash = chain.seq, chain.head_hash
+            for event in (e for e in events if chain_key(e.institution_id) == key):
+                head_seq += 1
+                event.seq, event.prev_hash = head_seq, head_hash
+                event.hash = head_hash = compute_hash(head_hash, event_payload(event))
+            AuditChain.objects.filter(pk=chain.pk).update(seq=head_seq, head_hash=head_hash)
+        AuditEvent.objects.bulk_create(events)
 
 
 @dataclass

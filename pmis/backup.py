@@ -136,9 +136,11 @@ def create_backup(output_dir=None) -> Path:
 
 def _dump_postgresql(path: Path) -> dict[str, int]:
     # One REPEATABLE READ transaction exports its snapshot; pg_dump reads that same snapshot.
+    import psycopg
+
     raw = connection.get_new_connection(connection.get_connection_params())
     try:
-        raw.set_session(isolation_level="REPEATABLE READ", readonly=True)
+        raw.isolation_level, raw.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
         with raw.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]

@@ -44,7 +44,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, lockout
+from . import access, audit, lockout
 from .models import Role
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,12 @@ def has_second_factor(user) -> bool:
 def holds_signing_role(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.role_memberships.filter(role__in=SIGNING_ROLES).exists()
+    return any(held & SIGNING_ROLES for held in access.of(user).roles.values())
+
+
+def _devices(user) -> list:
+    """The user's confirmed authenticators, oldest first: read once for a whole check."""
+    return list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"))
 
 
 def requires_second_factor(user) -> bool:
@@ -89,9 +94,10 @@ def backup_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def cooling_off_until(user) -> datetime.datetime | None:
+def cooling_off_until(user, devices=None) -> datetime.datetime | None:
     """When the user's authenticator may first sign or decide appeals, while that is still ahead."""
-    device = totp_device(user)
+    devices = _devices(user) if devices is None else devices
+    device = devices[0] if devices else None
     if device is None or device.created_at is None:
         return None
     until = device.created_at + datetime.timedelta(hours=settings.TWO_FACTOR_COOLING_OFF_HOURS)
@@ -128,14 +134,15 @@ def _count_failure(request, user):
             logout(django_request)
 
 
-def verify_second_factor(request, user, code) -> bool:
+def verify_second_factor(request, user, code, devices=None) -> bool:
     """True for the user's current TOTP code or an unused backup code; a wrong code counts toward lockout."""
-    if not has_second_factor(user):
+    devices = _devices(user) if devices is None else devices
+    if not devices:
         return False
     if is_locked_out(request, user):
         return False
     code = "".join(str(code or "").split()).lower()
-    ok = bool(code) and (_verify_totp(user, code) or _verify_backup(user, code))
+    ok = bool(code) and (_verify_totp(devices, code) or _verify_backup(user, code))
     if ok:
         return True
     log.warning("second factor refused", extra={"username": user.get_username()})
@@ -152,12 +159,13 @@ def check_password(request, user, password):
         raise Refused({"password": _("That is not your password.")}, code="wrong_password")
 
 
-def check_ready_to_act(user):
+def check_ready_to_act(user, devices=None):
     """Raise ``Refused`` when the user must have a second factor to sign or decide and it is missing
     or still cooling off."""
-    if not has_second_factor(user):
+    devices = _devices(user) if devices is None else devices
+    if not devices:
         raise Refused(enrol_message(), code="second_factor_not_enrolled")
-    until = cooling_off_until(user)
+    until = cooling_off_until(user, devices)
     if until is not None:
         raise Refused(cooling_off_message(until), code="second_factor_cooling_off")
 
@@ -181,26 +189,27 @@ def confirm_identity(request, user, *, password, code, acting) -> bool:
     off). Otherwise the step changes the second factor itself: the existing device's code is needed
     whenever there is one."""
     check_password(request, user, password)
+    devices = _devices(user)
     if acting:
-        if not requires_second_factor(user):
+        if not devices and not holds_signing_role(user):
             return False
         try:
-            check_ready_to_act(user)
+            check_ready_to_act(user, devices)
         except Refused as refused:
             raise Refused({"code": refused}) from None
-    elif not has_second_factor(user):
+    elif not devices:
         return False
-    if not verify_second_factor(request, user, code):
+    if not verify_second_factor(request, user, code, devices):
         message = locked_message() if is_locked_out(request, user) else _(
             "That authentication code is wrong or has expired. Codes change every 30 seconds; each works once.")
         raise Refused({"code": message}, code="second_factor_wrong")
     return True
 
 
-def _verify_totp(user, code) -> bool:
+def _verify_totp(devices, code) -> bool:
     if not code.isdigit():
         return False
-    return any(device.verify_token(code) for device in TOTPDevice.objects.filter(user=user, confirmed=True))
+    return any(device.verify_token(code) for device in devices)
 
 
 def _verify_backup(user, code) -> bool:

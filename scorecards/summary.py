@@ -173,7 +173,7 @@ def _same(row, values):
     return True
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the change that moved the figures; fails with it
 def store(contract, period: int, values: dict, reporting: str) -> tuple[ContractScore, bool]:
     """Write ``contract``'s row for ``period``; (row, changed). Same figures: nothing is written."""
     # ``final`` follows from the counts (ContractScore.final); the table does not store it twice.

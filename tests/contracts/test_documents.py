@@ -242,32 +242,6 @@ def test_a_render_leaves_the_cycle_collector_as_it_found_it(demo):
         gc.enable()
 
 
-def test_the_print_user_agent_stylesheet_is_the_trimmed_one():
-    """WeasyPrint's stock stylesheet gives every element six pseudo-element styles; with the pinned
-    WeasyPrint the PDF uses the trimmed copy. If an upgrade changes the stock sheet this fails, rather
-    than the PDF silently going back to the slow path."""
-    from weasyprint import HTML
-    from weasyprint import html as weasyprint_html
-
-    documents.warm_up()
-    html_class, fonts, stylesheet = documents._weasyprint()
-    assert html_class is not HTML and issubclass(html_class, HTML)
-    assert documents._print_user_agent_stylesheet(weasyprint_html) is not None
-    (sheet,) = html_class(string="<p>x</p>")._ua_stylesheets()
-    assert sheet is not weasyprint_html.UA_STYLESHEET
-    # List items keep their bullets (the activities under a target).
-    rendered = html_class(string='<ul class="activities"><li>Inspect the site</li></ul>').render(
-        stylesheets=[stylesheet], font_config=fonts)
-
-    def boxes(box):
-        yield box
-        for child in getattr(box, "children", ()):
-            yield from boxes(child)
-
-    markers = [box for box in boxes(rendered.pages[0]._page_box) if box.element_tag == "li::marker"]
-    assert markers and "•" in "".join(getattr(box, "text", "") for marker in markers for box in boxes(marker))
-
-
 def test_warm_up_renders_the_specimen_without_the_database():
     """A worker warms up when its process starts: no query then (no database here: one would fail),
     and the specimen it renders goes through every part of the real document, so that the first real
@@ -340,20 +314,6 @@ def test_a_worker_imports_neither_every_template_tag_library_nor_a_pdf_reader():
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.split("\n")[0] == "[]", out.stdout + out.stderr
-
-
-def test_array_types_are_the_ones_cffi_would_parse():
-    documents.warm_up()
-    from cffi import CDefError
-    from weasyprint.text.ffi import ffi
-
-    assert isinstance(ffi._parsed_types, documents._ArrayTypes)
-    made = ffi.typeof("hb_codepoint_t[4321]")
-    assert made is ffi._backend.new_array_type(ffi.typeof("hb_codepoint_t *"), 4321)
-    assert list(ffi.new("hb_codepoint_t[3]", [1, 2, 3])) == [1, 2, 3]
-    assert ffi.typeof("unsigned int *") is not None  # anything else is parsed as before
-    with pytest.raises(CDefError):
-        ffi.typeof("no_such_type_t[3]")
 
 
 # ---------------------------------------------------------------------------------------------
