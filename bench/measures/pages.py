@@ -1,0 +1,83 @@
+"""The pages and APIs people use, under load through gunicorn, with the queries each issues."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from pmis.models import Officer
+
+from .context import page_queries, reverse_or_skip, session_cookie
+from .registry import Skip, measure
+
+
+def with_sql_ratio(result, queries, slowest):
+    """The load figures with the page's query count and its p95 ÷ its slowest SQL statement."""
+    return {**result, "queries": queries, "slowest_sql_ms": round(slowest, 2),
+            "p95_over_slowest_sql": round(result["p95_ms"] / slowest, 1) if slowest else None}
+
+
+@measure("national league table", "p95 ≤ 50 ms, ≤ 5 queries", lambda r: r["p95_ms"] <= 50 and r["queries"] <= 5)
+def league_table(ctx):
+    url = reverse_or_skip("league-table")
+    status, queries, slowest, _ = page_queries(ctx.oversight_user, url)
+    result = ctx.load(url, {"Cookie": session_cookie(ctx.oversight_user)})
+    return {**with_sql_ratio(result, queries, slowest), "institutions": ctx.oversight_count, "status": status}
+
+
+@measure("institution dashboard", "p95 ≤ 30 ms", lambda r: r["p95_ms"] <= 30)
+def institution_dashboard(ctx):
+    url = reverse_or_skip("institution-dashboard", ctx.first.pk)
+    user = ctx.oversight_user
+    status, queries, slowest, _ = page_queries(user, url)
+    result = ctx.load(url, {"Cookie": session_cookie(user)})
+    return {**with_sql_ratio(result, queries, slowest), "contracts": ctx.first.contracts.count(), "status": status}
+
+
+PLAN_API_NAMES = ("api-contract-plan", "api-officer-plan", "api-contract-detail", "api-contract-targets")
+
+
+@measure("officer plan API (gunicorn, 2 workers)", "≥ 300 req/s, p95 ≤ 50 ms",
+         lambda r: r["req_s"] >= 300 and r["p95_ms"] <= 50)
+def plan_api(ctx):
+    for name in PLAN_API_NAMES:
+        try:
+            url = reverse(name, args=[ctx.plan.pk])
+            break
+        except NoReverseMatch:
+            continue
+    else:
+        raise Skip(f"not available in this build (none of the URL names {', '.join(PLAN_API_NAMES)})")
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=ctx.plan.performer)
+    _, queries, slowest, _ = page_queries(ctx.plan.performer, url)
+    result = ctx.load(url, {"Authorization": f"Token {token.key}", "Accept": "application/json"})
+    return {**with_sql_ratio(result, queries, slowest), "targets": ctx.plan.targets.count(), "url": url}
+
+
+@measure("officer plan page (gunicorn, 2 workers)", "")
+def plan_page(ctx):
+    contract = ctx.plan
+    url = reverse("contract-detail", args=[contract.pk])
+    status, queries, slowest, sql = page_queries(contract.performer, url)
+    result = ctx.load(url, {"Cookie": session_cookie(contract.performer)})
+    return {**with_sql_ratio(result, queries, slowest), "targets": contract.targets.count()}
+
+
+@measure("officers API list (gunicorn, 2 workers)", "")
+def officers_api(ctx):
+    from rest_framework.authtoken.models import Token
+
+    head = Officer.objects.filter(institution=ctx.first).order_by("pk").first().user
+    token, _ = Token.objects.get_or_create(user=head)
+    url = reverse("api-officer-list") + f"?institution={ctx.first.pk}"
+    client = Client()
+    client.force_login(head)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    slowest = max((float(q["time"]) for q in captured.captured_queries), default=0) * 1000
+    result = ctx.load(url, {"Authorization": f"Token {token.key}", "Accept": "application/json"})
+    return {**result, "queries": len(captured), "slowest_sql_ms": round(slowest, 2),
+            "p95_over_slowest_sql": round(result["p95_ms"] / slowest, 1) if slowest else None}
