@@ -1,4 +1,5 @@
 from csp.decorators import csp_update
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -56,3 +57,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+if apps.is_installed("bench"):  # the measuring harness's peers and floors (DEBUG or PMIS_BENCH only)
+    urlpatterns.append(path("bench/", include("bench.urls")))

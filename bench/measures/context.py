@@ -7,6 +7,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -92,6 +93,12 @@ class Context:
         RoleMembership.objects.get_or_create(user=user, institution=self.first, role="oversight", org_unit=None)
         return user
 
+    @property
+    def floor_dir(self):
+        if "floor_dir" not in self._cache:
+            self._cache["floor_dir"] = tempfile.mkdtemp(prefix="pmis-bench-floor-")
+        return self._cache["floor_dir"]
+
     # --- server
     def server(self):
         """A gunicorn with 2 workers on a free loopback port, against this database."""
@@ -105,7 +112,9 @@ class Context:
                    "SECRET_KEY": SERVER_SECRET, "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
                    "ALLOWED_HOSTS": "127.0.0.1,localhost",
                    # As docker-compose.yml runs it: a shared Redis cache (sessions, rate limits).
-                   "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")}
+                   "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15"),
+                   # The real answers' bytes, for the framework floor's views (bench.peers).
+                   "PMIS_BENCH_FLOOR_DIR": self.floor_dir}
             self._server = subprocess.Popen(  # noqa: S603 — table names and arguments are ours, not user input
                 [sys.executable, "-m", "gunicorn", "pmis.wsgi:application", "--workers", "2", "--bind",
                  f"127.0.0.1:{self._port}", "--log-level", "warning"],
