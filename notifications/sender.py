@@ -90,8 +90,10 @@ def deliver(row_id: int, token: uuid.UUID, mail, opt_outs) -> str:
     """Deliver one claimed row; returns 'sent', 'skipped' (no longer ours) or 'failed'."""
     try:
         with transaction.atomic():
+            # Waits rather than skips: another sender's claim may hold this row's lock for a moment
+            # (SKIP LOCKED scans lock rows they then pass over); the token says whose it is.
             row = (
-                Outbox.objects.select_for_update(skip_locked=True, of=("self",))
+                Outbox.objects.select_for_update(of=("self",))
                 .select_related("recipient", "deadline__institution", "deadline__financial_year")
                 .filter(pk=row_id, claim_token=token, status=Outbox.Status.SENDING)
                 .first()
