@@ -9,6 +9,7 @@
 import os
 from pathlib import Path
 
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
@@ -60,6 +61,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class NaivePlan(generics.RetrieveAPIView):
+    schema = None  # a measuring peer, not part of the API
     queryset = PerformanceContract.objects.all()  # narrowed to the user's institutions below
     serializer_class = PlanSerializer
 
@@ -78,6 +80,7 @@ class Pages(pagination.PageNumberPagination):
 
 
 class NaiveContractList(generics.ListAPIView):
+    schema = None  # a measuring peer, not part of the API
     serializer_class = ContractRowSerializer
     pagination_class = Pages
 
@@ -97,6 +100,7 @@ class LeagueRowSerializer(serializers.ModelSerializer):
 class NaiveLeague(generics.ListAPIView):
     """Every visible institution's row of the latest quarter scored, ranked in Python."""
 
+    schema = None  # a measuring peer, not part of the API
     serializer_class = LeagueRowSerializer
     pagination_class = None
 
@@ -110,6 +114,7 @@ class NaiveLeague(generics.ListAPIView):
 
 
 @require_GET
+@login_required
 @scoped(Institution)
 def naive_dashboard(request, pk):
     """The institution's composite for each quarter of its current year, scored live from its targets."""

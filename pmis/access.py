@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models.functions import Left, Length
 from django.db.models.signals import post_delete, post_save
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 AUDIT_PERMISSION = "pmis.audit_institution"
+AUDIT_CODENAME = AUDIT_PERMISSION.split(".")[1]
 
 #: the kinds of row the one read gives, beside the role names
-_EMPLOYED, _AUDITED, _OVERSEEN, _TOP = "~employed", "~audited", "~overseen", "~top"
+_EMPLOYED, _AUDITED = "~employed", "~audited"
 #: the role whose holder sees every institution under the body (pmis.models.Role.OVERSIGHT)
 OVERSIGHT = "oversight"
 
@@ -110,12 +110,12 @@ def of(user) -> Access:
 
 
 def _load(user) -> Access:
-    """Everything ``Access`` holds, in one statement: the roles (with each institution's path), the
-    officer's post, the auditor's grants, the institutions under the bodies the user oversees, and the
-    top-level bodies (overseeing all of them is overseeing everything)."""
+    """Everything ``Access`` holds: the roles (with each institution's path), the officer's post and the
+    auditor's grants in one statement; for a user with an oversight role, a second one reads the
+    institutions under their bodies."""
     RoleMembership = apps.get_model("pmis", "RoleMembership")
     Officer = apps.get_model("pmis", "Officer")
-    Institution = apps.get_model("pmis", "Institution")
+    Grant = apps.get_model("pmis", "InstitutionUserObjectPermission")
     text = models.CharField()
 
     def kind(name):
@@ -125,32 +125,45 @@ def _load(user) -> Access:
     held = RoleMembership.objects.filter(user_id=user.pk).values_list(
         "institution_id", "role", "institution__oversight_path")
     employed = Officer.objects.filter(user_id=user.pk).values_list("institution_id", kind(_EMPLOYED), no_path)
-    granted = get_objects_for_user(user, AUDIT_PERMISSION, klass=Institution, use_groups=False,
-                                   with_superuser=False, accept_global_perms=False)
-    # under a body the user oversees: the body's path begins the institution's
-    bodies = RoleMembership.objects.filter(user_id=user.pk, role=OVERSIGHT, institution__oversight_path=Left(
-        models.OuterRef("oversight_path"), Length("institution__oversight_path")))
-    overseen = Institution.objects.filter(models.Exists(bodies))
-    tops = Institution.objects.filter(oversight_parent__isnull=True)
-    rows = held.order_by().union(
-        employed.order_by(),
-        granted.order_by().values_list("pk", kind(_AUDITED), no_path),
-        overseen.order_by().values_list("pk", kind(_OVERSEEN), no_path),
-        tops.order_by().values_list("pk", kind(_TOP), no_path),
-        all=True)
-    roles, found, paths = {}, {_EMPLOYED: set(), _AUDITED: set(), _OVERSEEN: set(), _TOP: set()}, set()
-    for institution_id, what, path in rows:
-        if what in found:
-            found[what].add(institution_id)
+    # The auditor's grants, read from django-guardian's per-object table for institutions (written with
+    # guardian's assign_perm): its get_objects_for_user builds the same filter at several times the
+    # cost, and this read runs on every request.
+    granted = Grant.objects.filter(user_id=user.pk, permission__codename=AUDIT_CODENAME).values_list(
+        "content_object_id", kind(_AUDITED), no_path)
+    roles, employers, audited, paths = {}, set(), set(), set()
+    for institution_id, what, path in held.order_by().union(employed.order_by(), granted.order_by(), all=True):
+        if what == _EMPLOYED:
+            employers.add(institution_id)
+        elif what == _AUDITED:
+            audited.add(institution_id)
         else:
             roles.setdefault(institution_id, set()).add(what)
             if what == OVERSIGHT and path:
                 paths.add(path)
-    overseen_ids = frozenset(found[_OVERSEEN])
-    return Access(roles={i: frozenset(r) for i, r in roles.items()}, employed=frozenset(found[_EMPLOYED]),
-                  audited=frozenset(found[_AUDITED]), overseen=overseen_ids,
-                  everything=bool(overseen_ids) and found[_TOP] <= overseen_ids,
+    overseen, everything = _overseen(paths) if paths else (frozenset(), False)
+    return Access(roles={i: frozenset(r) for i, r in roles.items()}, employed=frozenset(employers),
+                  audited=frozenset(audited), overseen=overseen, everything=everything,
                   oversight_paths=tuple(sorted(paths)))
+
+
+def _overseen(paths):
+    """(the institutions under the bodies at ``paths``, whether that is every institution): one
+    statement, which also reads the top-level bodies, since overseeing all of them is overseeing
+    everything (whenever an institution is added under one)."""
+    Institution = apps.get_model("pmis", "Institution")
+    under = models.Q()
+    for path in paths:
+        under |= models.Q(oversight_path__startswith=path)
+    rows = Institution.objects.filter(under | models.Q(oversight_parent__isnull=True)).annotate(
+        under=models.Case(models.When(under, then=True), default=False, output_field=models.BooleanField()),
+    ).values_list("pk", "under")
+    ids, everything = set(), True
+    for pk, is_under in rows:
+        if is_under:
+            ids.add(pk)
+        else:  # a top-level body outside the user's
+            everything = False
+    return frozenset(ids), everything
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,11 +38,19 @@ def scope(queryset, user, field):
 
 
 def visible_object(model, user, pk):
-    """``model``'s object ``pk`` if ``user`` may see it, else None (a malformed id too)."""
+    """``model``'s object ``pk`` if ``user`` may see it, else None (a malformed id too): read by its
+    primary key, then its institution checked against the institutions in sight (pmis.access)."""
     pk = in_range(pk)
     if pk is None:
         return None
-    return model._default_manager.visible_to(user).filter(pk=pk).first()
+    found = model._default_manager.filter(pk=pk).first()
+    if found is None:
+        return None
+    seen = access.of(user)
+    institution_id = found.pk if model._meta.label == "pmis.Institution" else found.institution_id
+    if seen.superuser or (institution_id is not None and seen.sees(institution_id)):
+        return found
+    return None
 
 
 class _Among(models.Func):

@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +95,33 @@ def plan_targets(contract_id):
         perspective_name=Coalesce(Subquery(perspective), Value("")),
         indicator_name=Coalesce("indicator__name", Value("")),
     ).order_by("order", "pk")
+
+
+def plan_answer(contract, user):
+    """What ``PlanSerializer`` answers for ``user``, read as plain values: the API's hottest read.
+
+    A ModelSerializer builds its ~45 fields from the models afresh for every request, which cost more
+    than the queries behind the answer; here the targets are one ``.values()`` read, and each value is
+    written as DRF writes it (decimals as strings, times in ISO 8601 through DRF's own field).
+    ``PlanSerializer`` stays the schema and the reference (tests/api/test_plan.py compares the two)."""
+    columns = [f for f in ContractDetailSerializer.Meta.fields if f != "allowed_actions"]
+    attnames = {f.name: f.attname for f in PerformanceContract._meta.concrete_fields}
+    data = {name: _as_drf(getattr(contract, attnames.get(name, name))) for name in columns}
+    data["allowed_actions"] = sorted(workflow.allowed_actions(user, contract))
+    data["targets"] = [{name: _as_drf(value) for name, value in row.items()}
+                       for row in plan_targets(contract.pk).values(*PlanTargetSerializer.Meta.fields)]
+    return data
+
+
+_TIME = serializers.DateTimeField()
+
+
+def _as_drf(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return _TIME.to_representation(value)
+    return value
 
 
 class PlanCreateSerializer(serializers.Serializer):

@@ -149,7 +149,7 @@ class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
                    summary="The contract with all its targets (an officer's annual plan in one answer)")
     @action(detail=True, methods=["get"], filterset_fields=[])
     def plan(self, request, pk=None):
-        return Response(s.PlanSerializer(self.get_object(), context=self.get_serializer_context()).data)
+        return Response(s.plan_answer(self.get_object(), request.user))
 
     @extend_schema(
         parameters=[OpenApiParameter("period", int, required=False, description="quarter 1–4; none: the year so far")],

@@ -26,6 +26,22 @@ def test_the_plan_lists_every_target_in_order(demo, client):
     assert body["id"] == plan.pk and body["level"] == "officer" and isinstance(body["allowed_actions"], list)
 
 
+def test_the_plan_answer_is_the_serializers_answer(demo):
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    from contracts.api.serializers import PlanSerializer, plan_answer
+
+    plan = plan_of(demo)
+    plan.targets.update(baseline=None)  # a null decimal too
+    for login in ("officer", "supervisor", "secretariat", "head"):
+        user = demo.users[login]
+        request = Request(RequestFactory().get("/"))
+        request.user = user
+        contract = PerformanceContract.objects.get(pk=plan.pk)
+        assert plan_answer(contract, user) == PlanSerializer(contract, context={"request": request}).data, login
+
+
 def test_queries_do_not_grow_with_targets(demo, client):
     plan = plan_of(demo)
     client.force_login(demo.users["officer"])
