@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.dispatch import Signal
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -30,6 +31,9 @@ from .middleware import current_ip
 from .models import AuditChain, AuditEvent, Institution
 
 GENESIS = "0" * 64
+#: sent with ``event`` for every event recorded, inside the transaction that records it: apps above the
+#: core learn of each transition without the core knowing them (notifications keeps the work inbox)
+recorded = Signal()
 ANCHOR_VERSION = 1
 logger = logging.getLogger("pmis.audit")
 
@@ -125,6 +129,7 @@ def record(actor, action: str, obj=None, before=None, after=None, *, institution
         event.hash = compute_hash(chain.head_hash, event_payload(event))
         AuditEvent.objects.bulk_create([event])
         AuditChain.objects.filter(pk=chain.pk).update(seq=event.seq, head_hash=event.hash)
+        recorded.send(sender=AuditEvent, event=event)
     return event
 
 
