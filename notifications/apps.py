@@ -20,6 +20,7 @@ class NotificationsConfig(AppConfig):
 
         annotate_signed_in_user(UNREAD, unread_count)
         annotate_signed_in_user(inbox.OPEN, inbox.open_count)
+        annotate_signed_in_user(inbox.LEADS, inbox.leads)
         # The work inbox: contracts and their reports here; appraisals and charters register theirs.
         inbox.register(waiting.Contracts())
         inbox.register(waiting.Reports())

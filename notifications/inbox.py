@@ -23,6 +23,8 @@ page, ``/tasks/`` and the API read open rows of one indexed table, a fixed numbe
 the number of items.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
 from collections import defaultdict
@@ -31,8 +33,22 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import StartsWith
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -45,6 +61,8 @@ log = logging.getLogger(__name__)
 
 #: the signed-in user's annotation the menu's "Waiting for you" badge reads
 OPEN = "open_work_items_count"
+#: the signed-in user's annotation saying they lead people (supervisor, director or head somewhere)
+LEADS = "leads_a_team"
 #: outbox kinds of handoff messages are this prefix and the work item's kind
 OUTBOX_PREFIX = "task."
 CHUNK = 500
@@ -103,6 +121,8 @@ class Provider:
 
     subject_type = ""
     kinds: tuple[Kind, ...] = ()
+    #: False for a subject whose app tells people itself: its items open without a message
+    notifies = True
     watches: dict[str, Callable[[set[str]], Iterable[int]]] = {}
 
     def wanted(self, ids: set[int], today: datetime.date) -> Iterable[Want]:
@@ -118,6 +138,8 @@ class Provider:
 
 
 KINDS: dict[str, Kind] = {}
+#: the kinds whose handoffs send a message (and so have an email preference)
+TOLD: set[str] = set()
 PROVIDERS: list[Provider] = []
 
 
@@ -127,8 +149,23 @@ def register(provider: Provider) -> Provider:
         return provider
     for kind in provider.kinds:
         KINDS[kind.key] = kind
+        if provider.notifies:
+            TOLD.add(kind.key)
     PROVIDERS.append(provider)
     return provider
+
+
+_SILENT = contextvars.ContextVar("inbox_silent", default=False)
+
+
+@contextlib.contextmanager
+def silent():
+    """Items open as usual inside, but nobody is told (loading a demo year nobody needs telling about)."""
+    token = _SILENT.set(True)
+    try:
+        yield
+    finally:
+        _SILENT.reset(token)
 
 
 def today() -> datetime.date:
@@ -169,6 +206,7 @@ class _Batch:
         self.refs: dict[str, set[str]] = defaultdict(set)
         self.actors: set[int] = set()
         self.done = False
+        self.__qualname__ = "notifications.inbox.flush"  # named in Django's log if it fails
 
     def __call__(self):
         self.done = True
@@ -242,6 +280,7 @@ def resync(provider: Provider, ids, *, today_=None, quiet=()) -> int:
 
 
 def _resync(provider, ids, today_, quiet):
+    told = provider.notifies and not _SILENT.get()
     wants = {}
     for want in provider.wanted(ids, today_):
         wants.setdefault(want.key, want)
@@ -266,7 +305,8 @@ def _resync(provider, ids, today_, quiet):
     new = [
         WorkItem(assignee_id=w.assignee_id, institution_id=w.institution_id, kind=w.kind,
                  subject_type=provider.subject_type, subject_id=w.subject_id, number=w.number, title=w.title[:300],
-                 url=w.url, since=w.since or now, due=w.due, notified_at=now if w.assignee_id in quiet else None)
+                 url=w.url, since=w.since or now, due=w.due,
+                 notified_at=None if told and w.assignee_id not in quiet else now)
         for key, w in wants.items() if key not in kept
     ]
     if new:
@@ -375,9 +415,10 @@ def rows(items, today_=None, who=False) -> list[Row]:
     return found
 
 
-def kind_choices():
-    """(key, label) of every kind, for filters and email preferences."""
-    return [(key, kind.title) for key, kind in KINDS.items()]
+def kind_choices(told=False):
+    """(key, label) of every kind (``told``: those whose handoffs send a message), for filters and
+    email preferences."""
+    return [(key, kind.title) for key, kind in KINDS.items() if key in TOLD or not told]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,23 +428,30 @@ def kind_choices():
 LEAD_ROLES = (Role.SUPERVISOR, Role.DIRECTOR, Role.HEAD)
 
 
+def leads():
+    """Whether the user holds a role that leads people, as a subquery on the user (loaded with them)."""
+    return Exists(RoleMembership.objects.filter(user=OuterRef("pk"), role__in=LEAD_ROLES))
+
+
 def team_items(user):
     """Open items of the people ``user`` leads: their direct reports; for a director, the officers of
-    their unit and below; for a head, everyone in the institution. ``None`` when they lead nobody.
-    One query for the roles (the items' query is the caller's)."""
-    leads = list(RoleMembership.objects.filter(user=user, role__in=LEAD_ROLES)
-                 .values_list("role", "institution_id", "org_unit__path"))
-    if not leads:
+    their unit and below; for a head, everyone in the institution. ``None`` for someone who leads
+    nobody (read from the signed-in user's annotation, else one query). The items are one query."""
+    lead = getattr(user, LEADS, None)
+    if lead is None:
+        lead = RoleMembership.objects.filter(user=user, role__in=LEAD_ROLES).exists()
+    if not lead:
         return None
-    people = Q(supervisor__user=user)
-    for role, institution_id, path in leads:
-        if role == Role.HEAD:
-            people |= Q(institution_id=institution_id)
-        elif role == Role.DIRECTOR and path:
-            people |= Q(institution_id=institution_id, org_unit__path__startswith=path)
-    team = Officer.objects.filter(people).values("user_id")
-    return (WorkItem.objects.filter(closed_at__isnull=True, assignee_id__in=team).exclude(assignee=user)
-            .select_related("assignee"))
+    heads = RoleMembership.objects.filter(user=user, role=Role.HEAD).values("institution_id")
+    # A director leads the officers whose unit's path begins with their own unit's.
+    officer_path = ExpressionWrapper(OuterRef("org_unit__path"), output_field=CharField())
+    directs = RoleMembership.objects.filter(
+        StartsWith(officer_path, F("org_unit__path")),
+        user=user, role=Role.DIRECTOR, institution_id=OuterRef("institution_id"), org_unit__isnull=False,
+    )
+    team = Officer.objects.filter(Q(supervisor__user=user) | Q(institution_id__in=heads) | Q(Exists(directs)))
+    return (WorkItem.objects.filter(closed_at__isnull=True, assignee_id__in=team.values("user_id"))
+            .exclude(assignee=user).select_related("assignee"))
 
 
 def waiting_on(subject_type, subject_id, user) -> tuple[list[str], list[tuple[str, str]]]:

@@ -51,7 +51,8 @@ def is_critical(kind: str) -> bool:
 def non_critical_categories():
     """(key, label) of what a user may choose to receive by email or not: deadline reminders, and
     each kind of work that a handoff leaves for them."""
-    return [(key, label) for key, (label, critical) in CATEGORIES.items() if not critical] + inbox.kind_choices()
+    reminders = [(key, label) for key, (label, critical) in CATEGORIES.items() if not critical]
+    return reminders + inbox.kind_choices(told=True)
 
 
 def bucket(days_left: int) -> str | None:
