@@ -213,6 +213,10 @@ class _Batch:
         flush(self.refs, self.actors)
 
 
+#: audited actions that never change whose turn it is (a PDF asked for, a comment written)
+UNMOVED = frozenset({"contract.document_request", "contract.comment"})
+
+
 def _watched() -> set[str]:
     return {label for provider in PROVIDERS for label in provider.watches}
 
@@ -220,7 +224,7 @@ def _watched() -> set[str]:
 def on_recorded(sender, event, **kwargs):
     """``pmis.audit.recorded`` receiver: remember the object, for a resync after the commit."""
     content_type = event.content_type
-    if content_type is None:
+    if content_type is None or event.action in UNMOVED:
         return
     label = f"{content_type.app_label}.{content_type.model}"
     if label not in _watched():
