@@ -191,3 +191,52 @@ def test_complaints_wait_for_the_handlers_then_the_assignee(demo, django_capture
                                   assigned_to=demo.users["officer"])
     assert set(WorkItem.objects.filter(subject_type="complaint", subject_id=complaint.pk, closed_at__isnull=True)
                .values_list("assignee__username", "kind")) == {("officer", "complaint_handle")}
+
+
+def test_the_seeded_appraisal_waits_for_its_supervisor_without_a_second_message(demo):
+    """Appraisals tell people themselves (appraisals.services.notify): their items open without an outbox row."""
+    from appraisals.models import Appraisal
+
+    appraisal = Appraisal.objects.select_related("officer__user").get(
+        institution=demo.water, status=Appraisal.Status.SELF_SUBMITTED)
+    item = WorkItem.objects.get(subject_type="appraisal", subject_id=appraisal.pk, closed_at__isnull=True)
+    assert (item.assignee_id, item.kind) == (appraisal.supervisor_id, "appraisal_supervisor")
+    assert not Outbox.objects.filter(item=item).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_resyncs_open_and_tell_once(demo):
+    """Four workers resynchronise the same handoff at once: one item, one outbox row."""
+    import threading
+
+    from django.db import connections
+
+    from contracts.models import PerformanceContract
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers")
+    plan = PerformanceContract.objects.get(officer=demo.officer)
+    workflow.submit(demo.users["officer"], plan)  # committed: its own resync has run
+    items = WorkItem.objects.filter(subject_type="contract", subject_id=plan.pk, kind="contract_review")
+    Outbox.objects.filter(item__in=items).delete()
+    items.delete()
+    start, errors = threading.Barrier(4), []
+
+    def run():
+        try:
+            start.wait()
+            inbox.flush({"contracts.performancecontract": {str(plan.pk)}})
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert list(items.filter(closed_at__isnull=True).values_list("assignee__username", flat=True)) == ["secretariat"]
+    assert Outbox.objects.filter(item__in=items).count() == 1
