@@ -5,15 +5,19 @@ class AppraisalsConfig(AppConfig):
     name = "appraisals"
 
     def ready(self):
+        from notifications import inbox
         from pmis import confidential, demo
 
         from .confidentiality import readable_filter, readable_objects
         from .models import AppraisalQuerySet
+        from .waiting import Appraisals
 
         # The audit trail shows an appraisal's events only to those who may read the appraisal.
         confidential.register(readable_objects)
         AppraisalQuerySet.readable_filter = staticmethod(readable_filter)
         demo.register(30, seed_appraisals)
+        # The work inbox: what each appraisal waits for, and from whom.
+        inbox.register(Appraisals())
 
 
 def seed_appraisals(admin):

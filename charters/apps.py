@@ -5,9 +5,14 @@ class ChartersConfig(AppConfig):
     name = "charters"
 
     def ready(self):
+        from notifications import inbox
         from pmis import demo
 
+        from .waiting import Complaints
+
         demo.register(20, seed_charters)
+        # The work inbox: complaints to handle, overdue ones first.
+        inbox.register(Complaints())
 
 
 def seed_charters(admin):

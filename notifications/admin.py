@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CycleDeadline, Notification, Outbox, StageDefault
+from .models import CycleDeadline, Notification, Outbox, StageDefault, WorkItem
 
 
 @admin.register(StageDefault)
@@ -34,3 +34,18 @@ class OutboxAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "kind", "title", "created_at", "read_at"]
     raw_id_fields = ["user", "outbox", "institution"]
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(admin.ModelAdmin):
+    """Read-only: items open and close with the cycle (notifications.inbox), never by hand."""
+
+    list_display = ["id", "assignee", "kind", "title", "since", "due", "closed_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["assignee", "institution"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,8 @@
 from django.db.models import Q
 from django.urls import include, path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,8 +12,9 @@ from rest_framework.routers import DefaultRouter
 
 from pmis.api.base import ScopedListViewSet, scoped_urls
 
-from . import services
-from .models import CycleDeadline, Notification
+from . import inbox, services
+from .models import CycleDeadline, Notification, WorkItem
+from .selectors import task_filters
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -77,9 +79,52 @@ class DeadlineViewSet(ScopedListViewSet):
     filterset_fields = ["institution", "financial_year", "stage"]
 
 
+class TaskSerializer(serializers.ModelSerializer):
+    """One thing waiting for the user: what (``kind``, ``label`` in the request's language), on which
+    object (``title``, ``url``: where to act), since when, due when, and whether it is overdue."""
+
+    label = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkItem
+        fields = ["id", "institution", "kind", "label", "title", "url", "subject_type", "subject_id", "number",
+                  "since", "due", "overdue"]
+        read_only_fields = fields
+
+    def get_label(self, item) -> str:
+        kind = inbox.KINDS.get(item.kind)
+        return kind.describe(item.number) if kind else item.kind
+
+    def get_overdue(self, item) -> bool:
+        return item.due is not None and item.due < self.context.setdefault("today", inbox.today())
+
+
+@extend_schema_view(list=extend_schema(
+    summary="What is waiting for you, overdue first",
+    parameters=[
+        OpenApiParameter("kind", OpenApiTypes.STR, description="Only this kind of work"),
+        OpenApiParameter("institution", OpenApiTypes.INT,
+                         description="Only this institution's (one you may not see answers 404)"),
+        OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Only overdue items"),
+    ],
+))
+class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The requesting user's open work items (a user only ever sees their own), as on /tasks/."""
+
+    queryset = WorkItem.objects.none()  # for the schema; get_queryset() answers the user's own
+    serializer_class = TaskSerializer
+    filter_backends = []  # the inbox's own filters (notifications.views.task_filters)
+
+    def get_queryset(self):
+        items, _chosen = task_filters(self.request, inbox.open_for(self.request.user))
+        return inbox.overdue_first(items)
+
+
 router = DefaultRouter()
 router.include_root_view = False
 router.register("notifications", NotificationViewSet, basename="api-notification")
 router.register("cycle-deadlines", DeadlineViewSet, basename="api-cycledeadline")
+router.register("tasks", TaskViewSet, basename="api-task")
 
 urlpatterns = [path("", include(scoped_urls(router)))]

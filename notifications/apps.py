@@ -7,12 +7,26 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications and reminders")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from pmis import audit
         from pmis.auth import annotate_signed_in_user
         from pmis.selectors import register_leading_panel
 
-        from . import rules  # noqa: F401 - registers the built-in sweep rules
+        # rules registers the built-in sweep rules; tasks the Celery tasks the inbox enqueues by name
+        from . import inbox, rules, services, tasks, waiting  # noqa: F401
         from .context_processors import UNREAD, unread_count
-        from .selectors import deadlines_panel
+        from .selectors import deadlines_panel, inbox_panel, team_panel
 
         annotate_signed_in_user(UNREAD, unread_count)
+        annotate_signed_in_user(inbox.OPEN, inbox.open_count)
+        annotate_signed_in_user(inbox.LEADS, inbox.leads)
+        # The work inbox: contracts and their reports here; appraisals and charters register theirs.
+        inbox.register(waiting.Contracts())
+        inbox.register(waiting.Reports())
+        audit.recorded.connect(inbox.on_recorded, dispatch_uid="notifications.inbox")
+        user_logged_in.connect(services.remember_language, dispatch_uid="notifications.language")
+        # "Waiting for you" first, then what the team has not done, then the cycle's deadlines.
+        register_leading_panel(inbox_panel)
+        register_leading_panel(team_panel)
         register_leading_panel(deadlines_panel)

@@ -30,3 +30,16 @@ def unread(request):
         return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
     return {"unread_notifications": SimpleLazyObject(count)}
+
+
+def open_tasks(request):
+    """The menu's "Waiting for you" count: loaded with the signed-in user (pmis.auth), no query of its own."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from .inbox import OPEN, count_of
+
+    loaded = getattr(user, OPEN, None)
+    if loaded is not None:
+        return {"open_tasks": loaded}
+    return {"open_tasks": SimpleLazyObject(lambda: count_of(user))}

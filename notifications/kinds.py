@@ -7,6 +7,7 @@ user's email preference. Overdue notices and escalations are critical: always em
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import inbox
 from .models import Kind
 
 REMINDER = "reminder"
@@ -31,6 +32,9 @@ def due_kind(days: int) -> str:
 
 
 def category_of(kind: str) -> str:
+    """A reminder's category, or for a handoff's message (``task.<kind>``) its work item's kind."""
+    if kind.startswith(inbox.OUTBOX_PREFIX):
+        return kind.removeprefix(inbox.OUTBOX_PREFIX)
     if kind.startswith("due_"):
         return REMINDER
     if kind == Kind.OVERDUE:
@@ -39,11 +43,16 @@ def category_of(kind: str) -> str:
 
 
 def is_critical(kind: str) -> bool:
+    if kind.startswith(inbox.OUTBOX_PREFIX):
+        return False
     return CATEGORIES[category_of(kind)][1]
 
 
 def non_critical_categories():
-    return [(key, label) for key, (label, critical) in CATEGORIES.items() if not critical]
+    """(key, label) of what a user may choose to receive by email or not: deadline reminders, and
+    each kind of work that a handoff leaves for them."""
+    reminders = [(key, label) for key, (label, critical) in CATEGORIES.items() if not critical]
+    return reminders + inbox.kind_choices(told=True)
 
 
 def bucket(days_left: int) -> str | None:

@@ -8,6 +8,9 @@
   so a reminder exists once however often, or however concurrently, the sweep runs.
 - ``Notification``: the in-app copy of a delivered outbox row (one per row: ``outbox`` is unique).
 - ``NotificationPreference``: a user's email on/off for a non-critical category.
+- ``WorkItem``: the work inbox, materialised: one open row per (assignee, kind, subject) that is
+  waiting for the assignee now, kept in step with the rules at every handoff (``inbox``).
+- ``LanguagePreference``: the language a user's notifications and emails are written in.
 """
 
 from django.conf import settings
@@ -109,7 +112,11 @@ class Outbox(models.Model):
     # every referenced user) doubled the sweep's time over 100,000 reminders. Deletes through the
     # ORM still cascade (Django's collector), and the sender skips a row whose people are gone.
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    deadline = models.ForeignKey(CycleDeadline, on_delete=models.CASCADE, related_name="outbox", db_constraint=False)
+    # A reminder is about a deadline; a handoff's message is about a work item (exactly one is set).
+    deadline = models.ForeignKey(CycleDeadline, on_delete=models.CASCADE, related_name="outbox", db_constraint=False,
+                                 null=True, blank=True)
+    item = models.ForeignKey("WorkItem", on_delete=models.CASCADE, related_name="outbox", db_constraint=False,
+                             null=True, blank=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
@@ -133,6 +140,8 @@ class Outbox(models.Model):
         verbose_name_plural = _("outbox messages")
         constraints = [
             models.UniqueConstraint(fields=["deadline", "recipient", "kind"], name="outbox_once_per_kind"),
+            # One message per handoff (a work item is opened once per handoff) and recipient.
+            models.UniqueConstraint(fields=["item", "recipient", "kind"], name="outbox_once_per_item"),
         ]
         indexes = [
             # The sender's claim: only unsent rows are in this index, so it stays small.
@@ -189,3 +198,67 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.category}: {'email' if self.email else 'in-app'}"
+
+
+class WorkItem(models.Model):
+    """Something waiting for ``assignee``: ``kind`` (see ``inbox.KINDS``) on one subject.
+
+    Open while ``closed_at`` is empty; at most one open row per (assignee, kind, subject, number), so
+    a repeated handoff (a replayed request, a retried task) finds the row and opens nothing. A row is
+    closed, never deleted, when the subject moves on; a later handoff of the same kind opens a new row
+    (and so a new notification). ``title`` and ``url`` are copied from the subject so that lists and
+    the home page read this table alone.
+    """
+
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_items",
+                                 verbose_name=_("assignee"))
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("institution"))
+    kind = models.CharField(_("kind"), max_length=32)
+    subject_type = models.CharField(max_length=32)
+    subject_id = models.BigIntegerField()
+    #: a part of the subject (a quarter of a contract), 0 when the subject is whole
+    number = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("on"), max_length=300)
+    url = models.CharField(max_length=300)
+    since = models.DateTimeField(_("since"))
+    due = models.DateField(_("due"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("work item")
+        verbose_name_plural = _("work items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignee", "kind", "subject_type", "subject_id", "number"], name="work_item_open_once",
+                condition=Q(closed_at__isnull=True),
+            ),
+        ]
+        indexes = [
+            # The badge's count and the inbox's page: the assignee's open items only.
+            models.Index(fields=["assignee", "due"], name="work_item_open", condition=Q(closed_at__isnull=True)),
+            # Resync: the open items of a subject.
+            models.Index(fields=["subject_type", "subject_id"], name="work_item_subject",
+                         condition=Q(closed_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.assignee_id}: {self.title}"
+
+
+class LanguagePreference(models.Model):
+    """The language PMIS writes to a user in (notifications and emails); the site's default without it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="+")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.language}"

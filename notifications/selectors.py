@@ -4,13 +4,44 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pmis.models import Institution
 from pmis.selectors import Panel
+from pmis.tenancy import visible_object
 
+from . import inbox
 from .models import CycleDeadline, Outbox
+
+#: how many items the home page's inbox cards show (the rest are one click away, on /tasks/)
+HOME_ITEMS = 8
+
+
+def inbox_panel(user):
+    """The home page's first card, "Waiting for you": the user's open work, overdue first (one query;
+    the total comes with the signed-in user)."""
+    today = inbox.today()
+    items = inbox.rows(inbox.overdue_first(inbox.open_for(user), today)[:HOME_ITEMS], today)
+    total = inbox.count_of(user)
+    summary = ngettext("%(n)s thing is waiting for you.", "%(n)s things are waiting for you.", total) % {
+        "n": total} if total else _("Nothing is waiting for you.")
+    return Panel("inbox", _("Waiting for you"), summary, items, template="notifications/_inbox_panel.html",
+                 extra={"total": total, "more": total > len(items)})
+
+
+def team_panel(user):
+    """"Waiting on your team" for supervisors, directors and heads: what their people have not done
+    (two queries), or None for anyone who leads nobody."""
+    items = inbox.team_items(user)
+    if items is None:
+        return None
+    today = inbox.today()
+    found = inbox.rows(inbox.overdue_first(items, today)[:HOME_ITEMS], today, who=True)
+    return Panel("team", _("Waiting on your team"), _("Work the people you lead have not done yet."), found,
+                 template="notifications/_inbox_panel.html", extra={"team": True})
 
 
 def deadlines_panel(user):
@@ -47,3 +78,19 @@ def due_for(user, today=None, limit=8):
         label = f"{d.get_stage_display()} — {d.institution.name}"
         items.append((label, d.get_absolute_url(), f"{words} ({formats.date_format(d.due_date)})"))
     return items
+
+
+def task_filters(request, items):
+    """Apply /tasks/'s (and the API's) filters: kind, institution, overdue. An institution the user may
+    not see answers 404, like any other id outside their scope."""
+    kind = request.GET.get("kind") or ""
+    if kind:
+        items = items.filter(kind=kind if kind in inbox.KINDS else "")
+    institution = request.GET.get("institution") or ""
+    if institution:
+        if visible_object(Institution, request.user, institution) is None:
+            raise Http404
+        items = items.filter(institution_id=institution)
+    if request.GET.get("overdue") in ("1", "true", "on"):
+        items = items.filter(due__lt=inbox.today())
+    return items, {"kind": kind, "institution": institution, "overdue": request.GET.get("overdue") or ""}

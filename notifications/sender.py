@@ -29,9 +29,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from . import kinds
-from .models import Notification, NotificationPreference, Outbox
+from .models import LanguagePreference, Notification, NotificationPreference, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -64,18 +65,40 @@ def email_opt_outs(ids) -> set[tuple[int, str]]:
     )
 
 
+def languages_of(ids) -> dict[int, str]:
+    """{recipient id: language} of the recipients of outbox rows ``ids`` who chose one."""
+    return dict(LanguagePreference.objects.filter(
+        user_id__in=Outbox.objects.filter(id__in=ids).values("recipient_id")).values_list("user_id", "language"))
+
+
 def message_id(row: Outbox) -> str:
     return f"<pmis-outbox-{row.pk}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"
 
 
-def render(row: Outbox) -> tuple[str, str, str]:
-    """(subject, body, url) of a row, in the site language, as of today."""
+def render(row: Outbox, language: str | None = None) -> tuple[str, str, str]:
+    """(subject, body, url) of a row, in ``language`` (the recipient's; else the site's), as of today."""
     from .sweep import texts
 
-    deadline = row.deadline
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
+        if row.item_id is not None:
+            return handoff_texts(row.item)
+        deadline = row.deadline
         subject, body = texts(deadline, row.kind, (deadline.due_date - timezone.localdate()).days, row.count)
     return subject, body, deadline.get_absolute_url()
+
+
+def handoff_texts(item) -> tuple[str, str, str]:
+    """Subject, body and link of a handoff's message (in the active language)."""
+    from .inbox import KINDS, when_of
+
+    kind = KINDS.get(item.kind)
+    what = kind.describe(item.number) if kind else item.kind
+    where = {"what": what, "title": item.title, "institution": item.institution.name}
+    subject = _("Waiting for you: %(what)s — %(title)s") % where
+    body = _("%(what)s: “%(title)s” (%(institution)s) is waiting for you.") % where
+    if item.due is not None:
+        body += " " + when_of(item, timezone.localdate())[1] + "."
+    return subject[:200], body, item.url
 
 
 def build_email(row: Outbox, subject: str, body: str, url: str) -> EmailMessage:
@@ -86,7 +109,7 @@ def build_email(row: Outbox, subject: str, body: str, url: str) -> EmailMessage:
     )
 
 
-def deliver(row_id: int, token: uuid.UUID, mail, opt_outs) -> str:
+def deliver(row_id: int, token: uuid.UUID, mail, opt_outs, languages=None) -> str:
     """Deliver one claimed row; returns 'sent', 'skipped' (no longer ours) or 'failed'."""
     try:
         with transaction.atomic():
@@ -94,13 +117,14 @@ def deliver(row_id: int, token: uuid.UUID, mail, opt_outs) -> str:
             # (SKIP LOCKED scans lock rows they then pass over); the token says whose it is.
             row = (
                 Outbox.objects.select_for_update(of=("self",))
-                .select_related("recipient", "deadline__institution", "deadline__financial_year")
+                .select_related("recipient", "deadline__institution", "deadline__financial_year",
+                                "item__institution")
                 .filter(pk=row_id, claim_token=token, status=Outbox.Status.SENDING)
                 .first()
             )
             if row is None:
                 return "skipped"
-            subject, body, url = render(row)
+            subject, body, url = render(row, (languages or {}).get(row.recipient_id))
             Notification.objects.create(
                 user_id=row.recipient_id, institution_id=row.institution_id, outbox=row, kind=row.kind,
                 critical=row.critical, title=subject, body=body, url=url,
@@ -136,10 +160,10 @@ def send_pending(max_rows: int | None = None) -> dict:
         token, ids = claim()
         if not ids:
             break
-        opt_outs = email_opt_outs(ids)
+        opt_outs, languages = email_opt_outs(ids), languages_of(ids)
         with get_connection() as mail:
             for row_id in ids:
-                counts[deliver(row_id, token, mail, opt_outs)] += 1
+                counts[deliver(row_id, token, mail, opt_outs, languages)] += 1
         handled += len(ids)
     counts["more"] = Outbox.objects.filter(status=Outbox.Status.PENDING).exists()
     return counts

@@ -1,10 +1,11 @@
 """State changes users make: marking notifications read and choosing email preferences."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from . import kinds
-from .models import Notification, NotificationPreference
+from .models import LanguagePreference, Notification, NotificationPreference
 
 
 def mark_read(user, notification: Notification) -> None:
@@ -24,3 +25,17 @@ def set_email_preferences(user, choices: dict[str, bool]) -> None:
     for category, email in choices.items():
         if category in allowed:
             NotificationPreference.objects.update_or_create(user=user, category=category, defaults={"email": email})
+
+
+def set_language(user, language: str) -> None:
+    """The language PMIS writes the user's notifications and emails in (an unknown code changes nothing)."""
+    if language in dict(settings.LANGUAGES):
+        LanguagePreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def remember_language(sender, request, user, **kwargs):
+    """At sign-in, a user who never chose takes the language they are using, so what PMIS writes to
+    them later comes in it."""
+    language = getattr(request, "LANGUAGE_CODE", None) if request is not None else None
+    if language in dict(settings.LANGUAGES):
+        LanguagePreference.objects.get_or_create(user=user, defaults={"language": language})

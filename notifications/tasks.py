@@ -8,7 +8,7 @@ Redis a message waiting past the visibility timeout would be delivered twice.
 
 from celery import shared_task
 
-from . import sender, sweep
+from . import inbox, sender, sweep
 
 
 @shared_task(name="notifications.sweep_reminders")
@@ -27,3 +27,10 @@ def send_outbox():
     if counts.pop("more"):
         send_outbox.delay_on_commit()
     return counts
+
+
+@shared_task(name="notifications.sweep_inbox")
+def sweep_inbox():
+    """Open the work that falls due with the date (a quarter ended: its report is due). Idempotent: the
+    inbox opens an item once (its open-once key) and tells its assignee once (the outbox's key)."""
+    return {"opened": inbox.sweep()}

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,9 +16,28 @@ from pmis.models import FinancialYear, Institution, Role
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import cycle, kinds, services
-from .models import Notification, NotificationPreference, Stage, StageDefault
-from .selectors import status_of
+from . import cycle, inbox, kinds, services
+from .models import LanguagePreference, Notification, NotificationPreference, Stage, StageDefault
+from .selectors import status_of, task_filters
+
+
+@login_required
+def task_list(request):
+    """Everything waiting for the user (or, with ``team=1``, for the people they lead), overdue first."""
+    team = request.GET.get("team") == "1"
+    items = inbox.team_items(request.user) if team else None
+    if items is None:
+        team = False
+        items = inbox.open_for(request.user)
+    places = Institution.objects.filter(pk__in=items.values("institution_id")).order_by("name")
+    items, chosen = task_filters(request, items)
+    today = inbox.today()
+    page = Paginator(inbox.overdue_first(items, today), 25).get_page(request.GET.get("page"))
+    page.object_list = inbox.rows(page.object_list, today, who=team)
+    return render(request, "notifications/tasks.html", {
+        "page": page, "team": team, "kinds": inbox.kind_choices(), "institutions": places, "chosen": chosen,
+        "leads": team or inbox.team_items(request.user) is not None,
+    })
 
 
 @login_required
@@ -55,11 +75,17 @@ def preferences(request):
         services.set_email_preferences(
             request.user, {key: request.POST.get(f"email_{key}") == "on" for key, _label in categories}
         )
+        services.set_language(request.user, request.POST.get("language", ""))
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
     rows = [(key, label, current.get(key, True)) for key, label in categories]
+    work = set(inbox.KINDS)
     critical = [label for _key, (label, is_critical) in kinds.CATEGORIES.items() if is_critical]
-    return render(request, "notifications/preferences.html", {"rows": rows, "critical": critical})
+    language = (LanguagePreference.objects.filter(user=request.user).values_list("language", flat=True).first()
+                or settings.LANGUAGE_CODE)
+    return render(request, "notifications/preferences.html", {
+        "rows": [r for r in rows if r[0] not in work], "work_rows": [r for r in rows if r[0] in work],
+        "critical": critical, "language": language, "languages": settings.LANGUAGES})
 
 
 def can_edit_calendar(user, institution) -> bool:

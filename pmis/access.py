@@ -215,6 +215,45 @@ def holders(institution_id, *roles):
     return RoleMembership.objects.filter(institution_id=institution_id, role__in=roles).values("user_id")
 
 
+def holders_in(institution_ids, roles) -> dict:
+    """{institution id: {user id: roles held there}} for the active users holding any of ``roles``."""
+    from collections import defaultdict
+
+    RoleMembership = apps.get_model("pmis", "RoleMembership")
+    found = defaultdict(lambda: defaultdict(set))
+    if not institution_ids:
+        return found
+    for institution_id, user_id, role in RoleMembership.objects.filter(
+        institution_id__in=set(institution_ids), role__in=list(roles), user__is_active=True
+    ).values_list("institution_id", "user_id", "role"):
+        found[institution_id][user_id].add(role)
+    return found
+
+
+def holds_expression(*roles):
+    """Whether a user holds one of ``roles`` anywhere, as a subquery on the user (to annotate them)."""
+    RoleMembership = apps.get_model("pmis", "RoleMembership")
+    return models.Exists(RoleMembership.objects.filter(user=models.OuterRef("pk"), role__in=roles))
+
+
+def team(user):
+    """The officers ``user`` leads: their direct reports; for a director, the officers of their unit and
+    below; for a head, everyone in the institution (a queryset)."""
+    from django.db.models.functions import StartsWith
+
+    RoleMembership = apps.get_model("pmis", "RoleMembership")
+    Officer = apps.get_model("pmis", "Officer")
+    heads = sorted(institutions_with(user, "head"))
+    # A director leads the officers whose unit's path begins with their own unit's.
+    officer_path = models.ExpressionWrapper(models.OuterRef("org_unit__path"), output_field=models.CharField())
+    directs = RoleMembership.objects.filter(
+        StartsWith(officer_path, models.F("org_unit__path")),
+        user=user, role="director", institution_id=models.OuterRef("institution_id"), org_unit__isnull=False,
+    )
+    return Officer.objects.filter(models.Q(supervisor__user=user) | models.Q(institution_id__in=heads)
+                                  | models.Q(models.Exists(directs)))
+
+
 def grant_audit(user, institution):
     """Let ``user`` audit ``institution`` (read-only), through django-guardian."""
     assign_perm(AUDIT_PERMISSION, user, institution)

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.dispatch import Signal
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -32,6 +33,9 @@ from .middleware import current_ip
 from .models import AuditChain, AuditEvent, Institution
 
 GENESIS = "0" * 64
+#: sent with ``event`` for every event recorded, inside the transaction that records it: apps above the
+#: core learn of each transition without the core knowing them (notifications keeps the work inbox)
+recorded = Signal()
 ANCHOR_VERSION = 1
 logger = logging.getLogger("pmis.audit")
 
@@ -121,10 +125,13 @@ def record(actor, action: str, obj=None, before=None, after=None, *, institution
         created_at=timezone.now(),
     )
     pending = _pending.get()
-    if pending is not None:
-        pending.append(event)
-    else:
-        _append([event])
+    # In a transaction, so that what listens (the work inbox) acts once it commits.
+    with transaction.atomic(savepoint=False):
+        if pending is not None:
+            pending.append(event)
+        else:
+            _append([event])
+        recorded.send(sender=AuditEvent, event=event)
     return event
 
 

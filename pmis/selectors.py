@@ -17,7 +17,10 @@ class Panel:
     key: str
     title: str
     summary: str = ""
-    items: list = field(default_factory=list)  # (label, url, detail) triples
+    items: list = field(default_factory=list)  # (label, url, detail) triples, unless ``template`` says otherwise
+    #: a template of its own for the card's body (an app's richer list), and what else it needs
+    template: str = ""
+    extra: dict = field(default_factory=dict)
 
 
 #: builders(user) → Panel or None, shown first on the home page of anyone with a role or an officer

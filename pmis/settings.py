@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread",
+                "notifications.context_processors.open_tasks",
                 "pmis.navigation.menu",
             ],
         },
@@ -236,6 +237,11 @@ CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {
         "task": "notifications.sweep_reminders",
         "schedule": datetime.timedelta(minutes=env.int("REMINDER_SWEEP_MINUTES", default=15)),
+    },
+    # Work that falls due with the date (a quarter's report): the inbox opens it (notifications.inbox).
+    "inbox-sweep": {
+        "task": "notifications.sweep_inbox",
+        "schedule": datetime.timedelta(minutes=env.int("INBOX_SWEEP_MINUTES", default=360)),
     },
     # Picks up rows a dead worker left claimed, and anything a lost enqueue missed.
     "outbox-send": {

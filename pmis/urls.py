@@ -47,6 +47,7 @@ urlpatterns = [
     path("verify/", include("contracts.urls_public")),
     path("charters/", include("charters.urls")),
     path("notifications/", include("notifications.urls")),
+    path("tasks/", include("notifications.urls_tasks")),
     path("appraisals/", include("appraisals.urls")),
     # The split view serves its start-up script from ?script, so the page needs no inline <script>;
     # Swagger UI sets element styles at run time, hence the one relaxation, for this page only.

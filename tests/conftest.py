@@ -80,7 +80,15 @@ def _no_failures_carried_over():
 
 
 def load_demo():
-    """seed_demo plus an institution outside the demo oversight body."""
+    """seed_demo plus an institution outside the demo oversight body. The work inbox opens what the demo
+    leaves waiting, silently: tests start with an empty outbox (tests/notifications tell their own)."""
+    from notifications import inbox
+
+    with inbox.silent():
+        _load_demo()
+
+
+def _load_demo():
     from django.test import override_settings
 
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):

@@ -5,8 +5,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from pmis.models import Officer
+from contracts.models import PerformanceContract
+from pmis.models import Officer, RoleMembership
 
+from .. import scale
 from .context import page_queries, reverse_or_skip, session_cookie
 from .registry import Skip, measure
 
@@ -81,3 +83,46 @@ def officers_api(ctx):
     result = ctx.load(url, {"Authorization": f"Token {token.key}", "Accept": "application/json"})
     return {**result, "queries": len(captured), "slowest_sql_ms": round(slowest, 2),
             "p95_over_slowest_sql": round(result["p95_ms"] / slowest, 1) if slowest else None}
+
+
+def _home(ctx, user, **facts):
+    url = reverse_or_skip("home")
+    status, queries, slowest, _ = page_queries(user, url)
+    result = ctx.load(url, {"Cookie": session_cookie(user)})
+    return {**with_sql_ratio(result, queries, slowest), **facts, "status": status}
+
+
+@measure("home page: national performance department", "p95 ≤ 50 ms", lambda r: r["p95_ms"] <= 50)
+def home_oversight(ctx):
+    from notifications import inbox
+
+    user = ctx.oversight_user
+    return _home(ctx, user, open_items=inbox.open_for(user).count())
+
+
+@measure("home page: head of the largest institution", "p95 ≤ 50 ms", lambda r: r["p95_ms"] <= 50)
+def home_head(ctx):
+    """The head's home page with their institution's work inbox filled: every contract of the largest
+    institution resynchronised once (seed_scale writes rows in bulk, without the handoffs that open
+    items), so "Waiting on your team" reads the open items of all its officers."""
+    from django.db.models import Count
+
+    from notifications import inbox
+    from notifications.models import WorkItem
+
+    largest = (scale.scale_institutions().exclude(slug=scale.OVERSIGHT_SLUG)
+               .annotate(n=Count("officers")).order_by("-n", "pk").first())
+    if largest is None:
+        raise Skip("no scale data: run manage.py seed_scale first")
+    head = RoleMembership.objects.filter(institution=largest, role="head").select_related("user").first()
+    if head is None:
+        raise Skip("the largest institution has no head")
+    ids = list(PerformanceContract.objects.filter(institution=largest).values_list("pk", flat=True))
+    if not WorkItem.objects.filter(institution=largest).exists():
+        with inbox.silent():
+            for provider in inbox.PROVIDERS:
+                if provider.subject_type == "contract":
+                    inbox.resync(provider, ids)
+    team = inbox.team_items(head.user)
+    return _home(ctx, head.user, officers=largest.n, open_items=inbox.open_for(head.user).count(),
+                 team_items=team.count() if team is not None else 0)

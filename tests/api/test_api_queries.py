@@ -23,7 +23,7 @@ from contracts.models import (
     Target,
     VettingCheck,
 )
-from notifications.models import CycleDeadline, Notification
+from notifications.models import CycleDeadline, Notification, WorkItem
 from pmis import org
 from pmis.models import FinancialYear, Institution, OrgUnit
 from scorecards.models import ContractScore, Indicator, Perspective, StrategicObjective
@@ -141,6 +141,15 @@ def make_notifications(demo, n):
     return {}
 
 
+def make_tasks(demo, n):
+    from django.utils import timezone
+
+    WorkItem.objects.bulk_create([
+        WorkItem(assignee=demo.users["admin"], institution=demo.water, kind="contract_review", subject_type="test",
+                 subject_id=i, title=f"T{i}", url="/", since=timezone.now()) for i in range(n)])
+    return {}
+
+
 def make_deadlines(demo, n):
     years = list(_years(n))
     CycleDeadline.objects.bulk_create([
@@ -241,6 +250,7 @@ LISTS = [
     ("/api/v1/complaints/", make_complaints),
     ("/api/v1/notifications/", make_notifications),
     ("/api/v1/cycle-deadlines/", make_deadlines),
+    ("/api/v1/tasks/", make_tasks),
     ("/api/v1/contracts/{contract}/comments/", make_comments),
     ("/api/v1/contracts/{contract}/versions/", make_versions),
     ("/api/v1/contracts/{contract}/signatures/", make_signatures),

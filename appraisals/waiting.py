@@ -1,0 +1,94 @@
+"""What officers' appraisals wait for, and from whom (a work inbox provider, registered in
+``AppraisalsConfig.ready``).
+
+Each step asks the appraisal's own rules: ``services.parts_of`` (officer, supervisor, countersigner,
+hr, appeals), ``may_countersign``, ``may_moderate`` and ``may_decide_appeal``. The self-appraisal waits
+for the officer once the plan's year is over. Appraisals tell people themselves (``services.notify``),
+so the inbox opens these items without a message of its own (``notifies = False``).
+"""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from notifications.inbox import Kind, Provider, Want, active_users, holders
+from pmis.models import Role
+
+from . import confidentiality, services
+from .models import Appeal, Appraisal
+
+Status = Appraisal.Status
+
+
+def _ints(ids):
+    return {int(i) for i in ids if str(i).isdigit()}
+
+
+def _appraisals_of_appeals(ids):
+    return set(Appeal.objects.filter(pk__in=_ints(ids)).values_list("appraisal_id", flat=True))
+
+
+class Appraisals(Provider):
+    subject_type = "appraisal"
+    notifies = False
+    kinds = (
+        Kind("appraisal_self", _("Appraise yourself against your plan"), "appraisals"),
+        Kind("appraisal_supervisor", _("Appraise your officer"), "appraisals"),
+        Kind("appraisal_countersign", _("Countersign the appraisal"), "appraisals"),
+        Kind("appraisal_acknowledge", _("Acknowledge your appraisal"), "appraisals"),
+        Kind("appraisal_moderate", _("Moderate the appraisal"), "appraisals", whom=_("human resources")),
+        Kind("appeal_decide", _("Decide the appeal"), "appraisals", whom=_("the appeals committee")),
+    )
+    watches = {"appraisals.appraisal": _ints, "appraisals.appeal": _appraisals_of_appeals}
+
+    def due_subjects(self, today):
+        return Appraisal.objects.filter(status=Status.IN_YEAR, financial_year__end_date__lt=today).order_by(
+            "pk").values_list("pk", flat=True)
+
+    def wanted(self, ids, today):
+        appraisals = list(Appraisal.objects.filter(pk__in=ids).exclude(status=Status.FINAL).select_related(
+            "officer", "financial_year", "contract"))
+        if not appraisals:
+            return []
+        roles = holders({a.institution_id for a in appraisals}, [*confidentiality.HR_ROLES, Role.APPEALS])
+        people = {a.officer.user_id for a in appraisals} | {a.supervisor_id for a in appraisals}
+        people |= {a.countersigner_id for a in appraisals} | {u for by in roles.values() for u in by}
+        # Real users: the appraisal's rules read their roles and whether they are superusers.
+        users = get_user_model().objects.in_bulk(active_users(people))
+        wants = []
+        for a in appraisals:
+            held = roles.get(a.institution_id, {})
+            if a.status == Status.IN_YEAR:
+                if a.financial_year.end_date >= today or a.contract.status not in services.PLAN_STATES:
+                    continue
+                candidates = {a.officer.user_id}
+            elif a.status == Status.SELF_SUBMITTED:
+                candidates = {a.supervisor_id}
+            elif a.status == Status.SUPERVISOR_DONE:
+                candidates = {a.countersigner_id} if a.countersigner_id else set(held)
+            elif a.status == Status.COUNTERSIGNED:
+                candidates = {a.officer.user_id}
+            else:  # acknowledged (moderation) and appeal: the institution's HR and appeals committee
+                candidates = set(held)
+            for user_id in sorted(candidates & set(users)):
+                kind = self.kind_for(users[user_id], a)
+                if kind:
+                    wants.append(Want(user_id, kind, a.pk, a.institution_id, str(a.officer), a.get_absolute_url()))
+        return wants
+
+    @staticmethod
+    def kind_for(user, appraisal):
+        parts = services.parts_of(user, appraisal)
+        status = appraisal.status
+        if status == Status.IN_YEAR and "officer" in parts:
+            return "appraisal_self"
+        if status == Status.SELF_SUBMITTED and "supervisor" in parts:
+            return "appraisal_supervisor"
+        if status == Status.SUPERVISOR_DONE and services.may_countersign(user, appraisal, parts):
+            return "appraisal_countersign"
+        if status == Status.COUNTERSIGNED and "officer" in parts:
+            return "appraisal_acknowledge"
+        if status == Status.ACKNOWLEDGED and services.may_moderate(user, appraisal, parts):
+            return "appraisal_moderate"
+        if status == Status.APPEAL and services.may_decide_appeal(user, appraisal, parts):
+            return "appeal_decide"
+        return None
