@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pmis import audit, twofactor
+from scorecards.models import ContractLevel
 
 from . import content, workflow
-from .models import ContractLevel, ContractVersion, PerformanceContract, Signature
+from .models import ContractVersion, PerformanceContract, Signature
 
 ROLE_OF_SIDE = {
     (ContractLevel.INSTITUTION, "performer"): gettext_lazy("Head of institution"),

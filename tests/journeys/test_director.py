@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contracts import demo, signing, workflow
-from contracts.models import ContractLevel, NegotiationRound, PerformanceContract, Signature, Target
+from contracts.models import NegotiationRound, PerformanceContract, Signature, Target
 from pmis import twofactor
+from scorecards.models import ContractLevel
 
 pytestmark = [pytest.mark.browser]
 
