@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from contracts import signing, workflow
+from contracts.cycle import signing, workflow
+from contracts.cycle.targets import add_target, create_contract
 from contracts.demo import WATER_OFFICER, WATER_UNIT, demo_request, demo_totp
 from contracts.models import PerformanceContract, Target
-from contracts.targets import add_target, create_contract
 from pmis.models import FinancialYear, Institution, Officer
 from scorecards.models import ContractLevel, Indicator, Perspective
 

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts import workflow as contract_workflow
+from contracts.cycle import workflow as contract_workflow
 from contracts.models import PerformanceContract, Target
 from contracts.scorecard import scoring_item
 from notifications.models import Notification

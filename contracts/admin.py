@@ -4,7 +4,7 @@ here (by administrators fixing data), and that edit goes through ``contracts.tar
 
 from django.contrib import admin
 
-from . import targets
+from .cycle import targets
 from .models import (
     ContractTransition,
     ContractVersion,

@@ -14,8 +14,9 @@ from pmis.models import FinancialYear, Institution, Officer, OrgUnit
 from scorecards import setup
 from scorecards.models import ContractLevel, Indicator, Perspective, StrategicObjective
 
-from . import negotiation, partners, signing, workflow
-from . import targets as writes
+from . import partners
+from .cycle import negotiation, signing, workflow
+from .cycle import targets as writes
 from .models import PerformanceContract, Target
 
 # key: (name, measurement type, unit, direction)

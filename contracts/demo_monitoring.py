@@ -15,7 +15,8 @@ from django.core.files.base import ContentFile
 from pmis import audit, org, twofactor
 from pmis.models import Institution, Role
 
-from . import monitoring, signing, workflow
+from . import monitoring
+from .cycle import signing, workflow
 from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
 
 # Actual to date per target (in the contract's order) for Q1 and Q2; (value, spent share of budget).

@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy
 from pmis import spreadsheets
 from scorecards.models import Direction, Indicator, Perspective, StrategicObjective
 
-from . import cascade
-from . import targets as writes
+from .cycle import cascade
+from .cycle import targets as writes
 from .models import Target
 
 

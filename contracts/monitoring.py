@@ -26,7 +26,8 @@ from pmis.models import Role
 from scorecards import summary
 from scorecards.models import ContractScore, level_order
 
-from . import scorecard, scores, targets, workflow
+from . import scorecard, scores
+from .cycle import targets, workflow
 from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
 
 Status = PerformanceContract.Status

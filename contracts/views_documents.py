@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import documents, importing, printing, selectors, workflow
+from . import documents, importing, printing, selectors
+from .cycle import workflow
 from .models import ContractDocument, PerformanceContract
 
 

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from pmis.models import Institution
 
-from . import partners, targets
+from . import partners
+from .cycle import targets
 from .models import Target
 
 

@@ -17,7 +17,8 @@ from pmis.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin, paginated
 from pmis.api.errors import register_conflict
 from pmis.tenancy import visible_object
 
-from .. import documents, negotiation, printing, scores, selectors, signing, targets, workflow
+from .. import documents, printing, scores, selectors
+from ..cycle import negotiation, signing, targets, workflow
 from ..models import (
     ContractComment,
     ContractDocument,

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from contracts import cascade, targets
+from contracts.cycle import cascade, targets
 from contracts.models import PerformanceContract, Target
 from pmis import org
 from pmis.models import AuditEvent, FinancialYear, Officer, OrgUnit

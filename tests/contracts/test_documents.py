@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from contracts import content, documents, printing, signing
+from contracts import documents, printing
+from contracts.cycle import content, signing
 from contracts.demo import WATER_UNIT
 from contracts.models import ContractDocument, ContractVersion, PerformanceContract, Signature, Target
 from contracts.tasks import render_contract_document
@@ -352,7 +353,7 @@ def test_a_draft_document_is_rendered_again_when_the_content_changes(demo, media
         document = printing.request_document(demo.users["head"], contract)
     document.refresh_from_db()
     old_name, old_hash = document.file.name, document.content_hash
-    from contracts import targets
+    from contracts.cycle import targets
 
     target = contract.targets.first()
     targets.update_target(contract.performer, target, description=target.description + " (revised)")

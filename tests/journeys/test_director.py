@@ -5,7 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contracts import demo, signing, workflow
+from contracts import demo
+from contracts.cycle import signing, workflow
 from contracts.models import NegotiationRound, PerformanceContract, Signature, Target
 from pmis import twofactor
 from scorecards.models import ContractLevel

@@ -5,7 +5,8 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from contracts import demo, signing, workflow
+from contracts import demo
+from contracts.cycle import signing, workflow
 from contracts.models import PerformanceContract, ProgressEntry, Target
 
 pytestmark = [pytest.mark.browser]

@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from appraisals import services
 from appraisals.models import Appraisal, ModerationSession
-from contracts import monitoring, workflow
+from contracts import monitoring
+from contracts.cycle import workflow
 from contracts.models import PerformanceContract, ProgressEntry, Target, VettingCheck
 from pmis import org
 from pmis.models import Role

@@ -30,7 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from contracts import importing, targets
+from contracts import importing
+from contracts.cycle import targets
 from contracts.models import PerformanceContract, Target
 from pmis.models import Institution
 from pmis.spreadsheets import safe_cell

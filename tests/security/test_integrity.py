@@ -24,7 +24,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from contracts import monitoring, negotiation, partners, targets, workflow
+from contracts import monitoring, partners
+from contracts.cycle import negotiation, targets, workflow
 from contracts.models import (
     ContractVersion,
     PartnerConfirmation,

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from pmis import audit, twofactor
 from scorecards.models import ContractLevel
 
+from ..models import ContractVersion, PerformanceContract, Signature
 from . import content, workflow
-from .models import ContractVersion, PerformanceContract, Signature
 
 ROLE_OF_SIDE = {
     (ContractLevel.INSTITUTION, "performer"): gettext_lazy("Head of institution"),

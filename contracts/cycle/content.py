@@ -9,7 +9,7 @@ import hashlib
 import json
 from decimal import Decimal
 
-from .models import PerformanceContract, Target
+from ..models import PerformanceContract, Target
 
 
 def _plain(value):

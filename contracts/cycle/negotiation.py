@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from pmis import audit
 
+from ..models import NegotiationRound, Target
 from . import workflow
-from .models import NegotiationRound, Target
 from .targets import apply_negotiated
 
 

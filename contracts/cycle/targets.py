@@ -9,8 +9,8 @@ from pmis import access, audit
 from pmis.models import Institution, Role
 from scorecards.models import ScoringPolicy
 
+from ..models import NegotiationRound, PartnerConfirmation, PerformanceContract, Target
 from . import cascade, workflow
-from .models import NegotiationRound, PartnerConfirmation, PerformanceContract, Target
 
 TARGET_FIELDS = [
     "perspective", "objective", "indicator", "description", "unit", "direction", "baseline", "target_value",

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from scorecards.models import ContractLevel, Perspective, level_order
 
-from .models import PerformanceContract, Target
+from ..models import PerformanceContract, Target
 
 HUNDRED = Decimal(100)
 
