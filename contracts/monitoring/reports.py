@@ -1,107 +1,33 @@
-"""Implementation and monitoring: quarterly progress reports, evidence, and their verification.
+"""A quarterly report's writes: opening it, entering each target's actual, evidence, submitting, and the
+performance officer's verification (with the system feeds' computed entries)."""
 
-Quarters follow the contract's financial year (Q1 is its first three months); a report is due
-``PMIS_REPORT_DUE_DAYS`` after its quarter ends. The performer (or the performance officer) opens a
-report, enters each target's actual to date with a status and comment, attaches evidence, and
-submits. An actual whose score is red on the contract's bands needs an explanation and a remedial
-action. A performance officer accepts or returns each entry; only accepted actuals count: accepting
-writes ``Target.actual`` (through ``targets.record_actual``) and refreshes the summary table
-(``scorecards.summary``). Every change writes an audit event.
-"""
-
-import datetime
 import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from pmis import access, audit
+from pmis import audit
 from pmis.access import NotAllowed
-from pmis.models import Role
 from scorecards import summary
-from scorecards.models import ContractScore, level_order
 
-from . import scorecard, scores
-from .cycle import targets, workflow
-from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
-
-Status = PerformanceContract.Status
-#: Contracts that are reported on.
-REPORTABLE = {Status.SIGNED, Status.IN_FORCE}
-PERIODS = (1, 2, 3, 4)
-Verification = ProgressEntry.Verification
-
-ENTRY_FIELDS = ["actual", "budget_spent", "status", "comment", "explanation", "remedial_action", "verification",
-                "verification_comment", "system_computed"]
-
-
-def _add_months(day, months):
-    index = day.month - 1 + months
-    return datetime.date(day.year + index // 12, index % 12 + 1, 1)
-
-
-def period_dates(year, period: int):
-    """(first day, last day, due date) of quarter ``period`` (1-4) of financial year ``year``."""
-    if period not in PERIODS:
-        raise ValidationError(_("A quarter is 1, 2, 3 or 4."))
-    start = _add_months(year.start_date, 3 * (period - 1))
-    end = _add_months(year.start_date, 3 * period) - datetime.timedelta(days=1)
-    return start, end, end + datetime.timedelta(days=settings.PMIS_REPORT_DUE_DAYS)
-
-
-def current_period(year, today=None) -> int:
-    """The quarter ``today`` falls in (1 before the year starts, 4 after it ends)."""
-    today = today or timezone.localdate()
-    months = (today.year - year.start_date.year) * 12 + today.month - year.start_date.month
-    return min(max(months // 3 + 1, 1), 4)
-
-
-# ---------------------------------------------------------------------------------------------
-# Who may do what
-
-
-def can_report(user, contract, roles=None) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    parts = workflow.parts_of(user, contract, roles)
-    return bool(parts & {workflow.PERFORMER, workflow.SECRETARIAT})
-
-
-def can_verify(user, institution_id, roles=None) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    roles = access.roles_in(user, institution_id) if roles is None else roles
-    return Role.PERFORMANCE_OFFICER in roles
-
-
-def may_verify(user, entry, roles=None) -> bool:
-    """Whether ``user`` may accept or return ``entry`` now: a performance officer of its institution who
-    is neither a party to the contract (performer, counter-party) nor the one who reported the actual."""
-    if not can_verify(user, entry.institution_id, roles):
-        return False
-    if workflow.is_party(user, entry.report.contract):
-        return False
-    return entry.reported_by_id != user.pk or user.is_superuser
-
-
-def _check_reporter(actor, contract):
-    if not can_report(actor, contract):
-        raise NotAllowed(_("Progress is reported by the performer or the performance officer."))
-    if contract.status not in REPORTABLE:
-        raise ValidationError(_("Progress is reported on signed contracts only; this one is “%(status)s”.")
-                              % {"status": contract.get_status_display().lower()})
-
-
-def _check_open(report):
-    if report.state != ProgressReport.State.DRAFT:
-        raise ValidationError(_("This report has been submitted; entries returned by the verifier can be "
-                                "corrected, others no longer change."))
-
+from .. import scorecard
+from ..cycle import targets
+from ..models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
+from .rules import (
+    ENTRY_FIELDS,
+    PERIODS,
+    Verification,
+    _check_open,
+    _check_reporter,
+    can_verify,
+    may_verify,
+    period_dates,
+)
+from .summaries import refresh_summary
 
 # ---------------------------------------------------------------------------------------------
 # Reporting
@@ -419,91 +345,3 @@ def record_computed(actor, target, period: int, value):
     _sync_target(actor, target)
     refresh_summary(contract, period)
     return entry
-
-
-# ---------------------------------------------------------------------------------------------
-# The summary table
-
-
-def refresh_summary(contract, period: int):
-    """Recompute ``contract``'s ContractScore for ``period`` from its accepted actuals (for each
-    target, the latest accepted up to that quarter), through the one score path (``scores``), and the
-    later quarters already stored, which count the same actuals. A fixed number of queries a quarter."""
-    result = scores.refresh(contract, period, _reporting(contract, period))
-    later = ContractScore.objects.filter(contract=contract, period__gt=period).values_list("period", flat=True)
-    for after in sorted(later):
-        scores.refresh(contract, after, _reporting(contract, after))
-    return result
-
-
-def _reporting(contract, period):
-    report = ProgressReport.objects.filter(contract=contract, period=period).first()
-    if report is None:
-        return "not_started"
-    if report.state == ProgressReport.State.DRAFT:
-        return "draft"
-    pending = report.entries.exclude(verification=Verification.ACCEPTED).exists()
-    return "submitted" if pending else "verified"
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading
-
-
-def queue_for(user):
-    """Entries waiting for ``user``'s verification: pending entries of submitted reports in the
-    institutions where they are a performance officer (everything, for a superuser), but for those
-    ``may_verify`` refuses them (a contract they are a party to, an actual they reported)."""
-    entries = ProgressEntry.objects.filter(
-        verification=Verification.PENDING, report__state=ProgressReport.State.SUBMITTED
-    ).select_related("report__contract__institution", "target", "reported_by").prefetch_related("evidence")
-    if not user.is_superuser:
-        institutions = access.institutions_with(user, Role.PERFORMANCE_OFFICER)
-        entries = entries.filter(institution_id__in=institutions).exclude(reported_by=user)
-    # ``may_verify``'s rule as a filter: nobody verifies a contract they are a party to.
-    entries = entries.exclude(report__contract__performer=user).exclude(report__contract__counterparty=user)
-    return entries.order_by("report__due_date", "report_id", "target__order", "pk")
-
-
-#: how many of the contracts still to sign or report the dashboard names (the rest are counted)
-LAGGING_SHOWN = 20
-
-
-def participation(institution_id, financial_year_id, period):
-    """How the institution's year is taking part, counted in the database: per contract level, how many
-    contracts are planned, signed and reported for ``period``; and the first ``LAGGING_SHOWN`` contracts
-    still to sign or report, to chase (with ``signed``, ``status_label`` and ``level_label`` set).
-    Two queries, whatever the number of officers: every dashboard view asks them."""
-    counts = {level: {"level": level, "planned": planned, "signed": signed, "reported": reported}
-              for level, planned, signed, reported in _level_counts(institution_id, financial_year_id, period)}
-    levels = [{**counts[level], "label": PerformanceContract.Level(level).label}
-              for level in PerformanceContract.Level.values if level in counts]
-    lagging = list(_lagging(institution_id, financial_year_id, period))
-    # Labels translated once for the list (get_FOO_display rebuilds the choices on every call).
-    statuses, level_labels = dict(Status.choices), dict(PerformanceContract.Level.choices)
-    for c in lagging:
-        c.signed = c.status in SIGNED_STATES
-        c.status_label, c.level_label = statuses.get(c.status, c.status), level_labels.get(c.level, c.level)
-    return {"levels": levels, "lagging": lagging,
-            "lagging_total": sum(row["planned"] - row["reported"] for row in levels)}
-
-
-SIGNED_STATES = (Status.SIGNED, Status.IN_FORCE, Status.CLOSED)
-
-
-def _year_contracts(institution_id, financial_year_id, period):
-    return PerformanceContract.objects.filter(
-        institution_id=institution_id, financial_year_id=financial_year_id
-    ).annotate(reported=Exists(ProgressReport.objects.filter(
-        contract=OuterRef("pk"), period=period, state=ProgressReport.State.SUBMITTED)))
-
-
-def _level_counts(institution_id, financial_year_id, period):
-    return _year_contracts(institution_id, financial_year_id, period).order_by().values("level").annotate(
-        planned=Count("pk"), signed=Count("pk", filter=Q(status__in=SIGNED_STATES)),
-        reported=Count("pk", filter=Q(reported=True))).values_list("level", "planned", "signed", "reported")
-
-
-def _lagging(institution_id, financial_year_id, period):
-    return (_year_contracts(institution_id, financial_year_id, period).filter(reported=False)
-            .only("pk", "title", "level", "status").order_by(level_order(), "title", "pk")[:LAGGING_SHOWN])
