@@ -73,7 +73,7 @@ def main():
     import django
 
     django.setup()
-    from contracts import documents
+    from contracts.documents import pdf as documents
     from contracts.models import PerformanceContract
 
     contract = PerformanceContract.objects.get(pk=int(sys.argv[1]))

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import documents, importing, printing, selectors
+from . import printing, selectors
 from .cycle import workflow
+from .documents import importing, pdf, uploads
 from .models import ContractDocument, PerformanceContract
 
 
@@ -39,7 +40,7 @@ def contract_pdf(request, pk):
     if request.method == "POST":
         printing.request_document(request.user, contract)
         return redirect("contract-pdf", pk=contract.pk)
-    document = documents.document_for(contract)
+    document = pdf.document_for(contract)
     return render(request, "contracts/document.html", {
         "contract": contract, "document": document, "contract_url": _contract_url(contract),
     })
@@ -52,7 +53,7 @@ def contract_pdf_status(request, pk):
     """The status partial alone, for htmx polling."""
     contract = visible_or_404(PerformanceContract, request.user, pk, selectors.contracts())
     return render(request, "contracts/_document_status.html", {
-        "contract": contract, "document": documents.document_for(contract),
+        "contract": contract, "document": pdf.document_for(contract),
     })
 
 
@@ -72,7 +73,7 @@ def document_download(request, pk):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("The file of this document is missing; ask for the PDF again."))
-    return FileResponse(handle, as_attachment=True, filename=documents.file_name(document),
+    return FileResponse(handle, as_attachment=True, filename=pdf.file_name(document),
                         content_type="application/pdf")
 
 
@@ -90,7 +91,7 @@ def import_targets_view(request, pk):
     context = {"contract": contract, "allowed": allowed, "columns": importing.COLUMNS,
                "contract_url": _contract_url(contract), "errors": None,
                "max_rows": settings.TARGET_IMPORT_MAX_ROWS,
-               "max_size": importing.megabytes(settings.TARGET_IMPORT_MAX_BYTES)}
+               "max_size": uploads.megabytes(settings.TARGET_IMPORT_MAX_BYTES)}
     if request.method == "GET":
         return render(request, "contracts/import.html", context)
     if not allowed:

@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from contracts import documents, printing
+from contracts import printing
 from contracts.cycle import content, signing
 from contracts.demo import WATER_UNIT
+from contracts.documents import pdf
 from contracts.models import ContractDocument, ContractVersion, PerformanceContract, Signature, Target
 from contracts.tasks import render_contract_document
 from pmis.celery import app as celery_app
@@ -89,7 +90,7 @@ def sign_through(demo, contract):
 
 def test_draft_pdf_prints_parties_every_target_hash_and_page_count(demo):
     contract = ministry_contract(demo)
-    data = documents.render_contract_pdf(contract)
+    data = pdf.render_contract_pdf(contract)
     assert data.startswith(b"%PDF")
     text, pages = pdf_text(data)
     flat = squash(text)
@@ -111,7 +112,7 @@ def test_signed_pdf_prints_the_signed_content_signatures_and_verify_link(demo):
     contract = sign_through(demo, ministry_contract(demo))
     version = signing.current_version(contract)
     assert version.signed_at is not None
-    text, _ = pdf_text(documents.render_contract_pdf(contract))
+    text, _ = pdf_text(pdf.render_contract_pdf(contract))
     flat = squash(text)
     assert version.content_hash in text.replace(" ", "").replace("\n", "")
     assert "DRAFT — NOT SIGNED" not in flat
@@ -124,7 +125,7 @@ def test_signed_pdf_prints_the_signed_content_signatures_and_verify_link(demo):
 def test_a_signed_pdf_prints_what_was_signed_even_if_stored_rows_drift(demo):
     contract = sign_through(demo, ministry_contract(demo))
     version = signing.current_version(contract)
-    doc = documents.printable(contract)
+    doc = pdf.printable(contract)
     assert doc.signed and doc.content == version.content and doc.content_hash == version.content_hash
 
 
@@ -144,12 +145,12 @@ def long_printable(contract, copies=12):
                 if copy % 2 else [],
             })
     data["targets"] = targets
-    return documents.Printable(contract, data, content.fingerprint(data), None, False, [])
+    return pdf.Printable(contract, data, content.fingerprint(data), None, False, [])
 
 
 def test_a_long_matrix_prints_every_target_activity_and_page_footer(demo):
     doc = long_printable(ministry_contract(demo))
-    reader = PdfReader(io.BytesIO(documents.render_printable(doc)))
+    reader = PdfReader(io.BytesIO(pdf.render_printable(doc)))
     text = "\n".join(page.extract_text() for page in reader.pages)
     flat, pages = squash(text), len(reader.pages)
     assert len(doc.content["targets"]) >= 60 and pages >= 5
@@ -172,13 +173,13 @@ def test_the_matrix_is_one_table_with_a_band_per_perspective_and_its_header_on_e
     """One table (its header repeated on each page it spans), each perspective a band row with its
     weight, each target numbered in its own cell, in the year's category order."""
     doc = long_printable(ministry_contract(demo))
-    reader = PdfReader(io.BytesIO(documents.render_printable(doc)))
+    reader = PdfReader(io.BytesIO(pdf.render_printable(doc)))
     texts = [squash(page.extract_text()) for page in reader.pages]
     matrix_pages = [text for text in texts if "Target, indicator and activities" in text]
     assert len(matrix_pages) >= 3  # the long matrix spans pages
     assert all(text.count("Target, indicator and activities") == 1 for text in matrix_pages)  # once a page
     flat = " ".join(texts)
-    groups = documents.context_for(doc)["groups"]
+    groups = pdf.context_for(doc)["groups"]
     bands = [flat.index(f"{group.name or 'Targets without a perspective'} · weight") for group in groups]
     assert bands == sorted(bands) and len(groups) >= 2
     for number, target in enumerate((t for group in groups for t in group.targets), start=1):
@@ -191,18 +192,18 @@ def test_the_criteria_columns_print_only_when_targets_have_criteria_values(demo)
     doc = long_printable(ministry_contract(demo), copies=2)
     with_criteria = [t for t in doc.content["targets"] if any((t.get("criteria") or {}).values())]
     assert with_criteria, "the demo contract's targets carry criteria values"
-    text = squash(pdf_text(documents.render_printable(doc))[0])
+    text = squash(pdf_text(pdf.render_printable(doc))[0])
     assert "Very good" in text and "Criteria values:" in text
-    value = documents._number(with_criteria[0]["criteria"]["excellent"])
+    value = pdf._number(with_criteria[0]["criteria"]["excellent"])
     assert value in text
 
     for target in doc.content["targets"]:
         target["criteria"] = {}
-    plain = documents.Printable(doc.contract, doc.content, content.fingerprint(doc.content), None, False, [])
-    context = documents.context_for(plain)
+    plain = pdf.Printable(doc.contract, doc.content, content.fingerprint(doc.content), None, False, [])
+    context = pdf.context_for(plain)
     assert context["criteria_labels"] == [] and context["matrix_columns"] == 5
     assert all(row["criteria"] == [] for group in context["groups"] for row in group.rows)
-    text = squash(pdf_text(documents.render_printable(plain))[0])
+    text = squash(pdf_text(pdf.render_printable(plain))[0])
     assert "Very good" not in text and "Criteria values:" not in text
     for target in doc.content["targets"]:
         assert squash(target["description"]) in text
@@ -211,7 +212,7 @@ def test_the_criteria_columns_print_only_when_targets_have_criteria_values(demo)
 def test_the_pdf_embeds_one_font_family_regular_and_bold(demo):
     """Every face costs a worker time to shape and subset and memory to hold: the document uses
     Liberation Sans, regular and bold, hashes included."""
-    reader = PdfReader(io.BytesIO(documents.render_printable(long_printable(ministry_contract(demo), copies=2))))
+    reader = PdfReader(io.BytesIO(pdf.render_printable(long_printable(ministry_contract(demo), copies=2))))
     fonts = set()
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -222,22 +223,22 @@ def test_the_pdf_embeds_one_font_family_regular_and_bold(demo):
 def test_renders_in_one_process_share_their_setup_and_agree(demo):
     """A worker's second render (fonts, stylesheets and WeasyPrint reused) prints what its first did."""
     contract = ministry_contract(demo)
-    first = pdf_text(documents.render_contract_pdf(contract))
-    long = pdf_text(documents.render_printable(long_printable(contract, copies=2)))
-    again = pdf_text(documents.render_contract_pdf(contract))
+    first = pdf_text(pdf.render_contract_pdf(contract))
+    long = pdf_text(pdf.render_printable(long_printable(contract, copies=2)))
+    again = pdf_text(pdf.render_contract_pdf(contract))
     assert first == again
     assert long[1] > first[1]
-    assert documents._weasyprint() == documents._weasyprint()  # made once per thread
+    assert pdf._weasyprint() == pdf._weasyprint()  # made once per thread
 
 
 def test_a_render_leaves_the_cycle_collector_as_it_found_it(demo):
     contract = ministry_contract(demo)
     assert gc.isenabled()
-    documents.render_contract_pdf(contract)
+    pdf.render_contract_pdf(contract)
     assert gc.isenabled()
     gc.disable()
     try:
-        documents.render_contract_pdf(contract)
+        pdf.render_contract_pdf(contract)
         assert not gc.isenabled()
     finally:
         gc.enable()
@@ -247,13 +248,13 @@ def test_warm_up_renders_the_specimen_without_the_database():
     """A worker warms up when its process starts: no query then (no database here: one would fail),
     and the specimen it renders goes through every part of the real document, so that the first real
     render has nothing left to load."""
-    documents.warm_up()
-    doc = documents.specimen()
-    context = documents.context_for(doc)
+    pdf.warm_up()
+    doc = pdf.specimen()
+    context = pdf.context_for(doc)
     assert [group.name for group in context["groups"]] == ["Customer", "Financial", ""]
     assert any(row["activities"] for group in context["groups"] for row in group.rows)
     assert any(row["lower_is_better"] for group in context["groups"] for row in group.rows)
-    data = documents._render(context)
+    data = pdf._render(context)
     text, pages = pdf_text(data)
     flat = squash(text)
     assert data.pages == pages >= 3
@@ -265,7 +266,7 @@ def test_warm_up_renders_the_specimen_without_the_database():
 def test_a_render_counts_its_pages_and_the_task_uses_that_count(demo):
     from contracts.tasks import count_pages
 
-    data = documents.render_printable(long_printable(ministry_contract(demo), copies=2))
+    data = pdf.render_printable(long_printable(ministry_contract(demo), copies=2))
     assert isinstance(data, bytes) and data.startswith(b"%PDF")
     reader_pages = len(PdfReader(io.BytesIO(data)).pages)
     assert data.pages == reader_pages > 1
@@ -280,25 +281,25 @@ def test_a_render_leaves_no_layout_for_the_full_collection(demo):
     from weasyprint.formatting_structure.boxes import Box
 
     contract = ministry_contract(demo)
-    documents.render_contract_pdf(contract)
-    documents.render_contract_pdf(contract)
+    pdf.render_contract_pdf(contract)
+    pdf.render_contract_pdf(contract)
     assert not [o for o in gc.get_objects() if issubclass(type(o), Box)]  # type(): no weak proxy dereferenced
 
 
 def test_the_pdf_template_engine_loads_only_the_i18n_library():
-    engine = documents.template_engine()
-    assert engine is documents.template_engine()
+    engine = pdf.template_engine()
+    assert engine is pdf.template_engine()
     assert set(engine.template_libraries) == {"i18n"}
-    assert engine.get_template(documents.TEMPLATE).origin.name.endswith("contracts/pdf/contract.html")
+    assert engine.get_template(pdf.TEMPLATE).origin.name.endswith("contracts/pdf/contract.html")
 
 
 def test_fonttools_subsetting_still_works_when_harfbuzz_cannot_subset(demo, monkeypatch):
     """WeasyPrint's fontTools fallback (no HarfBuzz subsetter installed, as on a bare machine)."""
     from weasyprint.pdf import fonts
 
-    documents.warm_up()
+    pdf.warm_up()
     monkeypatch.setattr(fonts, "harfbuzz_subset", None)
-    text, pages = pdf_text(documents.render_contract_pdf(ministry_contract(demo)))
+    text, pages = pdf_text(pdf.render_contract_pdf(ministry_contract(demo)))
     assert demo.water.name in squash(text) and pages >= 2
 
 
@@ -306,8 +307,8 @@ def test_a_worker_imports_neither_every_template_tag_library_nor_a_pdf_reader():
     """What warm-up leaves out of a PDF worker's memory."""
     script = (
         "import sys, django; django.setup()\n"
-        "from contracts import documents\n"
-        "documents.warm_up()\n"
+        "from contracts.documents import pdf\n"
+        "pdf.warm_up()\n"
         "late = ['rest_framework.templatetags.rest_framework', 'pypdf']\n"
         "print(sorted(name for name in late if name in sys.modules))\n"
     )
@@ -411,7 +412,7 @@ def test_a_failing_render_is_retried_then_marked_failed(demo, media, eager, monk
         calls.append(doc)
         raise OSError("disk full")
 
-    monkeypatch.setattr(documents, "render_printable", broken)
+    monkeypatch.setattr(pdf, "render_printable", broken)
     celery_app.conf.task_eager_propagates = False  # let eager apply() follow the retries as a worker would
     assert render_contract_document.delay(document.pk).get() == "failed"
     assert len(calls) == 4  # the first attempt and three retries

@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from scorecards.models import Perspective, Scheme
 
-from .cycle import content as canonical
-from .cycle.signing import ROLE_OF_SIDE
-from .models import ContractDocument, ContractVersion, PerformanceContract, Signature
+from ..cycle import content as canonical
+from ..cycle.signing import ROLE_OF_SIDE
+from ..models import ContractDocument, ContractVersion, PerformanceContract, Signature
 
 CRITERIA = ("excellent", "very_good", "good", "fair", "poor")
 TEMPLATE = "contracts/pdf/contract.html"
