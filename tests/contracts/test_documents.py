@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from contracts import printing
 from contracts.cycle import content, signing
-from contracts.demo import WATER_UNIT
+from contracts.demo.cycle import WATER_UNIT
 from contracts.documents import pdf
 from contracts.models import ContractDocument, ContractVersion, PerformanceContract, Signature, Target
 from contracts.tasks import render_contract_document

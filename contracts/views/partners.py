@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from pmis.models import Institution
 
-from . import partners
-from .cycle import targets
-from .models import Target
+from .. import partners
+from ..cycle import targets
+from ..models import Target
 
 
 @login_required

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import monitoring, selectors
-from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
-from .views import bad_request, target_of
+from .. import monitoring, selectors
+from ..models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
+from .cycle import bad_request, target_of
 
 
 def _flash(request, exc):

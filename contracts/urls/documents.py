@@ -1,8 +1,8 @@
-"""Contract PDF and target import pages; included by contracts/urls.py under /contracts/."""
+"""Contract PDF and target import pages; included by contracts/urls/ under /contracts/."""
 
 from django.urls import path
 
-from . import views_documents
+from ..views import documents as views_documents
 
 urlpatterns = [
     path("<int:pk>/pdf/", views_documents.contract_pdf, name="contract-pdf"),

@@ -1,8 +1,8 @@
-"""Monitoring pages; included by contracts/urls.py under /contracts/."""
+"""Monitoring pages; included by contracts/urls/ under /contracts/."""
 
 from django.urls import path
 
-from . import views_monitoring as views
+from ..views import monitoring as views
 
 urlpatterns = [
     path("<int:pk>/reports/", views.contract_reports, name="monitoring-contract-reports"),

@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 from pmis.api.views import ScopedReadOnlyViewSet
 from pmis.tenancy import scoped
 
-from . import monitoring
-from .models import Evidence, ProgressEntry, ProgressReport
+from .. import monitoring
+from ..models import Evidence, ProgressEntry, ProgressReport
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):

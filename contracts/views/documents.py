@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import printing, selectors
-from .cycle import workflow
-from .documents import importing, pdf, uploads
-from .models import ContractDocument, PerformanceContract
+from .. import printing, selectors
+from ..cycle import workflow
+from ..documents import importing, pdf, uploads
+from ..models import ContractDocument, PerformanceContract
 
 
 def _contract_url(contract):

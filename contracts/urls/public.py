@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from ..views import cycle as views
 
 urlpatterns = [
     path("<str:code>/", views.verify, name="contract-verify"),

@@ -15,10 +15,10 @@ from pmis.models import FinancialYear
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import selectors
-from .cycle import cascade, content, negotiation, signing, targets, workflow
-from .forms import ProposalForm, SignForm, TargetForm
-from .models import ContractComment, ContractVersion, NegotiationRound, PerformanceContract, Target
+from .. import selectors
+from ..cycle import cascade, content, negotiation, signing, targets, workflow
+from ..forms import ProposalForm, SignForm, TargetForm
+from ..models import ContractComment, ContractVersion, NegotiationRound, PerformanceContract, Target
 
 Status = PerformanceContract.Status
 

@@ -1,6 +1,8 @@
+"""The contracting cycle's pages: the list, a contract, its targets, negotiation, vetting, signing."""
+
 from django.urls import path
 
-from . import views
+from ..views import cycle as views
 
 urlpatterns = [
     path("", views.contract_list, name="contract-list"),
@@ -20,15 +22,3 @@ urlpatterns = [
     path("cascade/<int:pk>/", views.cascade_report, name="cascade-report"),
 ]
 
-from . import urls_documents  # noqa: E402  (contract PDF and target import)
-
-urlpatterns += urls_documents.urlpatterns
-from .urls_monitoring import urlpatterns as monitoring_urls  # noqa: E402  (progress reports, verification)
-
-urlpatterns += monitoring_urls
-from . import views_partners  # noqa: E402  (partners of shared targets confirm)
-
-urlpatterns += [
-    path("partners/", views_partners.partner_requests, name="partner-requests"),
-    path("partners/<int:target>/<int:institution>/", views_partners.partner_answer, name="partner-answer"),
-]

@@ -14,10 +14,10 @@ from pmis.models import FinancialYear, Institution, Officer, OrgUnit
 from scorecards import setup
 from scorecards.models import ContractLevel, Indicator, Perspective, StrategicObjective
 
-from . import partners
-from .cycle import negotiation, signing, workflow
-from .cycle import targets as writes
-from .models import PerformanceContract, Target
+from .. import partners
+from ..cycle import negotiation, signing, workflow
+from ..cycle import targets as writes
+from ..models import PerformanceContract, Target
 
 # key: (name, measurement type, unit, direction)
 WATER_INDICATORS = {

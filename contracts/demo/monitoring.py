@@ -15,9 +15,9 @@ from django.core.files.base import ContentFile
 from pmis import audit, org, twofactor
 from pmis.models import Institution, Role
 
-from . import monitoring
-from .cycle import signing, workflow
-from .models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
+from .. import monitoring
+from ..cycle import signing, workflow
+from ..models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
 
 # Actual to date per target (in the contract's order) for Q1 and Q2; (value, spent share of budget).
 # The ministry's Q2 figures are the demo's seeded actuals; irrigation is not reported yet.
@@ -65,7 +65,7 @@ def seed_monitoring(admin):
         for target in Target.objects.filter(contract=county):
             workflow.vet_target(vetting2, target, smart=True, aligned=True)
         workflow.approve_vetting(vetting2, county, "Targets SMART and aligned to the CIDP.")
-        from .demo import demo_request
+        from .cycle import demo_request
 
         for signer in (head2, governor):
             signing.sign(demo_request(signer), county, password=PASSWORD, code=twofactor.current_code(signer))
