@@ -1,20 +1,7 @@
-"""The appraisal cycle, one function per step.
+"""One appraisal's steps, from opening to final: the year (feedback, mid-year), year-end values and marks
+(self-appraisal, supervisor, countersigning, acknowledgement), then the result accepted or appealed
+(hearing, decision) and final."""
 
-plan (the officer's signed or in-force PerformanceContract) → in the year: feedback log, mid-year
-review (a target change goes through ``contracts.workflow.amend`` and is signed again) → self-appraisal
-→ supervisor appraisal (agreed marks; overall score and grade from ``scorecards.scoring.evaluate``
-under the contract's snapshot scheme and bands) → second-level countersigning → the officer's
-acknowledgement (optionally disagreeing) → moderation (grade adjustments with reasons, then the
-result is issued) → appeal within ``APPRAISAL_APPEAL_DAYS`` (hearing, decision upheld / varied /
-dismissed; re-scored when the marks change) → final → outcomes (rewards-and-sanctions table,
-improvement plan, training needs).
-
-Each function checks who acts and the state, locks the appraisal row, writes an audit event and
-raises ``NotAllowed`` (wrong person) or ``ValidationError`` (wrong state or bad input).
-"""
-
-import contextlib
-import contextvars
 import datetime
 import types
 from decimal import Decimal
@@ -22,7 +9,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,14 +16,13 @@ from django.utils.translation import gettext as _
 from contracts.cycle import workflow as contract_workflow
 from contracts.models import PerformanceContract, Target
 from contracts.scorecard import scoring_item
-from notifications.models import Notification
 from pmis import access, audit
 from pmis.access import NotAllowed
 from pmis.models import Role
 from scorecards import scoring
 
-from . import confidentiality, uploads
-from .models import (
+from .. import confidentiality, uploads
+from ..models import (
     OPRAS_ATTRIBUTES,
     Appeal,
     AppealDocument,
@@ -45,128 +30,20 @@ from .models import (
     AppraisalItem,
     AttributeMark,
     FeedbackEntry,
-    ImprovementPlan,
-    ModerationAdjustment,
-    ModerationSession,
-    OutcomeRule,
-    PlanReview,
     TrainingNeed,
 )
-
-Status = Appraisal.Status
-PLAN_STATES = {PerformanceContract.Status.SIGNED, PerformanceContract.Status.IN_FORCE}
-
-
-# ---------------------------------------------------------------------------------------------
-# Who the actor is to this appraisal
-
-
-def parts_of(user, appraisal) -> set[str]:
-    """officer, supervisor, countersigner, hr, appeals, auditor — what ``user`` may act as."""
-    if user is None:
-        return {"system"}
-    parts = set()
-    if appraisal.officer.user_id == user.pk:
-        parts.add("officer")
-    if appraisal.supervisor_id == user.pk:
-        parts.add("supervisor")
-    if appraisal.countersigner_id == user.pk:
-        parts.add("countersigner")
-    roles = confidentiality.roles_in(user, appraisal.institution_id)
-    if roles & set(confidentiality.HR_ROLES) or user.is_superuser:
-        parts.add("hr")
-    if Role.APPEALS in roles:
-        parts.add("appeals")
-    return parts
-
-
-def _require(user, appraisal, *wanted):
-    if not parts_of(user, appraisal) & set(wanted):
-        raise NotAllowed(_("This step is not yours to take on this appraisal."))
-
-
-# Conflicts of interest: nobody judges an appraisal they are the subject of or marked.
-
-#: the parts that make a user a party to an appraisal: its subject and those who marked it
-PARTY_PARTS = frozenset({"officer", "supervisor", "countersigner"})
-
-
-def is_party(user, appraisal, parts=None) -> bool:
-    """Whether ``user`` is the appraised officer, their supervisor or the second level on ``appraisal``."""
-    parts = parts_of(user, appraisal) if parts is None else parts
-    return bool(parts & PARTY_PARTS)
-
-
-def may_countersign(user, appraisal, parts=None) -> bool:
-    """The second level countersigns (or returns): the named second-level supervisor, or HR where there is
-    none — never the appraised officer nor the supervisor whose marks are countersigned."""
-    parts = parts_of(user, appraisal) if parts is None else parts
-    wanted = "countersigner" if appraisal.countersigner_id else "hr"
-    return wanted in parts and not parts & {"officer", "supervisor"}
-
-
-def may_decide_appeal(user, appraisal, parts=None) -> bool:
-    """The appeals committee hears and decides an appeal; a member who is a party to the appraisal does not."""
-    if user is None:
-        return False
-    parts = parts_of(user, appraisal) if parts is None else parts
-    return ("appeals" in parts or user.is_superuser) and not is_party(user, appraisal, parts)
-
-
-def may_moderate(user, appraisal, parts=None) -> bool:
-    """HR on the moderation panel adjusts a grade, but not of an appraisal they are a party to."""
-    if user is None:
-        return False
-    parts = parts_of(user, appraisal) if parts is None else parts
-    return "hr" in parts and not is_party(user, appraisal, parts)
-
-
-def _conflict():
-    return NotAllowed(_("You are a party to this appraisal; someone independent of it takes this step."))
-
-
-def _state(appraisal, *states):
-    if appraisal.status not in states:
-        raise ValidationError(_("This step is not possible while the appraisal is “%(status)s”.") % {
-            "status": appraisal.get_status_display().lower()})
-
-
-def _lock(appraisal) -> Appraisal:
-    return Appraisal.objects.select_for_update(of=("self",)).select_related(
-        "officer", "officer__user", "contract", "institution", "financial_year").get(pk=appraisal.pk)
-
-
-def _text(value, field, message):
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
-
-
-_SILENT = contextvars.ContextVar("appraisal_notifications_silent", default=False)
-
-
-@contextlib.contextmanager
-def silent():
-    """No notifications inside (the demo seed replays a year that nobody needs telling about)."""
-    token = _SILENT.set(True)
-    try:
-        yield
-    finally:
-        _SILENT.reset(token)
-
-
-def notify(user, appraisal, title, body=""):
-    """An in-app notification and an email to ``user`` about ``appraisal``."""
-    if user is None or _SILENT.get():
-        return
-    url = appraisal.get_absolute_url()
-    Notification.objects.create(user=user, institution_id=appraisal.institution_id, kind="appraisal",
-                                critical=True, title=title[:200], body=body, url=url)
-    if user.email:
-        send_mail(title, f"{body}\n\n{settings.SITE_URL.rstrip('/')}{url}" if body else title,
-                  settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
-
+from .rules import (
+    PLAN_STATES,
+    Status,
+    _conflict,
+    _lock,
+    _require,
+    _state,
+    _text,
+    may_countersign,
+    may_decide_appeal,
+    notify,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Opening and the year
@@ -235,7 +112,7 @@ def add_feedback(actor, appraisal, note, *, kind=FeedbackEntry.Kind.CHECK_IN, ta
 @transaction.atomic
 def record_midyear(actor, appraisal, progress, *, amend_reason=""):
     """The supervisor records the mid-year review. With ``amend_reason`` the plan is amended through
-    the contracting cycle (``contracts.workflow.amend``): renegotiated, vetted and signed again."""
+    the contracting cycle (``contracts.cycle.workflow.amend``): renegotiated, vetted and signed again."""
     appraisal = _lock(appraisal)
     _require(actor, appraisal, "supervisor")
     _state(appraisal, Status.IN_YEAR)
@@ -464,117 +341,6 @@ def acknowledge(actor, appraisal, disagreement=""):
 
 
 # ---------------------------------------------------------------------------------------------
-# Moderation
-
-
-def _hr(actor, institution_id):
-    if actor.is_superuser:
-        return
-    if not access.roles_in(actor, institution_id) & set(confidentiality.HR_ROLES):
-        raise NotAllowed(_("Moderation is for the institution's performance officers (the panel secretariat)."))
-
-
-@transaction.atomic
-def open_moderation(actor, institution, financial_year, org_unit=None, note=""):
-    _hr(actor, institution.pk)
-    if financial_year.institution_id != institution.pk or (org_unit and org_unit.institution_id != institution.pk):
-        raise ValidationError(_("The year or unit belongs to another institution."))
-    if ModerationSession.objects.filter(institution=institution, financial_year=financial_year, org_unit=org_unit,
-                                        status=ModerationSession.Status.OPEN).exists():
-        raise ValidationError(_("A moderation of this scope is already open."))
-    session = ModerationSession.objects.create(institution=institution, financial_year=financial_year,
-                                               org_unit=org_unit, opened_by=actor, note=(note or "").strip())
-    audit.record(actor, "moderation.open", session, None, {"org_unit": org_unit.pk if org_unit else None})
-    return session
-
-
-def in_scope(session):
-    """The appraisals this session moderates: its institution and year, within its directorate."""
-    found = Appraisal.objects.filter(institution_id=session.institution_id,
-                                     financial_year_id=session.financial_year_id)
-    if session.org_unit_id:
-        found = found.filter(org_unit__path__startswith=session.org_unit.path)
-    return found
-
-
-def distribution(session):
-    """[(grade, count in scope, % in scope, count in institution, % in institution)], best grade first."""
-    grades = [b["grade"] for b in session_bands(session)]
-    scope = in_scope(session).exclude(grade="")
-    whole = Appraisal.objects.filter(institution_id=session.institution_id,
-                                     financial_year_id=session.financial_year_id).exclude(grade="")
-
-    def counts(qs):
-        rows = {}
-        for row in qs.values("grade", "moderated_grade"):
-            g = row["moderated_grade"] or row["grade"]
-            rows[g] = rows.get(g, 0) + 1
-        return rows
-
-    mine, theirs = counts(scope), counts(whole)
-    n_mine, n_theirs = sum(mine.values()) or 1, sum(theirs.values()) or 1
-    return [(g, mine.get(g, 0), round(100 * mine.get(g, 0) / n_mine), theirs.get(g, 0),
-             round(100 * theirs.get(g, 0) / n_theirs)) for g in grades]
-
-
-def session_bands(session):
-    first = in_scope(session).exclude(bands=None).first()
-    return first.bands if first else []
-
-
-@transaction.atomic
-def adjust_grade(actor, session, appraisal, to_grade, reason):
-    """The panel moves an appraisal to another grade of its band table, with a recorded reason."""
-    session = ModerationSession.objects.select_for_update().get(pk=session.pk)
-    _hr(actor, session.institution_id)
-    if session.status != ModerationSession.Status.OPEN:
-        raise ValidationError(_("This moderation is closed."))
-    appraisal = _lock(appraisal)
-    if not in_scope(session).filter(pk=appraisal.pk).exists():
-        raise ValidationError(_("That appraisal is outside this moderation."))
-    if not may_moderate(actor, appraisal):
-        raise _conflict()
-    _state(appraisal, Status.ACKNOWLEDGED)
-    grades = [b["grade"] for b in appraisal.bands]
-    if to_grade not in grades:
-        raise ValidationError({"to_grade": _("Choose one of the grades: %(grades)s.") % {"grades": ", ".join(grades)}})
-    reason = _text(reason, "reason", _("Record why the panel adjusts the grade."))
-    before = appraisal.moderated_grade or appraisal.grade
-    adjustment = ModerationAdjustment.objects.create(
-        session=session, appraisal=appraisal, institution_id=appraisal.institution_id, from_grade=before,
-        to_grade=to_grade, reason=reason, adjusted_by=actor)
-    appraisal.moderated_grade = to_grade
-    appraisal.save(update_fields=["moderated_grade"])
-    audit.record(actor, "appraisal.moderate", appraisal, {"grade": before}, {"grade": to_grade, "reason": reason})
-    return adjustment
-
-
-@transaction.atomic
-def close_moderation(actor, session, note=""):
-    """Close the session: every acknowledged appraisal in scope gets its result; the appeal window opens."""
-    session = ModerationSession.objects.select_for_update().get(pk=session.pk)
-    _hr(actor, session.institution_id)
-    if session.status != ModerationSession.Status.OPEN:
-        raise ValidationError(_("This moderation is already closed."))
-    now = timezone.now()
-    issued = 0
-    for appraisal in in_scope(session).filter(status=Status.ACKNOWLEDGED).select_related("officer__user"):
-        appraisal.final_grade = appraisal.moderated_grade or appraisal.grade
-        appraisal.status, appraisal.result_at = Status.RESULT, now
-        appraisal.save(update_fields=["final_grade", "status", "result_at"])
-        audit.record(actor, "appraisal.result", appraisal, None, {"grade": appraisal.final_grade})
-        notify(appraisal.officer.user, appraisal, _("Your appraisal result: %(grade)s") % {
-            "grade": appraisal.final_grade},
-            _("You may appeal within %(days)s days.") % {"days": settings.APPRAISAL_APPEAL_DAYS})
-        issued += 1
-    session.status, session.closed_by, session.closed_at = ModerationSession.Status.CLOSED, actor, now
-    session.note = (note or session.note).strip()
-    session.save(update_fields=["status", "closed_by", "closed_at", "note"])
-    audit.record(actor, "moderation.close", session, None, {"issued": issued})
-    return issued
-
-
-# ---------------------------------------------------------------------------------------------
 # Appeals
 
 
@@ -723,91 +489,3 @@ def finalise_expired(today=None) -> int:
             _finalise(None, _lock(appraisal), "appraisal.final")
         done += 1
     return done
-
-
-# ---------------------------------------------------------------------------------------------
-# Outcomes
-
-
-def outcomes_for(appraisal):
-    grade = appraisal.final_grade if appraisal.status in (Status.RESULT, Status.APPEAL, Status.FINAL) else ""
-    if not grade:
-        return OutcomeRule.objects.none()
-    return OutcomeRule.objects.filter(institution_id=appraisal.institution_id, grade=grade)
-
-
-@transaction.atomic
-def set_outcome_rule(actor, institution, grade, outcome, note=""):
-    _hr(actor, institution.pk)
-    if outcome not in OutcomeRule.Outcome.values:
-        raise ValidationError({"outcome": _("Choose an outcome from the list.")})
-    grade = _text(grade, "grade", _("Name the grade."))
-    rule, _created = OutcomeRule.objects.update_or_create(institution=institution, grade=grade, outcome=outcome,
-                                                          defaults={"note": (note or "").strip()})
-    audit.record(actor, "outcome_rule.set", rule, None, {"grade": grade, "outcome": outcome})
-    return rule
-
-
-@transaction.atomic
-def remove_outcome_rule(actor, rule):
-    _hr(actor, rule.institution_id)
-    audit.record(actor, "outcome_rule.remove", rule, {"grade": rule.grade, "outcome": rule.outcome}, None)
-    rule.delete()
-
-
-@transaction.atomic
-def start_improvement_plan(actor, appraisal, *, objectives, support, start_date, end_date, review_dates=()):
-    """The supervisor or HR opens a performance improvement plan after the final result."""
-    appraisal = _lock(appraisal)
-    _require(actor, appraisal, "supervisor", "hr")
-    _state(appraisal, Status.FINAL)
-    objectives = _text(objectives, "objectives", _("Set the objectives the officer must reach."))
-    support = _text(support, "support", _("Say what support the officer gets."))
-    if not start_date or not end_date or end_date <= start_date:
-        raise ValidationError({"end_date": _("The plan must end after it starts.")})
-    reviews = sorted(set(review_dates or []))
-    if not reviews:
-        raise ValidationError({"review_dates": _("Set at least one review date.")})
-    if any(not start_date <= d <= end_date for d in reviews):
-        raise ValidationError({"review_dates": _("Review dates fall within the plan's period.")})
-    plan = ImprovementPlan.objects.create(appraisal=appraisal, institution_id=appraisal.institution_id,
-                                          objectives=objectives, support=support, start_date=start_date,
-                                          end_date=end_date, created_by=actor)
-    PlanReview.objects.bulk_create([PlanReview(plan=plan, institution_id=plan.institution_id, due=d)
-                                    for d in reviews])
-    audit.record(actor, "pip.open", plan, None, {"appraisal": appraisal.pk, "reviews": [str(d) for d in reviews]})
-    notify(appraisal.officer.user, appraisal, _("A performance improvement plan was opened for you"))
-    return plan
-
-
-def _plan_actor(actor, plan):
-    _require(actor, plan.appraisal, "supervisor", "hr")
-
-
-@transaction.atomic
-def record_review(actor, review, note):
-    plan = ImprovementPlan.objects.select_for_update().get(pk=review.plan_id)
-    _plan_actor(actor, plan)
-    if plan.status != ImprovementPlan.Status.OPEN:
-        raise ValidationError(_("This plan is closed."))
-    review.note, review.held_at = _text(note, "note", _("Record what the review found.")), timezone.now()
-    review.save(update_fields=["note", "held_at"])
-    audit.record(actor, "pip.review", plan, None, {"review": review.pk})
-    return review
-
-
-@transaction.atomic
-def close_improvement_plan(actor, plan, result, note=""):
-    plan = ImprovementPlan.objects.select_for_update().get(pk=plan.pk)
-    _plan_actor(actor, plan)
-    if plan.status != ImprovementPlan.Status.OPEN:
-        raise ValidationError(_("This plan is already closed."))
-    if result not in ImprovementPlan.Result.values:
-        raise ValidationError({"result": _("Choose the closing outcome.")})
-    plan.status, plan.result, plan.closing_note, plan.closed_at = (
-        ImprovementPlan.Status.CLOSED, result, (note or "").strip(), timezone.now())
-    plan.save(update_fields=["status", "result", "closing_note", "closed_at"])
-    audit.record(actor, "pip.close", plan, None, {"result": result})
-    notify(plan.appraisal.officer.user, plan.appraisal, _("Your improvement plan was closed"),
-           plan.get_result_display())
-    return plan
