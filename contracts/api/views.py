@@ -1,6 +1,6 @@
 """Contracts over REST. Reads go through ``visible_to`` (another tenant's id: 404); every change
-calls ``contracts.workflow``, ``contracts.targets``, ``contracts.signing`` or
-``contracts.documents`` — the same functions as the pages — and their exceptions become the
+calls ``contracts.cycle.workflow``, ``contracts.cycle.targets``, ``contracts.cycle.signing`` or
+``contracts.documents.pdf`` — the same functions as the pages — and their exceptions become the
 one error shape (pmis.api.errors): NotAllowed 403, TransitionError/ValidationError 400,
 ConcurrentEdit 409."""
 

@@ -6,7 +6,7 @@ or semicolons. The first row names the columns (``COLUMNS``); every following ro
 
 Every row is checked and every problem reported with its row number and column
 ("Row 4, weight: 'abc' is not a number"). Targets are then added one by one through
-``contracts.targets.add_target`` — the one writer, with its permission, model and cascade checks —
+``contracts.cycle.targets.add_target`` — the one writer, with its permission, model and cascade checks —
 inside one transaction that is rolled back when any row failed: a file is imported whole or not
 at all.
 """

@@ -2,7 +2,7 @@
 
 A contract copies its scheme and band table when it is created (``bands`` is a snapshot), so a
 later edit of the institution's table never re-grades it. The cascade rules that tie a target to
-its parent live in ``contracts.cascade``; the functions that write live in ``contracts.targets``.
+its parent live in ``contracts.cycle.cascade``; the functions that write live in ``contracts.cycle.targets``.
 """
 
 from decimal import Decimal

@@ -1,6 +1,6 @@
 """Contract pages. Each reads through the one scoping path (``visible_or_404``) before anything
-else, so another institution's id answers 404; every change goes through ``contracts.workflow``,
-``contracts.targets`` or ``contracts.signing``, which check the actor's part and the state."""
+else, so another institution's id answers 404; every change goes through ``contracts.cycle.workflow``,
+``contracts.cycle.targets`` or ``contracts.cycle.signing``, which check the actor's part and the state."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -2,7 +2,7 @@
 
 draft (target identification) → submitted → [pre-negotiation review: comments, return or pass] →
 negotiation (rounds per target) → agreed → [vetting: each target SMART and aligned] →
-ready to sign → signed (both parties, see ``contracts.signing``) → in force → closed.
+ready to sign → signed (both parties, see ``contracts.cycle.signing``) → in force → closed.
 A signed contract changes only through ``amend``, which reopens negotiation on a new version.
 
 Every step checks who acts (``RULES``) and the state, locks the contract row, records a transition
@@ -267,7 +267,7 @@ def vet_target(actor, target, *, smart, aligned, comment=""):
 
 def clear_vetting(actor, target, contract=None):
     """A change to ``target``'s content voids the committee's findings on it for the contract's current
-    version; it is vetted again. Called by every function that changes a target (``contracts.targets``)."""
+    version; it is vetted again. Called by every function that changes a target (``contracts.cycle.targets``)."""
     version = (contract or PerformanceContract.objects.only("version").get(pk=target.contract_id)).version
     found = list(VettingCheck.objects.filter(target_id=target.pk, version=version))
     if not found:
@@ -325,7 +325,7 @@ def return_from_vetting(actor, contract, comment, *, lock_version=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# After signing (signing itself: contracts.signing)
+# After signing (signing itself: contracts.cycle.signing)
 
 
 def fully_signed(actor, contract):
