@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from contracts import signing, workflow
-from contracts.demo import WATER_OFFICER, WATER_UNIT, demo_request, demo_totp
+from contracts.cycle import signing, workflow
+from contracts.cycle.targets import add_target, create_contract
+from contracts.demo.cycle import WATER_OFFICER, WATER_UNIT, demo_request, demo_totp
 from contracts.models import PerformanceContract, Target
-from contracts.targets import add_target, create_contract
 from pmis.models import FinancialYear, Institution, Officer
 from scorecards.models import ContractLevel, Indicator, Perspective
 
@@ -85,7 +85,7 @@ def signed_plan(admin, officer, supervisor):
         units = {row[0]: row[3] for row in WATER_UNIT}
         categories = {p.code: p for p in Perspective.objects.filter(financial_year=year)}
         indicators = {i.name: i for i in Indicator.objects.filter(institution=water)}
-        from contracts.demo import WATER_INDICATORS
+        from contracts.demo.cycle import WATER_INDICATORS
 
         for order, (_key, category, indicator, description, weight, baseline, target, _c, _actual, parent,
                     _budget) in enumerate(WATER_OFFICER, start=1):

@@ -5,7 +5,7 @@ A process of its own so the peak resident set (VmHWM) is the render's, not the b
 
 - ``seconds``: the cold render, as a fresh worker's first PDF: loading WeasyPrint, Fontconfig, the
   print stylesheet and the template engine and rendering a small specimen contract
-  (``startup_seconds`` of it, what ``contracts.documents.warm_up`` does; a Celery worker pays it
+  (``startup_seconds`` of it, what ``contracts.documents.pdf.warm_up`` does; a Celery worker pays it
   when its process starts), then the render itself.
 - ``first_warm_seconds``: that first render alone, after ``warm_up``: what a Celery worker, which
   warms up when its process starts, takes for the first PDF anyone asks of it.
@@ -73,7 +73,7 @@ def main():
     import django
 
     django.setup()
-    from contracts import documents
+    from contracts.documents import pdf as documents
     from contracts.models import PerformanceContract
 
     contract = PerformanceContract.objects.get(pk=int(sys.argv[1]))

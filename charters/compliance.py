@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from contracts import targets as contract_targets
+from contracts.cycle import targets as contract_targets
 from contracts.models import Target
 from pmis import org
 

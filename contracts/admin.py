@@ -1,10 +1,10 @@
 """Contracts in the admin are for looking, not changing: every change goes through the workflow
 functions, which check who acts and record the audit trail. Only a draft's targets may be edited
-here (by administrators fixing data), and that edit goes through ``contracts.targets`` too."""
+here (by administrators fixing data), and that edit goes through ``contracts.cycle.targets`` too."""
 
 from django.contrib import admin
 
-from . import targets
+from .cycle import targets
 from .models import (
     ContractTransition,
     ContractVersion,

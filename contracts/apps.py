@@ -18,12 +18,12 @@ class ContractsConfig(AppConfig):
 
 def seed_contracts(admin):
     # Imported when the demo is seeded, not at every start-up.
-    from .demo import seed_contracts
+    from .demo.cycle import seed_contracts
 
     seed_contracts(admin)
 
 
 def seed_monitoring(admin):
-    from .demo_monitoring import seed_monitoring
+    from .demo.monitoring import seed_monitoring
 
     seed_monitoring(admin)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecards.models import Indicator, Perspective, StrategicObjective
 
-from . import cascade
+from .cycle import cascade
 from .models import NegotiationRound, Target
 
 

@@ -11,9 +11,9 @@ from pmis import audit
 from scorecards.models import ContractScore
 
 from . import monitoring
+from .cycle.targets import may_confirm_partner
+from .cycle.workflow import NotAllowed
 from .models import PartnerConfirmation, PerformanceContract, Target
-from .targets import may_confirm_partner
-from .workflow import NotAllowed
 
 
 def _check_partner(actor, target, partner):

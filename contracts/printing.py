@@ -8,7 +8,7 @@ from django.db import transaction
 
 from pmis import audit
 
-from .documents import is_current, printable
+from .documents.pdf import is_current, printable
 from .models import ContractDocument
 from .tasks import render_contract_document
 

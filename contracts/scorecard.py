@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from scorecards import scoring
 
-from . import cascade
+from .cycle import cascade
 
 
 @dataclass

@@ -19,7 +19,8 @@ from django.db.models import Max
 from scorecards import scoring, summary
 from scorecards.models import ContractScore
 
-from . import scorecard, targets
+from . import scorecard
+from .cycle import targets
 from .models import ProgressEntry, Target
 
 PERIODS = (1, 2, 3, 4)

@@ -7,7 +7,8 @@ from django.db.models import Q
 from pmis.models import FinancialYear, Officer
 from scorecards.models import Perspective, level_order
 
-from . import cascade, scorecard, scores, signing, workflow
+from . import scorecard, scores
+from .cycle import cascade, signing, workflow
 from .models import (
     ContractComment,
     ContractDocument,

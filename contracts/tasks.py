@@ -27,7 +27,7 @@ MAX_RETRIES = 3
 def warm_up_pdf_rendering(**kwargs):
     """Each worker process imports WeasyPrint, parses the print stylesheet and renders a specimen
     contract when it starts (~1 s), so the first PDF someone asks for is not the one that pays for it."""
-    from .documents import warm_up
+    from .documents.pdf import warm_up
 
     try:
         warm_up()
@@ -41,7 +41,7 @@ def pdf_name(document, content_hash) -> str:
 
 def count_pages(data: bytes) -> int:
     """The PDF's number of pages: as the render counted them, else by reading the file back."""
-    if getattr(data, "pages", None) is not None:  # documents.PDF: spares the worker pypdf (~8 MB, 0.1 s)
+    if getattr(data, "pages", None) is not None:  # pdf.PDF: spares the worker pypdf (~8 MB, 0.1 s)
         return data.pages
     from pypdf import PdfReader
 
@@ -61,7 +61,7 @@ def _set(document_id, **fields):
 )
 def render_contract_document(self, document_id):
     """Render one ContractDocument's PDF. Returns what it did: "ready", "current", "failed", "missing"."""
-    from . import documents
+    from .documents import pdf
 
     document = ContractDocument.objects.select_related("contract").filter(pk=document_id).first()
     if document is None:
@@ -70,17 +70,17 @@ def render_contract_document(self, document_id):
     contract = document.contract
     try:
         try:
-            doc = documents.printable(contract, document.version)
-        except documents.Superseded:
+            doc = pdf.printable(contract, document.version)
+        except pdf.Superseded:
             # An amendment moved the contract on before this never-vetted version was printed.
             _set(document.pk, state=ContractDocument.State.FAILED,
                  error=_("This version was replaced by an amendment before it was vetted; there is nothing "
                          "to print for it."))
             return "superseded"
-        if documents.is_current(document, doc) and default_storage.exists(document.file.name):
+        if pdf.is_current(document, doc) and default_storage.exists(document.file.name):
             return "current"
         _set(document.pk, state=ContractDocument.State.RENDERING)
-        data = documents.render_printable(doc)
+        data = pdf.render_printable(doc)
         pages = count_pages(data)
         name = pdf_name(document, doc.content_hash)
         old = document.file.name if document.file else ""

@@ -14,7 +14,7 @@ revoked role counts from the next request; outside one (tasks, the shell, tests 
 every call reads afresh. Changing a role membership, an officer's post or a grant forgets what the
 current request has read.
 
-The "may this user do X now" questions live in their domain modules (``contracts.workflow.can``,
+The "may this user do X now" questions live in their domain modules (``contracts.cycle.workflow.can``,
 ``contracts.monitoring.may_verify``, …) and ask this module for the roles; they raise ``NotAllowed``.
 """
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from charters import services as charters
-from contracts import targets, workflow
+from contracts.cycle import targets, workflow
 from contracts.models import PerformanceContract, Target
 from pmis import audit, org
 from pmis.models import FinancialYear, Institution, Officer

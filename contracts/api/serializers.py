@@ -10,7 +10,7 @@ from rest_framework import serializers
 from pmis.models import Institution
 from scorecards.models import Indicator, Perspective, StrategicObjective
 
-from .. import workflow
+from ..cycle import workflow
 from ..models import (
     ContractComment,
     ContractDocument,

@@ -1,6 +1,6 @@
 """Contracts over REST. Reads go through ``visible_to`` (another tenant's id: 404); every change
-calls ``contracts.workflow``, ``contracts.targets``, ``contracts.signing`` or
-``contracts.documents`` — the same functions as the pages — and their exceptions become the
+calls ``contracts.cycle.workflow``, ``contracts.cycle.targets``, ``contracts.cycle.signing`` or
+``contracts.documents.pdf`` — the same functions as the pages — and their exceptions become the
 one error shape (pmis.api.errors): NotAllowed 403, TransitionError/ValidationError 400,
 ConcurrentEdit 409."""
 
@@ -17,7 +17,9 @@ from pmis.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin, paginated
 from pmis.api.errors import register_conflict
 from pmis.tenancy import visible_object
 
-from .. import documents, negotiation, printing, scores, selectors, signing, targets, workflow
+from .. import printing, scores, selectors
+from ..cycle import negotiation, signing, targets, workflow
+from ..documents import pdf
 from ..models import (
     ContractComment,
     ContractDocument,
@@ -226,7 +228,7 @@ class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
             document = printing.request_document(request.user, contract)
             return Response(s.DocumentSerializer(document, context=self.get_serializer_context()).data,
                             status=status.HTTP_202_ACCEPTED)
-        document = documents.document_for(contract)
+        document = pdf.document_for(contract)
         if document is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(s.DocumentSerializer(document, context=self.get_serializer_context()).data)
@@ -348,5 +350,5 @@ class DocumentViewSet(ScopedReadOnlyViewSet):
             handle = document.file.open("rb")
         except FileNotFoundError:
             raise Http404(_("The file of this document is missing; ask for the PDF again."))
-        return FileResponse(handle, as_attachment=True, filename=documents.file_name(document),
+        return FileResponse(handle, as_attachment=True, filename=pdf.file_name(document),
                             content_type="application/pdf")

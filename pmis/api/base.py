@@ -2,7 +2,7 @@
 
 - Read through ``ScopedViewSetMixin``: the queryset goes through ``visible_to(request.user)``,
   so another institution's id answers 404, and lists are paginated with a stable ordering.
-- Write through the app's domain functions (``contracts.workflow``, ``contracts.targets``, …);
+- Write through the app's domain functions (``contracts.cycle.workflow``, ``contracts.cycle.targets``, …);
   their exceptions reach ``pmis.api.errors.exception_handler``, which answers in the one shape.
 - Actions that change state are ``POST /<resource>/{id}/<verb>/``; ``scoped_urls`` marks the
   POST-only ones so the generic isolation test probes them with POST, and the routes of a viewset's

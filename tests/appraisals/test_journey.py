@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appraisals import services
 from appraisals.models import Appraisal, ImprovementPlan, OutcomeRule
-from contracts import negotiation, signing, workflow
-from contracts.demo import demo_request
+from contracts.cycle import negotiation, signing, workflow
+from contracts.demo.cycle import demo_request
 from contracts.models import PerformanceContract, Target
 from notifications.models import Notification
 from pmis import twofactor

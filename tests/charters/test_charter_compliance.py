@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from charters import compliance, services, tasks
-from contracts import targets
+from contracts.cycle import targets
 from contracts.models import Target
 from pmis import org
 from pmis.models import AuditEvent

@@ -2,7 +2,7 @@
 from django.test import RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contracts import signing, workflow
+from contracts.cycle import signing, workflow
 from contracts.models import Target
 from pmis import twofactor
 

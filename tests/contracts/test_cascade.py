@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from contracts import cascade, targets
+from contracts.cycle import cascade, targets
 from contracts.models import PerformanceContract, Target
 from pmis import org
 from pmis.models import AuditEvent, FinancialYear, Officer, OrgUnit
@@ -272,7 +272,7 @@ def test_the_report_issues_a_bounded_number_of_queries(demo, as_user, year, wate
 
 
 def test_seed_contracts_is_idempotent(demo):
-    from contracts.demo import seed_contracts
+    from contracts.demo.cycle import seed_contracts
 
     def counts():
         return (PerformanceContract.objects.count(), Target.objects.count(), AuditEvent.objects.count(),

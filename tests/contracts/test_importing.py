@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from contracts import importing, workflow
+from contracts.cycle import workflow
+from contracts.documents import importing
 from contracts.models import PerformanceContract, Target
 
 HEADER = ["perspective", "objective", "indicator", "description", "unit", "direction", "baseline", "target",

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contracts import selectors, targets
+from contracts import selectors
+from contracts.cycle import targets
 from contracts.models import LIST_ORDER, PerformanceContract
 from pmis import org
 from pmis.models import FinancialYear, Institution, Officer

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from contracts import scorecard, selectors, targets
+from contracts import scorecard, selectors
+from contracts.cycle import targets
 from contracts.models import PerformanceContract, Target
 from pmis.models import AuditEvent, FinancialYear
 from scorecards import scoring

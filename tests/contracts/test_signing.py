@@ -5,7 +5,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from contracts import content, signing, targets, workflow
+from contracts.cycle import content, signing, targets, workflow
 from contracts.models import ContractFrozen, ContractVersion, PerformanceContract, Signature, Target
 from pmis import twofactor
 from pmis.models import AuditEvent, Institution

@@ -151,7 +151,7 @@ def test_an_officer_starts_a_plan_from_the_list(demo, client):
 
 def test_amendment_makes_a_new_version_and_the_diff_shows_the_change(cycle, client):
     plan = carry(cycle, "in_force")
-    from contracts import negotiation, workflow
+    from contracts.cycle import negotiation, workflow
     from tests.contracts.conftest import sign
 
     workflow.amend(cycle.counterparty, plan, "Mid-year review: budget cut.")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from contracts import negotiation, signing, targets, workflow
+from contracts.cycle import negotiation, signing, targets, workflow
 from contracts.models import (
     ContractComment,
     ContractTransition,

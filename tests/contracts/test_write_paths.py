@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contracts import monitoring, signing, targets, workflow
+from contracts import monitoring
+from contracts.cycle import signing, targets, workflow
 from contracts.models import Target
 from pmis import access, twofactor
 from tests.contracts.conftest import PASSWORD, _vet_all, request_of

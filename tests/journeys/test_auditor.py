@@ -3,9 +3,10 @@ institution's annual report as a PDF, waits for it and downloads it."""
 
 import pytest
 
-from contracts.models import ContractLevel, PerformanceContract
+from contracts.models import PerformanceContract
 from pmis.models import Institution
 from reports.models import GeneratedReport
+from scorecards.models import ContractLevel
 
 pytestmark = [pytest.mark.browser]
 

@@ -5,9 +5,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contracts import demo, signing, workflow
-from contracts.models import ContractLevel, NegotiationRound, PerformanceContract, Signature, Target
+from contracts.cycle import signing, workflow
+from contracts.demo.cycle import demo_request
+from contracts.models import NegotiationRound, PerformanceContract, Signature, Target
 from pmis import twofactor
+from scorecards.models import ContractLevel
 
 pytestmark = [pytest.mark.browser]
 
@@ -69,7 +71,7 @@ def test_director_negotiates_signs_and_downloads_the_pdf(journey, viewport):
 
     # The head signs too (their own step), which brings the contract into force.
     contract.refresh_from_db()
-    signing.sign(demo.demo_request(users["head"]), contract, password="pmis-demo",
+    signing.sign(demo_request(users["head"]), contract, password="pmis-demo",
                  code=fresh_code(users["head"]))
     contract.refresh_from_db()
     assert contract.status in (PerformanceContract.Status.SIGNED, PerformanceContract.Status.IN_FORCE)

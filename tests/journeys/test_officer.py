@@ -5,7 +5,8 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from contracts import demo, signing, workflow
+from contracts.cycle import signing, workflow
+from contracts.demo.cycle import demo_request, demo_totp
 from contracts.models import PerformanceContract, ProgressEntry, Target
 
 pytestmark = [pytest.mark.browser]
@@ -110,7 +111,7 @@ def plan_in_force(plan):
         TOTPDevice.objects.filter(user=users[who]).update(last_t=-1)
         signer = users[who]
         plan.refresh_from_db()
-        signing.sign(demo.demo_request(signer), plan, password="pmis-demo", code=demo.demo_totp(signer))
+        signing.sign(demo_request(signer), plan, password="pmis-demo", code=demo_totp(signer))
     plan.refresh_from_db()
     if plan.status == PerformanceContract.Status.SIGNED:
         workflow.bring_into_force(users["secretariat"], plan)

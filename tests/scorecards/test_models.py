@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from contracts import selectors, targets
+from contracts import selectors
+from contracts.cycle import targets
 from contracts.models import PerformanceContract, Target
 from pmis import org
 from pmis.models import AuditEvent, FinancialYear, Officer

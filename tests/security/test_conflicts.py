@@ -3,7 +3,7 @@
 The security model's rules, each checked through the function that holds it, the action, the API
 (where there is one) and the page's button:
 
-- **Vetting** (``contracts.workflow.check`` / ``can``, rule ``workflow.is_party``): a vetting-committee
+- **Vetting** (``contracts.cycle.workflow.check`` / ``can``, rule ``workflow.is_party``): a vetting-committee
   member who is the contract's performer or counter-party neither vets its targets, nor approves it,
   nor returns it from vetting. The page shows them no vetting form; the API answers 403.
 - **Verification** (``contracts.monitoring.may_verify``): a performance officer who is a party to the
@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from appraisals import services
 from appraisals.models import Appraisal, ModerationSession
-from contracts import monitoring, workflow
+from contracts import monitoring
+from contracts.cycle import workflow
 from contracts.models import PerformanceContract, ProgressEntry, Target, VettingCheck
 from pmis import org
 from pmis.models import Role

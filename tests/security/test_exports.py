@@ -13,7 +13,7 @@ total size its members unpack to are checked against ``TARGET_IMPORT_MAX_ZIP_MEM
 ``TARGET_IMPORT_MAX_UNPACKED_BYTES``, so a small file that unpacks to hundreds of megabytes (a zip
 bomb) is refused at once with a clear message and nothing is imported. The workbook is then read
 in read-only mode, with at most ``TARGET_IMPORT_MAX_ROWS`` rows (plus a margin) and
-``importing.MAX_COLUMNS`` columns per row.
+``uploads.MAX_COLUMNS`` columns per row.
 """
 
 import csv
@@ -30,7 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from contracts import importing, targets
+from contracts.cycle import targets
+from contracts.documents import importing, uploads
 from contracts.models import PerformanceContract, Target
 from pmis.models import Institution
 from pmis.spreadsheets import safe_cell
@@ -279,12 +280,12 @@ def test_a_zip_of_many_members_is_refused(demo, settings):
 
 
 def test_columns_past_the_limit_are_not_read(demo):
-    wide = list(ROW) + [None] * (importing.MAX_COLUMNS + 10) + ["x"]
+    wide = list(ROW) + [None] * (uploads.MAX_COLUMNS + 10) + ["x"]
     result = importing.import_targets(demo.users["officer"], plan(demo),
                                       SimpleUploadedFile("wide.xlsx", workbook_bytes([HEADER, wide])))
     assert result.ok, [str(e) for e in result.errors]
-    assert importing.read_rows(SimpleUploadedFile("wide.xlsx", workbook_bytes([HEADER, wide])))[1] == (
-        list(ROW) + [None] * (importing.MAX_COLUMNS - len(ROW)))
+    assert uploads.read_rows(SimpleUploadedFile("wide.xlsx", workbook_bytes([HEADER, wide])))[1] == (
+        list(ROW) + [None] * (uploads.MAX_COLUMNS - len(ROW)))
 
 
 def test_a_sheet_claiming_a_huge_range_is_read_within_the_limits(demo):

@@ -65,7 +65,7 @@ def test_a_malformed_lock_version_on_a_target_removal_answers_400(demo, plan, cl
 
 
 def test_the_workflow_refuses_a_malformed_lock_version_with_a_validation_error(demo, plan):
-    from contracts import workflow
+    from contracts.cycle import workflow
 
     with pytest.raises(ValidationError) as exc:
         workflow.submit(demo.users["officer"], plan, lock_version="abc")

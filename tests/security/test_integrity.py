@@ -2,7 +2,7 @@
 
 The security model's rules:
 
-- **Vetting follows the content** (``contracts.targets`` and ``contracts.workflow``): a change to a
+- **Vetting follows the content** (``contracts.cycle.targets`` and ``contracts.cycle.workflow``): a change to a
   target's vetted content (value, weight, baseline, criteria values, description, partners …) through
   any writer — negotiation, editing, the admin, the API — clears its vetting findings for the version;
   and ``workflow.approve_vetting`` requires, for every target, a finding recorded on the target's
@@ -12,7 +12,7 @@ The security model's rules:
   to an accepted progress-report entry sends it back for verification; until it is accepted again it
   does not count (we chose re-verification over refusal: late evidence is often asked for by auditors,
   and refusing it would push people to re-enter the actual to attach it).
-- **Partners are confirmed** (``contracts.targets.may_confirm_partner`` / ``partners.confirm_partner``): a lead
+- **Partners are confirmed** (``contracts.cycle.targets.may_confirm_partner`` / ``partners.confirm_partner``): a lead
   institution may name any institution as the partner of a shared target, but the partnership counts
   only once the partner (its head, performance officer or administrator) or the performance department
   overseeing both confirms it. An unconfirmed partner shows nothing: no composite on the lead's
@@ -24,7 +24,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from contracts import monitoring, negotiation, partners, targets, workflow
+from contracts import monitoring, partners
+from contracts.cycle import negotiation, targets, workflow
 from contracts.models import (
     ContractVersion,
     PartnerConfirmation,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contracts import signing
+from contracts.cycle import signing
 from contracts.models import Signature
 from pmis import twofactor
 from pmis.models import AuditEvent

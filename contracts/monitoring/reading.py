@@ -1,0 +1,73 @@
+"""What monitoring shows: the verification queue and the dashboard's participation card."""
+
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from pmis import access
+from pmis.models import Role
+from scorecards.models import level_order
+
+from ..models import PerformanceContract, ProgressEntry, ProgressReport
+from .rules import Status, Verification
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def queue_for(user):
+    """Entries waiting for ``user``'s verification: pending entries of submitted reports in the
+    institutions where they are a performance officer (everything, for a superuser), but for those
+    ``may_verify`` refuses them (a contract they are a party to, an actual they reported)."""
+    entries = ProgressEntry.objects.filter(
+        verification=Verification.PENDING, report__state=ProgressReport.State.SUBMITTED
+    ).select_related("report__contract__institution", "target", "reported_by").prefetch_related("evidence")
+    if not user.is_superuser:
+        institutions = access.institutions_with(user, Role.PERFORMANCE_OFFICER)
+        entries = entries.filter(institution_id__in=institutions).exclude(reported_by=user)
+    # ``may_verify``'s rule as a filter: nobody verifies a contract they are a party to.
+    entries = entries.exclude(report__contract__performer=user).exclude(report__contract__counterparty=user)
+    return entries.order_by("report__due_date", "report_id", "target__order", "pk")
+
+
+#: how many of the contracts still to sign or report the dashboard names (the rest are counted)
+LAGGING_SHOWN = 20
+
+
+def participation(institution_id, financial_year_id, period):
+    """How the institution's year is taking part, counted in the database: per contract level, how many
+    contracts are planned, signed and reported for ``period``; and the first ``LAGGING_SHOWN`` contracts
+    still to sign or report, to chase (with ``signed``, ``status_label`` and ``level_label`` set).
+    Two queries, whatever the number of officers: every dashboard view asks them."""
+    counts = {level: {"level": level, "planned": planned, "signed": signed, "reported": reported}
+              for level, planned, signed, reported in _level_counts(institution_id, financial_year_id, period)}
+    levels = [{**counts[level], "label": PerformanceContract.Level(level).label}
+              for level in PerformanceContract.Level.values if level in counts]
+    lagging = list(_lagging(institution_id, financial_year_id, period))
+    # Labels translated once for the list (get_FOO_display rebuilds the choices on every call).
+    statuses, level_labels = dict(Status.choices), dict(PerformanceContract.Level.choices)
+    for c in lagging:
+        c.signed = c.status in SIGNED_STATES
+        c.status_label, c.level_label = statuses.get(c.status, c.status), level_labels.get(c.level, c.level)
+    return {"levels": levels, "lagging": lagging,
+            "lagging_total": sum(row["planned"] - row["reported"] for row in levels)}
+
+
+SIGNED_STATES = (Status.SIGNED, Status.IN_FORCE, Status.CLOSED)
+
+
+def _year_contracts(institution_id, financial_year_id, period):
+    return PerformanceContract.objects.filter(
+        institution_id=institution_id, financial_year_id=financial_year_id
+    ).annotate(reported=Exists(ProgressReport.objects.filter(
+        contract=OuterRef("pk"), period=period, state=ProgressReport.State.SUBMITTED)))
+
+
+def _level_counts(institution_id, financial_year_id, period):
+    return _year_contracts(institution_id, financial_year_id, period).order_by().values("level").annotate(
+        planned=Count("pk"), signed=Count("pk", filter=Q(status__in=SIGNED_STATES)),
+        reported=Count("pk", filter=Q(reported=True))).values_list("level", "planned", "signed", "reported")
+
+
+def _lagging(institution_id, financial_year_id, period):
+    return (_year_contracts(institution_id, financial_year_id, period).filter(reported=False)
+            .only("pk", "title", "level", "status").order_by(level_order(), "title", "pk")[:LAGGING_SHOWN])

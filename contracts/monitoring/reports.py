@@ -1,0 +1,347 @@
+"""A quarterly report's writes: opening it, entering each target's actual, evidence, submitting, and the
+performance officer's verification (with the system feeds' computed entries)."""
+
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from pmis import audit
+from pmis.access import NotAllowed
+from scorecards import summary
+
+from .. import scorecard
+from ..cycle import targets
+from ..models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
+from .rules import (
+    ENTRY_FIELDS,
+    PERIODS,
+    Verification,
+    _check_open,
+    _check_reporter,
+    can_verify,
+    may_verify,
+    period_dates,
+)
+from .summaries import refresh_summary
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+
+@transaction.atomic
+def open_report(actor, contract, period: int) -> ProgressReport:
+    """The contract's report for ``period``, created (and audited) if it does not exist yet."""
+    _check_reporter(actor, contract)
+    report = ProgressReport.objects.filter(contract=contract, period=period).first()
+    if report is not None:
+        return report
+    start, end, due = period_dates(contract.financial_year, period)
+    report = ProgressReport.objects.create(
+        contract=contract, institution_id=contract.institution_id, period=period, period_start=start,
+        period_end=end, due_date=due,
+    )
+    audit.record(actor, "progress_report.open", report, None, audit.snapshot(report))
+    refresh_summary(contract, period)
+    return report
+
+
+def entry_rag(contract, target, actual) -> str:
+    """The red/amber/green ``actual`` earns for ``target`` on the contract's bands."""
+    item = scorecard.scoring_item(contract.scheme, _with_actual(target, actual))
+    raw = summary.raw_score(contract.scheme, item)
+    return summary.grade_and_tone(contract.scheme, contract.bands, raw)[1]
+
+
+def _with_actual(target, actual):
+    copy = Target(**{f.attname: getattr(target, f.attname) for f in Target._meta.concrete_fields})
+    copy.actual = actual
+    return copy
+
+
+def negative_allowed(target) -> bool:
+    """Whether ``target``'s actual may be negative: only when the target is agreed in negative values
+    (its target value, baseline or a criteria value). Indicators carry no sign of their own, so a
+    count, percentage or amount is never negative."""
+    values = [target.target_value, target.baseline, *(getattr(target, f"criteria_{level}") for level in
+                                                      ("excellent", "very_good", "good", "fair", "poor"))]
+    return any(v is not None and v < 0 for v in values)
+
+
+def parse_actual(value, target):
+    """The actual ``value`` (as typed on the page or sent by a client) for ``target``, as a Decimal."""
+    return parse_number(value, field="actual", allow_negative=negative_allowed(target))
+
+
+def parse_number(value, *, field, allow_negative=False, blank=""):
+    """A Decimal from a number as people type it: ASCII digits, an optional decimal separator and
+    optional thousands separators as the user's language writes them (1,250.5 in English and
+    Kiswahili). Python's own readers would also take 1_0, ٣٣ (Arabic-Indic digits), 1e3 and NaN; those
+    are refused, as is a negative number unless ``allow_negative``. Blank: ``blank`` is returned,
+    or when it is "" a ValidationError asks for the value. Other problems: ValidationError on ``field``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if blank == "":
+            raise ValidationError({field: _("Enter the actual achieved to date.")})
+        return blank
+    if isinstance(value, bool):
+        raise ValidationError({field: _("Enter a number.")})
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        decimal, thousands = formats.get_format("DECIMAL_SEPARATOR"), formats.get_format("THOUSAND_SEPARATOR")
+        pattern = rf"(-?)([0-9]{{1,3}}(?:{re.escape(thousands)}[0-9]{{3}})+|[0-9]+)(?:{re.escape(decimal)}([0-9]+))?"
+        match = re.fullmatch(pattern, str(value).strip())
+        if match is None:
+            raise ValidationError({field: _(
+                "“%(value)s” is not a number as it is written here: use the digits 0-9, “%(decimal)s” before "
+                "decimals and, if you like, “%(thousands)s” between thousands (%(example)s).") % {
+                "value": str(value)[:40], "decimal": decimal, "thousands": thousands,
+                "example": f"1{thousands}250{decimal}5"}}, code="invalid")
+        sign, whole, fraction = match.groups()
+        number = Decimal(sign + whole.replace(thousands, "") + (f".{fraction}" if fraction else ""))
+    if not number.is_finite():
+        raise ValidationError({field: _("Enter a number.")}, code="invalid")
+    if number < 0 and not allow_negative:
+        message = (_("The actual cannot be negative: this target is agreed in positive values.") if field == "actual"
+                   else _("This cannot be a negative number."))
+        raise ValidationError({field: message}, code="negative")
+    return number
+
+
+@transaction.atomic
+def report_actual(actor, report, target, *, actual, status=ProgressEntry.Status.ON_TRACK, comment="",
+                  explanation="", remedial_action="", budget_spent=None, system_computed=False):
+    """Enter (or correct) a target's actual to date in a report. Off-track (red) actuals need an
+    explanation and a remedial action. A changed value waits for verification again."""
+    report = ProgressReport.objects.select_related("contract__financial_year").get(pk=report.pk)
+    contract = report.contract
+    if not system_computed:
+        _check_reporter(actor, contract)
+    if target.contract_id != contract.pk:
+        raise ValidationError(_("The target belongs to another contract."))
+    if actual is None or actual == "":
+        raise ValidationError({"actual": _("Enter the actual achieved to date.")})
+    entry = ProgressEntry.objects.select_for_update().filter(report=report, target=target).first()
+    if entry is not None and entry.verification != Verification.RETURNED and not system_computed:
+        _check_open(report)
+    elif entry is None and not system_computed:
+        _check_open(report)
+    actual = parse_actual(actual, target)
+    budget_spent = parse_number(budget_spent, field="budget_spent", blank=None)
+    rag = entry_rag(contract, target, actual)
+    explanation, remedial_action = (explanation or "").strip(), (remedial_action or "").strip()
+    if rag == "red" and not system_computed and not (explanation and remedial_action):
+        errors = {}
+        if not explanation:
+            errors["explanation"] = _("This target is off track: explain the variance.")
+        if not remedial_action:
+            errors["remedial_action"] = _("This target is off track: state the remedial action.")
+        raise ValidationError(errors)
+    values = {"actual": actual, "budget_spent": budget_spent, "status": status, "comment": comment,
+              "explanation": explanation, "remedial_action": remedial_action, "system_computed": system_computed}
+    if entry is not None:
+        unchanged = all(getattr(entry, k) == v for k, v in values.items())
+        if unchanged and entry.verification != Verification.RETURNED:
+            return entry
+        before = audit.snapshot(entry, ENTRY_FIELDS)
+    else:
+        entry = ProgressEntry(report=report, target=target, institution_id=report.institution_id)
+        before = None
+    for name, value in values.items():
+        setattr(entry, name, value)
+    entry.rag = rag
+    entry.reported_by = actor if getattr(actor, "is_authenticated", False) else None
+    entry.reported_at = timezone.now()
+    entry.verification = Verification.PENDING
+    entry.verified_by, entry.verified_at, entry.verification_comment = None, None, ""
+    entry.full_clean(exclude=["report", "target", "institution", "reported_by", "verified_by"])
+    entry.save()
+    audit.record(actor, "progress_entry.report", entry, before, audit.snapshot(entry, ENTRY_FIELDS))
+    if before is not None:
+        _sync_target(actor, target)
+    refresh_summary(contract, report.period)
+    return entry
+
+
+@transaction.atomic
+def submit_report(actor, report):
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    contract = PerformanceContract.objects.select_related("financial_year").get(pk=report.contract_id)
+    _check_reporter(actor, contract)
+    _check_open(report)
+    if not report.entries.exists():
+        raise ValidationError(_("Enter at least one target's actual before submitting."))
+    report.state = ProgressReport.State.SUBMITTED
+    report.submitted_by, report.submitted_at = actor, timezone.now()
+    report.save(update_fields=["state", "submitted_by", "submitted_at"])
+    audit.record(actor, "progress_report.submit", report, {"state": "draft"}, {"state": report.state})
+    refresh_summary(contract, report.period)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence
+
+
+ALLOWED_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "application/vnd.openxmlformats-officedocument": "Office document",
+    "application/x-ole-storage": "Office 97-2003 document",
+    "text/csv": "CSV or text",
+}
+
+
+def sniff(head: bytes) -> str | None:
+    """The allowed type a file's first bytes show, or None. Office Open XML files are zip archives
+    whose first entry is ``[Content_Types].xml`` or sits under ``word/``, ``xl/``, ``ppt/`` or ``_rels``."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "application/x-ole-storage"
+    if head.startswith(b"PK\x03\x04") and any(
+        marker in head[:2048] for marker in (b"[Content_Types].xml", b"word/", b"xl/", b"ppt/", b"_rels/")
+    ):
+        return "application/vnd.openxmlformats-officedocument"
+    control = set(range(32)) - {9, 10, 12, 13} | {127}
+    if head and not control.intersection(head):
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+                return None
+        return "text/csv"
+    return None
+
+
+@transaction.atomic
+def add_evidence(actor, entry, upload) -> Evidence:
+    """Store an uploaded file for ``entry`` under a random name, after checking its size and its
+    content (not its name) against the allow-list. Refused files are never written."""
+    entry = ProgressEntry.objects.select_related("report__contract__financial_year", "target").get(pk=entry.pk)
+    _check_reporter(actor, entry.report.contract)
+    limit = settings.PMIS_EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError({"file": _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+            "size": round(upload.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)}})
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    kind = sniff(head)
+    if kind is None:
+        raise ValidationError({"file": _(
+            "This file's content is not an allowed type, whatever its name says. Upload a PDF, a PNG or JPEG "
+            "image, an office document (Word, Excel, PowerPoint) or a CSV or text file.")})
+    evidence = Evidence(
+        entry=entry, institution_id=entry.institution_id, original_name=(upload.name or "evidence")[-200:],
+        content_type=kind, size=upload.size, uploaded_by=actor,
+    )
+    evidence.file.save("upload", upload, save=False)
+    evidence.save()
+    audit.record(actor, "evidence.add", evidence, None, {
+        **audit.snapshot(evidence, ["entry", "original_name", "content_type", "size"]), "file": evidence.file.name})
+    if entry.verification == Verification.ACCEPTED:
+        _reopen(actor, entry)
+    return evidence
+
+
+def _reopen(actor, entry):
+    """An accepted actual whose evidence changed goes back for verification: it was accepted on other
+    evidence, so it stops counting until a performance officer accepts it again."""
+    entry = ProgressEntry.objects.select_for_update(of=("self",)).select_related("report", "target").get(pk=entry.pk)
+    before = audit.snapshot(entry, ENTRY_FIELDS)
+    entry.verification = Verification.PENDING
+    entry.verified_by, entry.verified_at = None, None
+    entry.save(update_fields=["verification", "verified_by", "verified_at"])
+    audit.record(actor, "progress_entry.reopened", entry, before, audit.snapshot(entry, ENTRY_FIELDS))
+    _sync_target(actor, entry.target)
+    contract = PerformanceContract.objects.select_related("financial_year").get(pk=entry.report.contract_id)
+    for period in range(entry.report.period, PERIODS[-1] + 1):
+        if ProgressReport.objects.filter(contract=contract, period=period).exists():
+            refresh_summary(contract, period)
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification
+
+
+@transaction.atomic
+def verify(actor, entry, decision: str, comment: str = "") -> ProgressEntry:
+    """Accept or return one reported actual. Accepting the value already accepted changes nothing."""
+    with audit.together():  # the verification and the target's actual it moves: one write
+        return _verify(actor, entry, decision, comment)
+
+
+def _verify(actor, entry, decision, comment):
+    entry = ProgressEntry.objects.select_for_update(of=("self",)).select_related(
+        "report__contract__financial_year", "target").get(pk=entry.pk)
+    if not can_verify(actor, entry.institution_id):
+        raise NotAllowed(_("Reported actuals are verified by the performance officer."))
+    if not may_verify(actor, entry):
+        if entry.reported_by_id == actor.pk:
+            raise NotAllowed(_("You reported this actual; another performance officer verifies it."))
+        raise NotAllowed(_("You are a party to this contract; another performance officer verifies its actuals."))
+    if decision not in (Verification.ACCEPTED, Verification.RETURNED):
+        raise ValidationError(_("Accept or return the actual."))
+    if entry.report.state != ProgressReport.State.SUBMITTED and not entry.system_computed:
+        raise ValidationError(_("The report has not been submitted yet."))
+    comment = (comment or "").strip()
+    if decision == Verification.RETURNED and not comment:
+        raise ValidationError({"comment": _("Say why the actual is returned, so the reporter can correct it.")})
+    if entry.verification == decision and entry.verification_comment == comment:
+        return entry
+    before = audit.snapshot(entry, ENTRY_FIELDS)
+    entry.verification, entry.verification_comment = decision, comment
+    entry.verified_by, entry.verified_at = actor, timezone.now()
+    entry.save(update_fields=["verification", "verification_comment", "verified_by", "verified_at"])
+    audit.record(actor, f"progress_entry.{decision}", entry, before, audit.snapshot(entry, ENTRY_FIELDS))
+    _sync_target(actor, entry.target, fresh=True)
+    refresh_summary(entry.report.contract, entry.report.period)
+    return entry
+
+
+def _sync_target(actor, target, fresh=False):
+    """Target.actual follows the latest accepted actual (none: cleared). ``fresh``: ``target`` was
+    read in this transaction, so it is not read again."""
+    latest = (ProgressEntry.objects.filter(target=target, verification=Verification.ACCEPTED)
+              .order_by("-report__period").values_list("actual", flat=True).first())
+    if not fresh:
+        target = Target.objects.get(pk=target.pk)
+    if target.actual != latest:
+        targets.record_actual(actor, target, latest)
+
+
+@transaction.atomic
+def record_computed(actor, target, period: int, value):
+    """A system feed's value (e.g. charter compliance) as an accepted, system-computed entry of an
+    in-force contract's report. Unchanged values write nothing. Returns the entry, or None when the
+    value was already recorded."""
+    contract = PerformanceContract.objects.select_related("financial_year").get(pk=target.contract_id)
+    report = ProgressReport.objects.filter(contract=contract, period=period).first()
+    if report is None:
+        start, end, due = period_dates(contract.financial_year, period)
+        report = ProgressReport.objects.create(
+            contract=contract, institution_id=contract.institution_id, period=period, period_start=start,
+            period_end=end, due_date=due)
+        audit.record(actor, "progress_report.open", report, None, audit.snapshot(report))
+    entry = ProgressEntry.objects.filter(report=report, target=target).first()
+    if entry is not None and entry.verification == Verification.ACCEPTED and entry.actual == value:
+        return None
+    entry = report_actual(actor, report, target, actual=value, system_computed=True,
+                          comment=_("Computed by the system."))
+    before = audit.snapshot(entry, ENTRY_FIELDS)
+    entry.verification, entry.verified_by, entry.verified_at = Verification.ACCEPTED, actor, timezone.now()
+    entry.save(update_fields=["verification", "verified_by", "verified_at"])
+    audit.record(actor, "progress_entry.accepted", entry, before, audit.snapshot(entry, ENTRY_FIELDS))
+    _sync_target(actor, target)
+    refresh_summary(contract, period)
+    return entry

@@ -1,0 +1,24 @@
+"""The contracting cycle's pages: the list, a contract, its targets, negotiation, vetting, signing."""
+
+from django.urls import path
+
+from ..views import cycle as views
+
+urlpatterns = [
+    path("", views.contract_list, name="contract-list"),
+    path("plan/start/", views.start_plan, name="contract-start-plan"),
+    path("<int:pk>/", views.contract_detail, name="contract-detail"),
+    path("<int:pk>/targets/new/", views.target_new, name="contract-target-new"),
+    path("<int:pk>/transition/", views.contract_transition, name="contract-transition"),
+    path("<int:pk>/comments/", views.contract_comment, name="contract-comment"),
+    path("<int:pk>/sign/", views.contract_sign, name="contract-sign"),
+    path("<int:pk>/versions/", views.contract_versions, name="contract-versions"),
+    path("<int:pk>/scorecard/", views.contract_scorecard, name="contract-scorecard"),
+    path("targets/<int:pk>/edit/", views.target_edit, name="target-edit"),
+    path("targets/<int:pk>/delete/", views.target_delete, name="target-delete"),
+    path("targets/<int:pk>/propose/", views.target_propose, name="target-propose"),
+    path("targets/<int:pk>/vet/", views.target_vet, name="target-vet"),
+    path("rounds/<int:pk>/answer/", views.round_answer, name="round-answer"),
+    path("cascade/<int:pk>/", views.cascade_report, name="cascade-report"),
+]
+
