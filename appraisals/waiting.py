@@ -7,7 +7,6 @@ for the officer once the plan's year is over. Appraisals tell people themselves 
 so the inbox opens these items without a message of its own (``notifies = False``).
 """
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from notifications.inbox import Kind, Provider, Want, active_users, holders
@@ -53,7 +52,7 @@ class Appraisals(Provider):
         people = {a.officer.user_id for a in appraisals} | {a.supervisor_id for a in appraisals}
         people |= {a.countersigner_id for a in appraisals} | {u for by in roles.values() for u in by}
         # Real users: the appraisal's rules read their roles and whether they are superusers.
-        users = get_user_model().objects.in_bulk(active_users(people))
+        users = active_users(people)
         wants = []
         for a in appraisals:
             held = roles.get(a.institution_id, {})

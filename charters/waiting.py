@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.inbox import Kind, Provider, Want, active_users, holders
-from pmis.tenancy import member
 
 from . import services
 from .models import Complaint
@@ -36,17 +35,18 @@ class Complaints(Provider):
         if not complaints:
             return []
         handlers = holders({c.institution_id for c in complaints}, services.HANDLER_ROLES)
-        active = active_users({c.assigned_to_id for c in complaints})
+        active = active_users({c.assigned_to_id for c in complaints}
+                              | {u for by_user in handlers.values() for u in by_user})
         wants = []
         for c in complaints:
             title = c.reference
             due = timezone.localtime(c.due_at).date() if c.due_at else None
             if c.assigned_to_id is None:
-                for user_id in sorted(handlers.get(c.institution_id, {})):
-                    if services.can_work_on(member(user_id), c, handled={c.institution_id}):
+                for user_id in sorted(set(handlers.get(c.institution_id, {})) & active.keys()):
+                    if services.can_work_on(active[user_id], c, handled={c.institution_id}):
                         wants.append(Want(user_id, "complaint_assign", c.pk, c.institution_id, title,
                                           c.get_absolute_url(), due=due, since=c.received_at))
-            elif c.assigned_to_id in active and services.can_work_on(member(c.assigned_to_id), c, handled=set()):
+            elif c.assigned_to_id in active and services.can_work_on(active[c.assigned_to_id], c, handled=set()):
                 wants.append(Want(c.assigned_to_id, "complaint_handle", c.pk, c.institution_id, title,
                                   c.get_absolute_url(), due=due, since=c.received_at))
         return wants

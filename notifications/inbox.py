@@ -3,7 +3,7 @@
 **One answer.** A *provider* per kind of subject (contracts and their quarterly reports here, in
 ``notifications.waiting``; appraisals and complaints from their own apps' ``waiting`` modules,
 registered in ``AppConfig.ready``) says who must act on a set of subjects now, asking the same
-may-act functions that allow the actions (``contracts.workflow.can``, ``signing.pending_side``,
+may-act functions that allow the actions (``contracts.workflow.can``, ``signing.may_sign``,
 ``monitoring.can_report`` / ``may_verify``, …). Nothing here restates who may do what.
 
 **Kept in step.** Every transition writes an audit event (``pmis.audit.record``); its ``recorded``
@@ -177,11 +177,12 @@ def holders(institution_ids, roles) -> dict[int, dict[int, set[str]]]:
     return access.holders_in(institution_ids, roles)
 
 
-def active_users(ids) -> set[int]:
+def active_users(ids) -> dict:
+    """{id: user} of the active users among ``ids``: the candidates a provider asks the rules about."""
     ids = {i for i in ids if i}
     if not ids:
-        return set()
-    return set(get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+        return {}
+    return get_user_model().objects.filter(is_active=True).in_bulk(ids)
 
 
 # ---------------------------------------------------------------------------------------------

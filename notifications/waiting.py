@@ -1,7 +1,7 @@
 """What contracts and their quarterly reports wait for, and from whom (work inbox providers).
 
 Each answer asks the contracts app's own may-act functions: ``workflow.can`` for each step of the
-cycle (with ``workflow.parts_of`` giving the candidate's parts), ``signing.pending_side`` for the
+cycle (with ``workflow.parts_of`` giving the candidate's parts), ``signing.may_sign`` for the
 signatures still missing, ``monitoring.can_report`` for reporting and ``monitoring.may_verify`` for
 verification. The candidates are the contract's parties and the holders of the roles that make
 someone a party (``workflow.PART_OF_ROLE``) in its institution.
@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from contracts import monitoring, signing, workflow
+from contracts import monitoring
+from contracts.cycle import signing, workflow
 from contracts.models import (
     NegotiationRound,
     PerformanceContract,
@@ -24,7 +25,6 @@ from contracts.models import (
     Target,
 )
 from pmis.models import Role
-from pmis.tenancy import member
 
 from .inbox import Kind, Provider, Want, active_users, holders
 from .models import CycleDeadline, Stage
@@ -100,10 +100,10 @@ class Contracts(Provider):
         wants = []
         for c in contracts:
             held = roles.get(c.institution_id, {})
-            candidates = ({c.performer_id, c.counterparty_id} | set(held)) & active
+            candidates = ({c.performer_id, c.counterparty_id} | set(held)) & active.keys()
             due = deadlines.get((c.financial_year_id, STAGE_OF[c.status]))
             for user_id in sorted(candidates):
-                kind = self.kind_for(member(user_id), c, held.get(user_id, set()), rounds.get(c.pk, []),
+                kind = self.kind_for(active[user_id], c, held.get(user_id, set()), rounds.get(c.pk, []),
                                      signed.get((c.pk, c.version), set()))
                 if kind:
                     wants.append(Want(user_id, kind, c.pk, c.institution_id, c.title, c.get_absolute_url(),
@@ -132,7 +132,7 @@ class Contracts(Provider):
             return None
         if status == Status.AGREED and can("approve_vetting"):
             return "contract_vet"
-        if status == Status.READY_TO_SIGN and can("sign") and signing.pending_side(user, contract, signed_sides):
+        if status == Status.READY_TO_SIGN and signing.may_sign(user, contract, signed_sides, parts):
             return "contract_sign"
         return None
 
@@ -178,8 +178,8 @@ class Reports(Provider):
         wants = []
         for c in contracts.values():
             held = roles.get(c.institution_id, {})
-            performer = member(c.performer_id)
-            may_report = c.performer_id in active and monitoring.can_report(
+            performer = active.get(c.performer_id)
+            may_report = performer is not None and monitoring.can_report(
                 performer, c, held.get(c.performer_id, set()))
             reports_url = reverse("monitoring-contract-reports", args=[c.pk])
             for period in monitoring.PERIODS:
@@ -201,7 +201,7 @@ class Reports(Provider):
                     continue
                 report.contract = c
                 for user_id in sorted(u for u, r in held.items() if Role.PERFORMANCE_OFFICER in r and u in active):
-                    verifier = member(user_id)
+                    verifier = active[user_id]
                     # One entry per reporter stands for the rest: may_verify depends on the reporter only.
                     samples = {e.reported_by_id: e for e in pending}.values()
                     for entry in samples:

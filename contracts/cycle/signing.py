@@ -47,11 +47,12 @@ def pending_side(user, contract, signed_sides) -> str | None:
     return None
 
 
-def may_sign(user, contract, signed_sides=None) -> str | None:
+def may_sign(user, contract, signed_sides=None, parts=None) -> str | None:
     """The side ``user`` may sign ``contract`` on now, else None: the workflow allows signing and that
-    side has not signed this version. The sign page, its button, the API and the signature itself ask
-    this. ``signed_sides``: the sides already signed, when read beforehand."""
-    if not workflow.can(user, contract, "sign"):
+    side has not signed this version. The sign page, its button, the API, the signature itself and the
+    work inbox ask this. ``signed_sides``, ``parts``: the sides already signed and the user's parts in
+    the contract, when read beforehand."""
+    if not workflow.can(user, contract, "sign", parts):
         return None
     if signed_sides is None:
         version = current_version(contract)

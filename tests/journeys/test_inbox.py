@@ -8,8 +8,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from contracts.models import ContractLevel, NegotiationRound, PerformanceContract
+from contracts.models import NegotiationRound, PerformanceContract
 from notifications.models import WorkItem
+from scorecards.models import ContractLevel
 
 pytestmark = [pytest.mark.browser]
 

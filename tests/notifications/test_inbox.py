@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from charters import services as charters
 from charters.models import Charter, Complaint
-from contracts import monitoring, workflow
+from contracts import monitoring
+from contracts.cycle import workflow
 from notifications import inbox, sender, services
 from notifications.models import Notification, Outbox, WorkItem
 from tests.contracts.conftest import carry
