@@ -239,7 +239,7 @@ def holds_expression(*roles):
 def team(user):
     """The officers ``user`` leads: their direct reports; for a director, the officers of their unit and
     below; for a head, everyone in the institution (a queryset)."""
-    from django.db.models.functions import StartsWith
+    from django.db.models.lookups import StartsWith
 
     RoleMembership = apps.get_model("pmis", "RoleMembership")
     Officer = apps.get_model("pmis", "Officer")
