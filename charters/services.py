@@ -218,10 +218,6 @@ def submit_complaint(charter, *, kind, message, service=None, name="", phone="",
     return complaint
 
 
-def handlers_q(institution_id):
-    return Q(role_memberships__institution_id=institution_id, role_memberships__role__in=HANDLER_ROLES)
-
-
 def can_handle(user, institution_id):
     """Performance officers, administrators and the head of the institution handle complaints."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
