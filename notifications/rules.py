@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import Exists, OuterRef
 
-from contracts.models import PerformanceContract
+from contracts.models import PerformanceContract, ProgressReport
 from pmis import access
 from pmis.models import Officer, Role
 
@@ -116,5 +116,29 @@ def awaiting_signatures(deadline):
     return performers_and_counterparties(deadline, "ready_to_sign")
 
 
-# Q1–Q4 reports, appraisal and the appeal window have no data yet: their features register rules
-# here (RULES["q1_report"], …, RULES["appeal_window"] start empty, so the sweep skips them).
+# --- Quarterly reports: contracts in force whose report for the quarter is not submitted ---------
+
+REPORT_STAGES = {Stage.Q1_REPORT: 1, Stage.Q2_REPORT: 2, Stage.Q3_REPORT: 3, Stage.Q4_REPORT: 4}
+
+
+def reports_not_submitted(deadline):
+    """The performers (who report, ``monitoring.can_report``) of the year's signed contracts with no
+    submitted report for the deadline's quarter: reminded before it, chased after it, their
+    supervisors and the performance officers told when it is long overdue (``sweep``)."""
+    submitted = ProgressReport.objects.filter(
+        contract=OuterRef("pk"), period=REPORT_STAGES[deadline.stage], state=ProgressReport.State.SUBMITTED)
+    performers = (PerformanceContract.objects.filter(
+        institution_id=deadline.institution_id, financial_year_id=deadline.financial_year_id,
+        status__in=REPORTING_STATES).filter(~Exists(submitted))
+        .values_list("performer_id", flat=True).distinct())
+    return [(p, p) for p in performers if p]
+
+
+#: the contract states in which quarterly reports are due
+REPORTING_STATES = ("signed", "in_force")
+
+for _stage in REPORT_STAGES:
+    register(_stage)(reports_not_submitted)
+
+# The appraisal and the appeal window register their rules from their apps when they need reminders
+# (RULES["appraisal"] and RULES["appeal_window"] start empty, so the sweep skips them).

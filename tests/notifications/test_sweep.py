@@ -5,7 +5,7 @@ from django.db import connection, connections
 
 from contracts.models import PerformanceContract
 from notifications import rules, sweep
-from notifications.models import Kind, Outbox
+from notifications.models import CycleDeadline, Kind, Outbox
 from notifications.sender import render
 from pmis.models import Officer
 from tests.notifications.helpers_reminders import due_in, duplicates
@@ -86,16 +86,16 @@ def test_overdue_escalates_to_supervisor_then_performance_officer(demo, settings
     due_in(demo.water, stage, -1)
     sweep.sweep()
     assert "officer" in reminded(Kind.OVERDUE, stage)
-    assert not Outbox.objects.exclude(kind=Kind.OVERDUE).exists()
+    assert not Outbox.objects.filter(deadline__stage=stage).exclude(kind=Kind.OVERDUE).exists()
     due_in(demo.water, stage, -3)
     sweep.sweep()
     # Faith (officer) reports to Peter (supervisor): he hears about his team.
     assert "supervisor" in reminded(Kind.ESCALATE_SUPERVISOR, stage)
-    assert not Outbox.objects.filter(kind=Kind.ESCALATE_PERFORMANCE_OFFICER).exists()
+    assert not Outbox.objects.filter(kind=Kind.ESCALATE_PERFORMANCE_OFFICER, deadline__stage=stage).exists()
     due_in(demo.water, stage, -8)
     sweep.sweep()
     assert reminded(Kind.ESCALATE_PERFORMANCE_OFFICER, stage) == {"secretariat"}
-    row = Outbox.objects.get(kind=Kind.ESCALATE_SUPERVISOR, recipient__username="supervisor")
+    row = Outbox.objects.get(kind=Kind.ESCALATE_SUPERVISOR, recipient__username="supervisor", deadline__stage=stage)
     assert row.critical and "supervise" in render(row)[1]
     assert duplicates() == 0
 
@@ -104,7 +104,7 @@ def test_old_deadlines_are_left_alone(demo, settings):
     settings.REMINDER_LOOKBACK_DAYS = 30
     due_in(demo.water, "target_identification", -31)
     sweep.sweep()
-    assert not Outbox.objects.exists()
+    assert not Outbox.objects.filter(deadline__stage="target_identification").exists()
 
 
 def test_later_features_register_rules(demo, monkeypatch):
@@ -152,3 +152,40 @@ def test_concurrent_sweeps_create_each_reminder_once(demo):
     # Every candidate exists once, and the runs between them inserted each row exactly once.
     assert sum(r.created for r in results) == total
     assert all(r.candidates == total for r in results)
+
+
+def test_a_quarter_not_reported_is_reminded_chased_and_escalated(demo, settings):
+    """The performers of signed contracts whose quarter 1 report is not submitted hear about it before
+    the due date, and their supervisors and the performance officers once it is long overdue; a
+    performer whose report is in is left alone."""
+    from contracts import monitoring
+    from contracts.models import ProgressReport
+
+    settings.REMINDER_ESCALATE_SUPERVISOR_DAYS = 3
+    settings.REMINDER_ESCALATE_PERFORMANCE_OFFICER_DAYS = 7
+    stage = "q1_report"
+    signed = PerformanceContract.objects.filter(institution=demo.water, financial_year__is_current=True,
+                                                status__in=["signed", "in_force"])
+    submitted = set(ProgressReport.objects.filter(contract__in=signed, period=1, state="submitted")
+                    .values_list("contract__performer__username", flat=True))
+    late = {c.performer.username for c in signed.select_related("performer")} - submitted
+    assert late, "the demo has a signed contract without its first report"
+    due_in(demo.water, stage, 2)
+    sweep.sweep()
+    assert reminded(stage=stage) == late
+
+    due_in(demo.water, stage, -8)
+    sweep.sweep()
+    assert reminded(Kind.OVERDUE, stage) == late
+    assert reminded(Kind.ESCALATE_PERFORMANCE_OFFICER, stage) == {"secretariat"}
+    assert duplicates() == 0
+
+    plan = signed.filter(performer__username__in=late).order_by("pk").first()
+    report = monitoring.open_report(plan.performer, plan, 1)
+    for target in plan.targets.all():
+        monitoring.report_actual(plan.performer, report, target, actual=target.target_value,
+                                 comment="On plan", explanation="-", remedial_action="-")
+    monitoring.submit_report(plan.performer, report)
+    deadline = CycleDeadline.objects.get(financial_year__institution=demo.water, financial_year__is_current=True,
+                                         stage=stage)
+    assert plan.performer_id not in {p for p, _r in rules.reports_not_submitted(deadline)}
