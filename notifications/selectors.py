@@ -47,7 +47,8 @@ def team_panel(user):
 def deadlines_panel(user):
     """The home page's first card: deadlines the user was reminded of or chased about (one query)."""
     return Panel("deadlines", _("Due soon / overdue"), _("Cycle deadlines waiting on you or your team."),
-                 due_for(user))
+                 due_for(user), empty=_("No cycle deadline is near for you or your team. What waits for you "
+                                        "is listed under “Waiting for you”."))
 
 
 def status_of(deadline: CycleDeadline, today: datetime.date) -> tuple[str, str]:

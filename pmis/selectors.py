@@ -21,6 +21,8 @@ class Panel:
     #: a template of its own for the card's body (an app's richer list), and what else it needs
     template: str = ""
     extra: dict = field(default_factory=dict)
+    #: what the card says when it has nothing to list (default: "Nothing here yet.")
+    empty: str = ""
 
 
 #: builders(user) → Panel or None, shown first on the home page of anyone with a role or an officer
