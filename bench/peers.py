@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET
 from rest_framework import generics, pagination, serializers
 
@@ -21,15 +22,19 @@ from pmis.models import FinancialYear, Institution
 from pmis.tenancy import scoped
 from scorecards.models import ContractLevel, ContractScore
 
-#: where the bench leaves the real answers' bytes for the floor views (set when it starts gunicorn)
-FLOOR_DIR = "PMIS_BENCH_FLOOR_DIR"
+#: where the bench leaves the real answers' bytes for the floor views, and the key a request for them
+#: carries (both set when it starts gunicorn): the bytes are real users' answers
+FLOOR_DIR, FLOOR_KEY = "PMIS_BENCH_FLOOR_DIR", "PMIS_BENCH_FLOOR_KEY"
 _floor = {}
 
 
 @transaction.non_atomic_requests
 @require_GET
 def floor(request, name):
-    """The bytes of the real answer ``name``, read once per process."""
+    """The bytes of the real answer ``name``, read once per process; only for the bench's own requests."""
+    key = os.environ.get(FLOOR_KEY, "")
+    if not key or not constant_time_compare(request.headers.get("X-Bench-Key", ""), key):
+        raise Http404
     if name not in _floor:
         folder = os.environ.get(FLOOR_DIR)
         path = Path(folder or "/nonexistent") / f"{name}.bin"

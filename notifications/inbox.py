@@ -50,6 +50,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from pmis import access
 from pmis.models import Role
+from pmis.tenancy import scope
 
 from .models import Outbox, WorkItem
 
@@ -435,8 +436,17 @@ def team_items(user):
         lead = any(held & set(LEAD_ROLES) for held in access.of(user).roles.values())
     if not lead:
         return None
-    return (WorkItem.objects.filter(closed_at__isnull=True, assignee_id__in=access.team(user).values("user_id"))
-            .exclude(assignee=user).select_related("assignee"))
+    items = WorkItem.objects.filter(closed_at__isnull=True, assignee_id__in=access.team(user).values("user_id"),
+                                    kind__in=TEAM_KINDS)
+    # Only in the institutions the lead has in sight: a team member may also act somewhere else.
+    return scope(items, user, "institution").exclude(assignee=user).select_related("assignee")
+
+
+#: what a lead sees of their people's work: each person's own part of the cycle (plans, signatures,
+#: reports, their own appraisal), not the duties they hold for a body (reviewing, vetting, verifying,
+#: moderating, deciding appeals, appraising others), whose subjects the lead may not be allowed to read
+TEAM_KINDS = ("contract_submit", "contract_answer", "contract_agree", "contract_sign", "report_due",
+              "report_fix", "appraisal_self", "appraisal_acknowledge", "complaint_handle")
 
 
 def waiting_on(subject_type, subject_id, user) -> tuple[list[str], list[tuple[str, str]]]:

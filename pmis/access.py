@@ -20,6 +20,7 @@ The "may this user do X now" questions live in their domain modules (``contracts
 
 import contextlib
 import contextvars
+import dataclasses
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -88,7 +89,6 @@ class Access:
 
 
 NOBODY = Access()
-EVERYTHING = Access(superuser=True, everything=True)
 
 #: what the current request has read: {user id: Access}; None outside a request
 _read: contextvars.ContextVar = contextvars.ContextVar("pmis_access", default=None)
@@ -98,12 +98,12 @@ def of(user) -> Access:
     """``user``'s access: read once per request, afresh outside one."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOBODY
-    if user.is_superuser:
-        return EVERYTHING
     kept = _read.get()
     if kept is not None and user.pk in kept:
         return kept[user.pk]
     found = _load(user)
+    if user.is_superuser:  # sees everything, and still holds the roles given to them (signing, committees)
+        found = dataclasses.replace(found, superuser=True, everything=True)
     if kept is not None:
         kept[user.pk] = found
     return found

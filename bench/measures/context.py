@@ -94,6 +94,12 @@ class Context:
         return user
 
     @property
+    def floor_key(self):
+        if "floor_key" not in self._cache:
+            self._cache["floor_key"] = secrets.token_urlsafe(24)
+        return self._cache["floor_key"]
+
+    @property
     def floor_dir(self):
         if "floor_dir" not in self._cache:
             self._cache["floor_dir"] = tempfile.mkdtemp(prefix="pmis-bench-floor-")
@@ -114,7 +120,8 @@ class Context:
                    # As docker-compose.yml runs it: a shared Redis cache (sessions, rate limits).
                    "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15"),
                    # The real answers' bytes, for the framework floor's views (bench.peers).
-                   "PMIS_BENCH_FLOOR_DIR": self.floor_dir, "PMIS_BENCH": "1"}
+                   "PMIS_BENCH_FLOOR_DIR": self.floor_dir, "PMIS_BENCH_FLOOR_KEY": self.floor_key,
+                   "PMIS_BENCH": "1"}
             self._server = subprocess.Popen(  # noqa: S603 — table names and arguments are ours, not user input
                 [sys.executable, "-m", "gunicorn", "pmis.wsgi:application", "--workers", "2", "--bind",
                  f"127.0.0.1:{self._port}", "--log-level", "warning"],

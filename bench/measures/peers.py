@@ -34,7 +34,7 @@ def _three(ctx, name, user, url, naive_url, *, api=False):
     Path(ctx.floor_dir, f"{floor_name}.bin").write_bytes(_real_bytes(user, url))
     found = {}
     for kind, path, sent in (("real", url, headers), ("naive", naive_url, headers),
-                             ("floor", reverse("bench-floor", args=[floor_name]), {})):
+                             ("floor", reverse("bench-floor", args=[floor_name]), {"X-Bench-Key": ctx.floor_key})):
         result = ctx.load(path, sent)
         found[kind] = {"p95_ms": result["p95_ms"], "p50_ms": result["p50_ms"], "req_s": result["req_s"]}
     real, naive, floor = found["real"], found["naive"], found["floor"]

@@ -12,13 +12,18 @@ from scorecards.models import ContractScore
 
 def test_the_floor_answers_the_stored_bytes_without_the_database(db, client, tmp_path, monkeypatch):
     monkeypatch.setenv(peers.FLOOR_DIR, str(tmp_path))
+    monkeypatch.setenv(peers.FLOOR_KEY, "k3y")
     monkeypatch.setattr(peers, "_floor", {})
     (tmp_path / "plan-api.bin").write_bytes(b'{"id": 1}')
+    url = reverse("bench-floor", args=["plan-api"])
     with CaptureQueriesContext(connection) as captured:
-        answer = client.get(reverse("bench-floor", args=["plan-api"]))
+        answer = client.get(url, headers={"X-Bench-Key": "k3y"})
     assert answer.status_code == 200 and answer.content == b'{"id": 1}'
     assert answer["Content-Type"] == "application/json" and len(captured) == 0
-    assert client.get(reverse("bench-floor", args=["missing"])).status_code == 404
+    # The bytes are a real user's answer: nobody without the bench's key gets them.
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers={"X-Bench-Key": "guess"}).status_code == 404
+    assert client.get(reverse("bench-floor", args=["missing"]), headers={"X-Bench-Key": "k3y"}).status_code == 404
 
 
 def test_the_naive_plan_lists_the_same_targets_as_the_real_one(demo, client):

@@ -125,6 +125,23 @@ def test_waiting_on_the_team(demo, client):
     assert all(r.item.assignee_id != officer.pk for r in panel.items)
 
 
+def test_the_team_shows_only_their_own_work_in_institutions_the_lead_sees(demo, client):
+    """A lead sees what their people have to do themselves, where the lead can see it: not another
+    institution's work of someone they lead, nor the duties their people hold for a body (an appeal to
+    decide, an appraisal to moderate), whose subjects the lead may not read."""
+    officer = demo.users["officer"]
+    WorkItem.objects.filter(assignee=officer).delete()
+    items_for(officer, demo.water, 1, kind="report_due")
+    items_for(officer, demo.outside, 1, kind="complaint_handle", start=100)
+    items_for(officer, demo.water, 1, kind="appeal_decide", start=200)
+    client.force_login(demo.users["head"])
+    rows = client.get("/tasks/?team=1").context["page"].object_list
+    seen = {(r.item.kind, r.item.institution_id) for r in rows if r.item.assignee_id == officer.pk}
+    assert seen == {("report_due", demo.water.pk)}
+    places = client.get("/tasks/?team=1").context["institutions"]
+    assert demo.outside not in list(places)
+
+
 def test_the_contract_card_says_whom_it_waits_for(cycle, client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         carry(cycle, "agreed")

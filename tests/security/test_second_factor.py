@@ -229,3 +229,15 @@ def test_a_refusal_is_said_at_the_top_of_the_security_page(demo, client):
     response = client.post("/account/security/enrol/", {"enrol-password": "wrong-password"})
     assert response.status_code == 400
     assert [str(m) for m in response.context["messages"]] == ["Nothing was changed: That is not your password."]
+
+
+def test_a_superuser_with_a_signing_role_needs_the_second_factor_too(demo, django_user_model):
+    """Being a superuser does not waive what the role asks: a superuser who is a head signs with a code."""
+    from pmis import org
+    from pmis.models import Role
+
+    boss = django_user_model.objects.create_user("boss", password=PASSWORD, is_superuser=True)
+    org.grant_role(demo.users["admin"], boss, demo.water, Role.HEAD)
+    assert twofactor.requires_second_factor(boss)
+    with pytest.raises(twofactor.Refused):
+        twofactor.confirm_identity(request_of(boss), boss, password=PASSWORD, code=None, acting=True)
