@@ -19,6 +19,8 @@ from pmis.access import NotAllowed
 from .reading import LAGGING_SHOWN, SIGNED_STATES, participation, queue_for
 from .reports import (
     ALLOWED_TYPES,
+    FORM_FIELDS,
+    SavedReport,
     add_evidence,
     entry_rag,
     negative_allowed,
@@ -27,8 +29,10 @@ from .reports import (
     parse_number,
     record_computed,
     report_actual,
+    save_report,
     sniff,
     submit_report,
+    unexplained,
     verify,
 )
 from .rules import (
@@ -40,13 +44,15 @@ from .rules import (
     can_report,
     can_verify,
     current_period,
+    has_started,
     may_verify,
     period_dates,
 )
 from .summaries import refresh_summary
 
 __all__ = [
-    "ALLOWED_TYPES", "ENTRY_FIELDS", "LAGGING_SHOWN", "PERIODS", "REPORTABLE", "SIGNED_STATES", "NotAllowed",
+    "ALLOWED_TYPES", "ENTRY_FIELDS", "FORM_FIELDS", "SavedReport", "has_started", "save_report", "unexplained",
+    "LAGGING_SHOWN", "PERIODS", "REPORTABLE", "SIGNED_STATES", "NotAllowed",
     "Status", "Verification", "add_evidence", "can_report", "can_verify", "current_period", "entry_rag",
     "may_verify", "negative_allowed", "open_report", "parse_actual", "parse_number", "participation", "period_dates",
     "queue_for", "record_computed", "refresh_summary", "report_actual", "sniff", "submit_report", "verify",
