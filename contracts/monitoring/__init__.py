@@ -3,8 +3,11 @@
 Quarters follow the contract's financial year (Q1 is its first three months); a report is due
 ``PMIS_REPORT_DUE_DAYS`` after its quarter ends. The performer (or the performance officer) opens a
 report, enters each target's actual to date with a status and comment, attaches evidence, and
-submits. An actual whose score is red on the contract's bands needs an explanation and a remedial
-action. A performance officer accepts or returns each entry; only accepted actuals count: accepting
+submits, all on the report's one form (``save_report``: a draft keeps everything typed, each error is
+named beside its target). An actual is judged against the value expected by the end of its quarter
+(the plan's quarterly targets, ``scores.judged_actual``); one that is red on the contract's bands then
+needs an explanation and a remedial action before the report is submitted. A quarter is offered from
+its first day (``has_started``); a report submitted after its due date shows ``days_late``. A performance officer accepts or returns each entry; only accepted actuals count: accepting
 writes ``Target.actual`` (through ``targets.record_actual``) and refreshes the summary table
 (``scorecards.summary``). Every change writes an audit event.
 

@@ -283,6 +283,7 @@ def _save_report(actor, report, values, submit):
             if all(getattr(entry, k) == v for k, v in fields.items()) and entry.verification != Verification.RETURNED:
                 continue
             before = audit.snapshot(entry, ENTRY_FIELDS)
+            entry.report, entry.target = report, target  # read already: the audit event names them
             changed.append((entry, before))
         else:
             entry = ProgressEntry(report=report, target=target, institution_id=report.institution_id)
