@@ -233,6 +233,8 @@ def evidence_download(request, pk):
 @login_required
 def queue(request):
     entries = list(monitoring.queue_for(request.user)[:200])
+    for e in entries:  # what the quarter expected, beside the status the actual earns against it
+        e.expected = e.target.expected_by(e.report.period)
     return render(request, "contracts/monitoring/queue.html", {"entries": entries})
 
 
