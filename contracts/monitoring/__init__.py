@@ -8,7 +8,8 @@ named beside its target). An actual is judged against the value expected by the 
 (the plan's quarterly targets, ``scores.judged_actual``); one that is red on the contract's bands then
 needs an explanation and a remedial action before the report is submitted. A quarter is offered from
 its first day (``has_started``); a report submitted after its due date shows ``days_late``. A
-performance officer accepts or returns each entry; only accepted actuals count: accepting writes ``Target.actual`` (through ``targets.record_actual``) and refreshes the summary table
+performance officer accepts or returns each entry; only accepted actuals count: accepting writes
+``Target.actual`` (through ``targets.record_actual``) and refreshes the summary table
 (``scorecards.summary``). Every change writes an audit event.
 
 The package: ``rules`` (quarters, who may report or verify), ``reports`` (a report's writes: actuals,
