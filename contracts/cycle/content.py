@@ -69,9 +69,12 @@ def _quarters(target) -> dict:
 def quarters_of(content_target: dict) -> list:
     """[Q1, Q2, Q3, Q4] expected values (plain strings) of a target as content holds it."""
     if "quarters" in content_target:
-        return [*content_target["quarters"], content_target["target"]]
-    start = Decimal(content_target["baseline"] or 0)
-    target = Decimal(content_target["target"])
+        return [*content_target["quarters"], content_target.get("target")]
+    try:
+        start = Decimal(content_target.get("baseline") or 0)
+        target = Decimal(content_target["target"])
+    except (KeyError, TypeError, ArithmeticError):  # content that names no target value: nothing to phase
+        return []
     return [_plain((start + (target - start) * period / 4).quantize(Decimal("0.0001"))) for period in (1, 2, 3)] + [
         content_target["target"]]
 

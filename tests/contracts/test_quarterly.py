@@ -137,3 +137,14 @@ def test_a_late_report_shows_late_by_n_days_on_the_report_and_the_dashboard(demo
     html = client.get(reverse("institution-dashboard", args=[demo.water.pk]), {"period": 3}).content.decode()
     assert "Late by 52 days" in html and ministry.title in html
     assert monitoring.participation(demo.water.pk, ministry.financial_year_id, 3)["late"][0].days_late == 52
+
+
+def test_the_contract_pdf_shows_the_quarterly_targets():
+    from contracts.documents import pdf
+
+    context = pdf.context_for(pdf.specimen())
+    row = next(r for g in context["groups"] for r in g.rows)
+    assert len(row["quarters"]) == 4 and row["quarters"][-1] == row["target"]
+    custom = {"baseline": "0", "target": "24", "quarters": ["4", "10", "20"]}
+    assert content.quarters_of(custom) == ["4", "10", "20", "24"]
+    assert content.quarters_of({"baseline": None, "target": "24"}) == ["6", "12", "18", "24"]
