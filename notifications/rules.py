@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import Exists, OuterRef
 
-from contracts.models import PerformanceContract
+from contracts.models import PerformanceContract, ProgressReport
 from pmis import access
 from pmis.models import Officer, Role
 
@@ -116,5 +116,40 @@ def awaiting_signatures(deadline):
     return performers_and_counterparties(deadline, "ready_to_sign")
 
 
-# Q1–Q4 reports, appraisal and the appeal window have no data yet: their features register rules
-# here (RULES["q1_report"], …, RULES["appeal_window"] start empty, so the sweep skips them).
+# --- Quarterly progress reports: performers of signed contracts whose quarter is not submitted ---
+
+
+def reports_not_submitted(deadline, period: int) -> Iterable[Pair]:
+    """The performers of the year's signed (or in-force) contracts whose report for quarter ``period``
+    is not submitted yet; overdue, the sweep escalates to their supervisor, then the performance
+    officers."""
+    submitted = ProgressReport.objects.filter(contract=OuterRef("pk"), period=period,
+                                              state=ProgressReport.State.SUBMITTED)
+    performers = (PerformanceContract.objects.filter(
+        financial_year_id=deadline.financial_year_id, status__in=("signed", "in_force"))
+        .filter(~Exists(submitted)).values_list("performer_id", flat=True).distinct())
+    return [(p, p) for p in performers]
+
+
+@register(Stage.Q1_REPORT)
+def quarter_one_reports(deadline):
+    return reports_not_submitted(deadline, 1)
+
+
+@register(Stage.Q2_REPORT)
+def quarter_two_reports(deadline):
+    return reports_not_submitted(deadline, 2)
+
+
+@register(Stage.Q3_REPORT)
+def quarter_three_reports(deadline):
+    return reports_not_submitted(deadline, 3)
+
+
+@register(Stage.Q4_REPORT)
+def quarter_four_reports(deadline):
+    return reports_not_submitted(deadline, 4)
+
+
+# Appraisal and the appeal window have no data yet: their features register rules here
+# (RULES["appraisal"], …, RULES["appeal_window"] start empty, so the sweep skips them).

@@ -34,7 +34,7 @@ def test_sweep_twice_creates_each_reminder_once(demo):
 def test_target_identification_reminds_drafts_and_officers_without_a_plan(demo):
     due_in(demo.water, "target_identification", 7)
     sweep.sweep()
-    names = reminded("due_7")
+    names = reminded("due_7", "target_identification")
     # Officers without an officer-level plan (participation) and performers of draft contracts.
     without_plan = set(
         Officer.objects.filter(institution=demo.water).exclude(contracts__level="officer")
@@ -86,16 +86,17 @@ def test_overdue_escalates_to_supervisor_then_performance_officer(demo, settings
     due_in(demo.water, stage, -1)
     sweep.sweep()
     assert "officer" in reminded(Kind.OVERDUE, stage)
-    assert not Outbox.objects.exclude(kind=Kind.OVERDUE).exists()
+    # (the demo's own quarterly report deadlines chase their reports too: only this stage is looked at)
+    assert not Outbox.objects.filter(deadline__stage=stage).exclude(kind=Kind.OVERDUE).exists()
     due_in(demo.water, stage, -3)
     sweep.sweep()
     # Faith (officer) reports to Peter (supervisor): he hears about his team.
     assert "supervisor" in reminded(Kind.ESCALATE_SUPERVISOR, stage)
-    assert not Outbox.objects.filter(kind=Kind.ESCALATE_PERFORMANCE_OFFICER).exists()
+    assert not Outbox.objects.filter(deadline__stage=stage, kind=Kind.ESCALATE_PERFORMANCE_OFFICER).exists()
     due_in(demo.water, stage, -8)
     sweep.sweep()
     assert reminded(Kind.ESCALATE_PERFORMANCE_OFFICER, stage) == {"secretariat"}
-    row = Outbox.objects.get(kind=Kind.ESCALATE_SUPERVISOR, recipient__username="supervisor")
+    row = Outbox.objects.get(deadline__stage=stage, kind=Kind.ESCALATE_SUPERVISOR, recipient__username="supervisor")
     assert row.critical and "supervise" in render(row)[1]
     assert duplicates() == 0
 
@@ -104,7 +105,21 @@ def test_old_deadlines_are_left_alone(demo, settings):
     settings.REMINDER_LOOKBACK_DAYS = 30
     due_in(demo.water, "target_identification", -31)
     sweep.sweep()
-    assert not Outbox.objects.exists()
+    assert not Outbox.objects.filter(deadline__stage="target_identification").exists()
+
+
+def test_quarterly_reports_not_submitted_are_chased_and_escalated(demo, settings):
+    settings.REMINDER_ESCALATE_SUPERVISOR_DAYS = 3
+    settings.REMINDER_ESCALATE_PERFORMANCE_OFFICER_DAYS = 7
+    # The ministry submitted Q1 in the demo; the in-force contracts that did not are chased.
+    waiting = set(PerformanceContract.objects.filter(institution=demo.water, status__in=("signed", "in_force"))
+                  .exclude(progress_reports__period=1, progress_reports__state="submitted")
+                  .values_list("performer__username", flat=True))
+    assert waiting and "head" not in waiting
+    due_in(demo.water, "q1_report", -8)
+    sweep.sweep()
+    assert reminded(Kind.OVERDUE, "q1_report") == waiting
+    assert reminded(Kind.ESCALATE_PERFORMANCE_OFFICER, "q1_report") == {"secretariat"}
 
 
 def test_later_features_register_rules(demo, monkeypatch):
