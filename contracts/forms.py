@@ -17,7 +17,7 @@ class TargetForm(forms.ModelForm):
         fields = [
             "perspective", "objective", "indicator", "parent", "description", "activities", "unit", "direction",
             "baseline", "target_value", "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair",
-            "criteria_poor", "weight", "budget_allocated", "order",
+            "criteria_poor", "weight", "budget_allocated", "expected_q1", "expected_q2", "expected_q3", "order",
         ]
         widgets = {"activities": forms.Textarea(attrs={"rows": 3}), "description": forms.TextInput()}
 
@@ -38,6 +38,10 @@ class TargetForm(forms.ModelForm):
                 "contract": parent_contract.title}
             self.fields["parent"].label = _("Cascades from")
         self.fields["unit"].help_text = _("Leave empty to use the indicator's unit.")
+        for name in Target.QUARTER_FIELDS:
+            self.fields[name].help_text = _(
+                "Cumulative, from the start of the year. Leave empty for an even share of the way from the "
+                "baseline each quarter; quarter 4 expects the target itself.")
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.lock_version
 

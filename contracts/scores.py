@@ -1,7 +1,9 @@
 """The one score read path of a contract: ``score(contract, period)`` and ``for_contracts``.
 
 A contract's figures for a quarter are those of its verified actuals up to the quarter's end (each
-target's latest accepted actual); "the year" is the latest quarter scored so far, or, before any
+target's latest accepted actual), scored against the year's targets; each target's status (red, amber,
+green, and their counts) judges the actual against the value expected by the end of the quarter
+(``judged_actual``); "the year" is the latest quarter scored so far, or, before any
 quarter is reported, the targets' recorded actuals. The composite is final once every target is
 scored, and a composite so far before then.
 
@@ -106,6 +108,37 @@ def _with_actual(target, actual):
     return copy
 
 
+#: The schemes that score an actual against a target value (the others score a rating or a mark,
+#: which no quarter phases).
+PHASED_SCHEMES = {"kenya_pc", "percent_achievement"}
+
+
+def judged_actual(scheme, target, period, actual):
+    """The actual to date as it is judged in quarter ``period``: against the value expected by the end
+    of that quarter (``Target.expected_by``), not the year's target. The actual's way from the baseline
+    to the quarter's expected value is carried onto the year's way from the baseline to the target, so
+    the contract's own bands and criteria judge it: 12 boreholes of 6 expected by Q1 (24 in the year)
+    count as 48 in the year, 3 count as 12. Quarter 4 (and no quarter) judges the actual as it is."""
+    if actual is None or period is None or period >= 4 or scheme not in PHASED_SCHEMES:
+        return actual
+    expected, goal = target.expected_by(period), target.target_value
+    if expected is None or goal is None:
+        return actual
+    start = target.baseline if target.baseline is not None else Decimal(0)
+    if expected == start:  # nothing expected to move by this quarter: holding the line is on track
+        held = actual <= expected if target.direction == scoring.LOWER else actual >= expected
+        return goal if held else actual
+    return scoring.quantize4(start + (actual - start) * (goal - start) / (expected - start))
+
+
+def _judged_item(scheme, target, period, actual):
+    """The engine's item for the target's status against quarter ``period`` (None: the same as its score)."""
+    judged = judged_actual(scheme, target, period, actual)
+    if judged is actual:
+        return None
+    return scorecard.scoring_item(scheme, _with_actual(target, judged))
+
+
 def compute(contract, period=None, target_list=None, *, partners=False) -> dict:
     """The figures of ``contract`` (``summary.compute``'s dict), computed now: for quarter
     ``period`` from the actuals accepted up to it, for ``None`` from the targets' recorded actuals.
@@ -131,6 +164,7 @@ def compute(contract, period=None, target_list=None, *, partners=False) -> dict:
         rows.append(summary.TargetData(
             id=t.pk, description=t.description, weight=t.weight,
             item=scorecard.scoring_item(contract.scheme, _with_actual(t, actual)), verified=found is not None,
+            judged=_judged_item(contract.scheme, t, period, actual),
             perspective_id=t.perspective_id, perspective=t.perspective.name if t.perspective else "",
             budget_allocated=t.budget_allocated, budget_spent=found["budget_spent"] if found else None,
             partners=tuple(sorted(named, key=lambda p: p[1])),

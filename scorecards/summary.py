@@ -35,6 +35,9 @@ class TargetData:
     actual: Decimal | None = None
     target_value: Decimal | None = None
     unit: str = ""
+    #: the engine's item judging the actual against the value expected by the end of the quarter, for the
+    #: target's status (None: the status is the score's own tone)
+    judged: dict | None = None
 
 
 def tone_for(grade, bands) -> str:
@@ -93,15 +96,18 @@ def compute(scheme: str, bands: list, targets: list[TargetData], perspective_ord
         raw, errors = _scored_alone(scheme, t.item) if t.verified else (None, [])
         raws[t.id] = raw
         grade, tone = grade_and_tone(scheme, bands, raw)
-        if tone:
-            counts[tone] += 1
+        status = tone
+        if t.verified and t.judged is not None:
+            status = grade_and_tone(scheme, bands, _scored_alone(scheme, t.judged)[0])[1]
+        if status:
+            counts[status] += 1
         if raw is not None:
             scored.append((t, raw))
         weighted = scoring.quantize4(scoring.weighted(raw, t.weight)) if raw is not None and uses_weights else None
         rows.append({
             "id": t.id, "description": t.description, "weight": str(t.weight), "perspective": t.perspective,
             "actual": _text(t.actual), "target": _text(t.target_value), "unit": t.unit,
-            "raw": _text(raw), "weighted": _text(weighted), "grade": grade, "tone": tone,
+            "raw": _text(raw), "weighted": _text(weighted), "grade": grade, "tone": tone, "status": status,
             "budget_allocated": _text(t.budget_allocated), "budget_spent": _text(t.budget_spent),
             "partners": [{"id": pk, "name": name} for pk, name in t.partners],
             **({"errors": errors} if errors else {}),

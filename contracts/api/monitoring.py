@@ -18,10 +18,12 @@ from ..models import Evidence, ProgressEntry, ProgressReport
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
+    days_late = serializers.IntegerField(read_only=True, help_text="Days submitted after the due date (0: on time).")
+
     class Meta:
         model = ProgressReport
         fields = ["id", "institution", "contract", "period", "period_start", "period_end", "due_date", "state",
-                  "submitted_by", "submitted_at"]
+                  "submitted_by", "submitted_at", "days_late"]
 
 
 class ProgressEntrySerializer(serializers.ModelSerializer):

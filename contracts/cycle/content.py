@@ -51,7 +51,32 @@ def target_content(target) -> dict:
         "parent": target.parent_id,
         "partners": sorted(p.pk for p in target.partner_institutions.all()),
         "activities": [line.strip() for line in target.activities.splitlines() if line.strip()],
+        **_quarters(target),
     }
+
+
+def _quarters(target) -> dict:
+    """The quarterly phasing, when it is not the even one. An even phasing follows from the baseline
+    and the target, which the content already holds, so it adds nothing (and contracts signed before
+    targets were phased keep their fingerprint); any other phasing is signed as ``quarters``: the
+    cumulative values expected by the end of Q1, Q2 and Q3."""
+    phased = [target.expected_by(period) for period in (1, 2, 3)]
+    if phased == [target.even_phasing(period) for period in (1, 2, 3)]:
+        return {}
+    return {"quarters": [_plain(value) for value in phased]}
+
+
+def quarters_of(content_target: dict) -> list:
+    """[Q1, Q2, Q3, Q4] expected values (plain strings) of a target as content holds it."""
+    if "quarters" in content_target:
+        return [*content_target["quarters"], content_target.get("target")]
+    try:
+        start = Decimal(content_target.get("baseline") or 0)
+        target = Decimal(content_target["target"])
+    except (KeyError, TypeError, ArithmeticError):  # content that names no target value: nothing to phase
+        return []
+    return [_plain((start + (target - start) * period / 4).quantize(Decimal("0.0001"))) for period in (1, 2, 3)] + [
+        content_target["target"]]
 
 
 def contract_content(contract: PerformanceContract, targets=None) -> dict:

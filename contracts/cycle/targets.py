@@ -15,7 +15,7 @@ from . import cascade, workflow
 TARGET_FIELDS = [
     "perspective", "objective", "indicator", "description", "unit", "direction", "baseline", "target_value",
     "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair", "criteria_poor", "weight",
-    "budget_allocated", "parent", "activities", "actual", "order",
+    "budget_allocated", "parent", "activities", "actual", "order", *Target.QUARTER_FIELDS,
 ]
 
 
@@ -108,8 +108,13 @@ def update_target(actor, target, *, partner_institutions=None, lock_version=None
     stored = Target.objects.select_for_update().get(pk=target.pk)
     _check_lock(stored, lock_version)
     before = target_state(stored)
+    evenly = all(stored.expected_by(period) == stored.even_phasing(period) for period in (1, 2, 3))
     for name, value in fields.items():
         setattr(target, name, value)
+    if evenly and all(getattr(target, name) == getattr(stored, name) for name in Target.QUARTER_FIELDS):
+        # An even phasing follows a changed baseline or target (fill_phasing phases it again on save).
+        for name in Target.QUARTER_FIELDS:
+            setattr(target, name, None)
     target.lock_version = stored.lock_version + 1
     _check(target, contract)
     target.save()

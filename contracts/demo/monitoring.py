@@ -90,7 +90,7 @@ def _report(contract, spec, reporter, verifier, pending_q2):
                 continue
             value, spent = figures
             actual = Decimal(value)
-            red = monitoring.entry_rag(contract, target, actual) == "red"
+            red = monitoring.entry_rag(contract, target, actual, period) == "red"
             entries.append(monitoring.report_actual(
                 reporter, report, target, actual=actual,
                 status=ProgressEntry.Status.OFF_TRACK if red else ProgressEntry.Status.ON_TRACK,

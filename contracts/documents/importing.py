@@ -60,6 +60,10 @@ COLUMNS = [
     Column("fair", False, gettext_lazy("Criteria value for Fair."), "16"),
     Column("poor", False, gettext_lazy("Criteria value for Poor."), "14"),
     Column("budget", False, gettext_lazy("Budget allocated (optional)."), "180000000"),
+    Column("q1", False, gettext_lazy("Value expected by the end of quarter 1, cumulative (optional; blank: an even "
+                                     "share of the way from the baseline)."), "14"),
+    Column("q2", False, gettext_lazy("Value expected by the end of quarter 2, cumulative (optional)."), "16"),
+    Column("q3", False, gettext_lazy("Value expected by the end of quarter 3, cumulative (optional)."), "18"),
     Column("parent", False, gettext_lazy("Parent target in the contract above: its description or id (optional)."),
            ""),
     Column("activities", False, gettext_lazy("Activities, separated by ';' or new lines (optional)."),
@@ -74,11 +78,13 @@ ALIASES = {
     "unit_of_measure": "unit", "target_value": "target", "weight_%": "weight", "weight_(%)": "weight",
     "criteria_excellent": "excellent", "criteria_very_good": "very_good", "verygood": "very_good",
     "criteria_good": "good", "criteria_fair": "fair", "criteria_poor": "poor", "budget_allocated": "budget",
-    "parent_target": "parent", "activity": "activities",
+    "parent_target": "parent", "activity": "activities", "expected_q1": "q1", "expected_q2": "q2",
+    "expected_q3": "q3", "quarter_1": "q1", "quarter_2": "q2", "quarter_3": "q3",
 }
 NUMBER_COLUMNS = {"baseline": "baseline", "target": "target_value", "weight": "weight",
                   "excellent": "criteria_excellent", "very_good": "criteria_very_good", "good": "criteria_good",
-                  "fair": "criteria_fair", "poor": "criteria_poor", "budget": "budget_allocated"}
+                  "fair": "criteria_fair", "poor": "criteria_poor", "budget": "budget_allocated",
+                  "q1": "expected_q1", "q2": "expected_q2", "q3": "expected_q3"}
 # Model field → the column a user sees, to map add_target's errors back to the file.
 FIELD_COLUMNS = {field_name: column for column, field_name in NUMBER_COLUMNS.items()} | {
     "perspective": "perspective", "objective": "objective", "indicator": "indicator",

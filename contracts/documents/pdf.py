@@ -139,6 +139,7 @@ def _target_rows(targets, with_criteria=True):
             if with_criteria else [],
             "budget": _number(target.get("budget")),
             "activities": target.get("activities") or [],
+            "quarters": [_number(value) for value in canonical.quarters_of(target)],
         })
     return rows
 

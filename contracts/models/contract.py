@@ -316,6 +316,11 @@ class Target(models.Model):
     criteria_poor = models.DecimalField(_("poor"), **NUMBER, null=True, blank=True)
     weight = models.DecimalField(_("weight (%)"), **NUMBER, validators=[MinValueValidator(0), MaxValueValidator(100)])
     budget_allocated = models.DecimalField(_("budget allocated"), **NUMBER, null=True, blank=True)
+    # The value expected by the end of quarters 1-3 (cumulative; quarter 4 expects the target itself).
+    # Blank: an even phasing from the baseline (``expected_by``), filled in when the target is saved.
+    expected_q1 = models.DecimalField(_("expected by the end of Q1"), **NUMBER, null=True, blank=True)
+    expected_q2 = models.DecimalField(_("expected by the end of Q2"), **NUMBER, null=True, blank=True)
+    expected_q3 = models.DecimalField(_("expected by the end of Q3"), **NUMBER, null=True, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
         verbose_name=_("parent target"),
@@ -351,8 +356,11 @@ class Target(models.Model):
         if not self.pk:
             if contract_frozen.exists():
                 raise ContractFrozen(_("A signed or vetted contract takes no new targets; amend it instead."))
+            self.fill_phasing()
         elif contract_frozen.exists():
             _refuse_frozen_change(self, Target.objects.filter(pk=self.pk), self.CONTENT_FIELDS)
+        else:
+            self.fill_phasing()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -369,7 +377,37 @@ class Target(models.Model):
         "contract", "institution", "perspective", "objective", "indicator", "description", "unit", "direction",
         "baseline", "target_value", "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair",
         "criteria_poor", "weight", "budget_allocated", "parent", "activities", "order",
+        "expected_q1", "expected_q2", "expected_q3",
     ]
+
+    QUARTER_FIELDS = ("expected_q1", "expected_q2", "expected_q3")
+
+    def even_phasing(self, period: int):
+        """The value expected by the end of quarter ``period`` on an even phasing from the baseline
+        (none: zero) to the target."""
+        start = self.baseline if self.baseline is not None else Decimal(0)
+        if self.target_value is None:
+            return None
+        return (start + (self.target_value - start) * period / 4).quantize(Decimal("0.0001"))
+
+    def expected_by(self, period: int):
+        """The cumulative value expected by the end of quarter ``period`` (1-4): the phasing agreed in
+        the plan, an even phasing where it is blank, the target itself in quarter 4."""
+        if period >= 4:
+            return self.target_value
+        value = getattr(self, f"expected_q{period}")
+        return self.even_phasing(period) if value is None else value
+
+    @property
+    def quarterly(self):
+        """[Q1, Q2, Q3, Q4] expected values (cumulative)."""
+        return [self.expected_by(period) for period in (1, 2, 3, 4)]
+
+    def fill_phasing(self):
+        """Blank quarterly values take the even phasing."""
+        for period, name in enumerate(self.QUARTER_FIELDS, start=1):
+            if getattr(self, name) is None and self.target_value is not None:
+                setattr(self, name, self.even_phasing(period))
 
     CRITERIA_FIELDS = {level: f"criteria_{level}" for level in scoring.CRITERIA_LEVELS}
 

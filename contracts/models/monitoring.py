@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pmis.models import Institution
@@ -62,6 +63,20 @@ class ProgressReport(models.Model):
     @property
     def label(self):
         return f"Q{self.period}"
+
+    @property
+    def days_late(self) -> int:
+        """How many days after its due date the report was submitted (0: on time, or not submitted)."""
+        if self.submitted_at is None:
+            return 0
+        return max((timezone.localdate(self.submitted_at) - self.due_date).days, 0)
+
+    @property
+    def days_overdue(self) -> int:
+        """How many days past its due date a report not yet submitted is (0: not due yet, or submitted)."""
+        if self.submitted_at is not None or self.state != self.State.DRAFT:
+            return 0
+        return max((timezone.localdate() - self.due_date).days, 0)
 
 
 class ProgressEntry(models.Model):

@@ -1,7 +1,7 @@
 """What monitoring shows: the verification queue and the dashboard's participation card."""
 
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from pmis import access
 from pmis.models import Role
@@ -37,7 +37,8 @@ def participation(institution_id, financial_year_id, period):
     """How the institution's year is taking part, counted in the database: per contract level, how many
     contracts are planned, signed and reported for ``period``; and the first ``LAGGING_SHOWN`` contracts
     still to sign or report, to chase (with ``signed``, ``status_label`` and ``level_label`` set).
-    Two queries, whatever the number of officers: every dashboard view asks them."""
+    And the quarter's reports submitted late (``late``, each with ``days_late``). Three queries, whatever
+    the number of officers: every dashboard view asks them."""
     counts = {level: {"level": level, "planned": planned, "signed": signed, "reported": reported}
               for level, planned, signed, reported in _level_counts(institution_id, financial_year_id, period)}
     levels = [{**counts[level], "label": PerformanceContract.Level(level).label}
@@ -49,7 +50,17 @@ def participation(institution_id, financial_year_id, period):
         c.signed = c.status in SIGNED_STATES
         c.status_label, c.level_label = statuses.get(c.status, c.status), level_labels.get(c.level, c.level)
     return {"levels": levels, "lagging": lagging,
-            "lagging_total": sum(row["planned"] - row["reported"] for row in levels)}
+            "lagging_total": sum(row["planned"] - row["reported"] for row in levels),
+            "late": list(_late(institution_id, financial_year_id, period))}
+
+
+def _late(institution_id, financial_year_id, period):
+    """The quarter's reports submitted after their due date (each with ``days_late``), latest first."""
+    return (ProgressReport.objects.filter(
+        institution_id=institution_id, contract__financial_year_id=financial_year_id, period=period,
+        state=ProgressReport.State.SUBMITTED, submitted_at__date__gt=F("due_date"))
+        .select_related("contract").only("pk", "period", "due_date", "submitted_at", "state", "contract__title")
+        .order_by("-submitted_at", "pk")[:LAGGING_SHOWN])
 
 
 SIGNED_STATES = (Status.SIGNED, Status.IN_FORCE, Status.CLOSED)

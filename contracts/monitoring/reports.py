@@ -2,6 +2,7 @@
 performance officer's verification (with the system feeds' computed entries)."""
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from pmis import audit
 from pmis.access import NotAllowed
 from scorecards import summary
 
-from .. import scorecard
+from .. import scorecard, scores
 from ..cycle import targets
 from ..models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
 from .rules import (
@@ -50,9 +51,11 @@ def open_report(actor, contract, period: int) -> ProgressReport:
     return report
 
 
-def entry_rag(contract, target, actual) -> str:
-    """The red/amber/green ``actual`` earns for ``target`` on the contract's bands."""
-    item = scorecard.scoring_item(contract.scheme, _with_actual(target, actual))
+def entry_rag(contract, target, actual, period=4) -> str:
+    """The red/amber/green ``actual`` earns for ``target`` on the contract's bands in quarter ``period``:
+    judged against the value expected by the end of that quarter (``scores.judged_actual``)."""
+    judged = scores.judged_actual(contract.scheme, target, period, actual)
+    item = scorecard.scoring_item(contract.scheme, _with_actual(target, judged))
     raw = summary.raw_score(contract.scheme, item)
     return summary.grade_and_tone(contract.scheme, contract.bands, raw)[1]
 
@@ -132,7 +135,7 @@ def report_actual(actor, report, target, *, actual, status=ProgressEntry.Status.
         _check_open(report)
     actual = parse_actual(actual, target)
     budget_spent = parse_number(budget_spent, field="budget_spent", blank=None)
-    rag = entry_rag(contract, target, actual)
+    rag = entry_rag(contract, target, actual, report.period)
     explanation, remedial_action = (explanation or "").strip(), (remedial_action or "").strip()
     if rag == "red" and not system_computed and not (explanation and remedial_action):
         errors = {}
@@ -167,14 +170,191 @@ def report_actual(actor, report, target, *, actual, status=ProgressEntry.Status.
     return entry
 
 
+#: What the one form of a report sends for each target (``save_report``'s ``values``).
+FORM_FIELDS = ("actual", "budget_spent", "status", "comment", "explanation", "remedial_action")
+
+
+@dataclass
+class SavedReport:
+    """What ``save_report`` did: the errors ({target id: {field: message}}, and those of the report as
+    a whole), how many entries it wrote, and whether it submitted the report."""
+
+    report: ProgressReport
+    errors: dict = field(default_factory=dict)
+    general: list = field(default_factory=list)
+    written: int = 0
+    submitted: bool = False
+    entries: dict = field(default_factory=dict)  # {target id: entry}, after the save
+
+    @property
+    def ok(self):
+        return not self.errors and not self.general
+
+
+def _typed(row) -> bool:
+    return any(str(row.get(name) or "").strip() for name in FORM_FIELDS if name != "status")
+
+
+def _entry_values(contract, report, target, row, errors, strict):
+    """The entry's values from the typed ``row``, or None (``errors`` says why). ``strict``: an off-track
+    actual needs its explanation and remedial action now (submitting, or correcting a returned entry)."""
+    found = {}
+    try:
+        actual = parse_actual(row.get("actual"), target)
+        ProgressEntry._meta.get_field("actual").run_validators(actual)
+    except ValidationError as exc:
+        found.update({"actual": " ".join(exc.messages)})
+        actual = None
+    try:
+        budget_spent = parse_number(row.get("budget_spent"), field="budget_spent", blank=None)
+        if budget_spent is not None:
+            ProgressEntry._meta.get_field("budget_spent").run_validators(budget_spent)
+    except ValidationError as exc:
+        found["budget_spent"] = " ".join(exc.messages)
+    status = row.get("status") or ProgressEntry.Status.ON_TRACK
+    if status not in ProgressEntry.Status.values:
+        found["status"] = _("Choose a status from the list.")
+    if found:
+        errors[target.pk] = found
+        return None
+    rag = entry_rag(contract, target, actual, report.period)
+    explanation = (row.get("explanation") or "").strip()
+    remedial_action = (row.get("remedial_action") or "").strip()
+    if strict and rag == "red":
+        if not explanation:
+            found["explanation"] = _("This target is off track against the quarter's expected value: explain "
+                                     "the variance.")
+        if not remedial_action:
+            found["remedial_action"] = _("This target is off track against the quarter's expected value: state "
+                                         "the remedial action.")
+        if found:
+            errors[target.pk] = found
+            return None
+    return {"actual": actual, "budget_spent": budget_spent, "status": status,
+            "comment": (row.get("comment") or "").strip(), "explanation": explanation,
+            "remedial_action": remedial_action, "system_computed": False}, rag
+
+
+@transaction.atomic
+def save_report(actor, report, values: dict, *, submit=False) -> SavedReport:
+    """Save the whole report from its one form: ``values`` is {target id: {field: text as typed}} (the
+    fields of ``FORM_FIELDS``). Every row that can be stored is stored, so a draft keeps what was
+    typed; a row that cannot (an actual that is not a number, a missing actual beside other
+    values) is reported in ``errors`` beside its target and nothing of it is written. An off-track
+    actual needs its explanation and remedial action only when the report is submitted (``submit``)
+    or a returned entry is corrected. With ``submit`` and no error at all the report is submitted.
+
+    A bounded number of queries whatever the number of targets: the targets and entries are read
+    once, new entries inserted and changed ones updated in one statement each, their audit events
+    written together (``audit.together``) and the summary refreshed once."""
+    with audit.together():
+        return _save_report(actor, report, values, submit)
+
+
+def _save_report(actor, report, values, submit):
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related(
+        "contract__financial_year").get(pk=report.pk)
+    contract = report.contract
+    _check_reporter(actor, contract)
+    is_draft = report.state == ProgressReport.State.DRAFT
+    entries = {e.target_id: e for e in ProgressEntry.objects.filter(report=report)}
+    if not is_draft and not any(e.verification == Verification.RETURNED for e in entries.values()):
+        _check_open(report)
+    result = SavedReport(report=report)
+    now = timezone.now()
+    reporter = actor if getattr(actor, "is_authenticated", False) else None
+    created, changed = [], []
+    for target in Target.objects.filter(contract=contract).order_by("order", "pk"):
+        row = values.get(target.pk) or values.get(str(target.pk))
+        entry = entries.get(target.pk)
+        if row is None or (entry is not None and entry.system_computed):
+            continue
+        if not is_draft and (entry is None or entry.verification != Verification.RETURNED):
+            continue  # a submitted report changes only where the verifier returned an entry
+        if not str(row.get("actual") or "").strip():
+            if entry is not None or _typed(row):
+                result.errors[target.pk] = {"actual": _("Enter the actual achieved to date.")}
+            continue
+        found = _entry_values(contract, report, target, row, result.errors, strict=submit or not is_draft)
+        if found is None:
+            continue
+        fields, rag = found
+        if entry is not None:
+            if all(getattr(entry, k) == v for k, v in fields.items()) and entry.verification != Verification.RETURNED:
+                continue
+            before = audit.snapshot(entry, ENTRY_FIELDS)
+            entry.report, entry.target = report, target  # read already: the audit event names them
+            changed.append((entry, before))
+        else:
+            entry = ProgressEntry(report=report, target=target, institution_id=report.institution_id)
+            created.append(entry)
+            entries[target.pk] = entry
+        for name, value in fields.items():
+            setattr(entry, name, value)
+        entry.rag, entry.reported_by, entry.reported_at = rag, reporter, now
+        entry.verification = Verification.PENDING
+        entry.verified_by, entry.verified_at, entry.verification_comment = None, None, ""
+    if created:
+        ProgressEntry.objects.bulk_create(created)
+    if changed:
+        ProgressEntry.objects.bulk_update([e for e, _before in changed], [
+            *FORM_FIELDS, "system_computed", "rag", "reported_by", "reported_at", "verification", "verified_by",
+            "verified_at", "verification_comment"])
+    for entry in created:
+        audit.record(actor, "progress_entry.report", entry, None, audit.snapshot(entry, ENTRY_FIELDS))
+    for entry, before in changed:
+        audit.record(actor, "progress_entry.report", entry, before, audit.snapshot(entry, ENTRY_FIELDS))
+    result.written = len(created) + len(changed)
+    result.entries = entries
+    if submit and is_draft and not result.errors:
+        if not entries:
+            result.general.append(_("Enter at least one target's actual before submitting."))
+        result.errors.update(unexplained(entries.values()))
+        if result.ok:
+            _submit(actor, report)
+            result.submitted = True
+    if result.written or result.submitted:
+        refresh_summary(contract, report.period)
+    return result
+
+
+def unexplained(entries) -> dict:
+    """{target id: {field: message}} for the off-track ``entries`` (typed by a person) that still lack
+    their explanation or remedial action: a report is not submitted with them."""
+    errors = {}
+    for entry in entries:
+        if entry.rag != "red" or entry.system_computed:
+            continue
+        found = {}
+        if not entry.explanation:
+            found["explanation"] = _("This target is off track against the quarter's expected value: explain "
+                                     "the variance.")
+        if not entry.remedial_action:
+            found["remedial_action"] = _("This target is off track against the quarter's expected value: state "
+                                         "the remedial action.")
+        if found:
+            errors[entry.target_id] = found
+    return errors
+
+
+def _submit(actor, report):
+    report.state = ProgressReport.State.SUBMITTED
+    report.submitted_by, report.submitted_at = actor, timezone.now()
+    report.save(update_fields=["state", "submitted_by", "submitted_at"])
+    audit.record(actor, "progress_report.submit", report, {"state": "draft"}, {"state": report.state})
+
+
 @transaction.atomic
 def submit_report(actor, report):
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     contract = PerformanceContract.objects.select_related("financial_year").get(pk=report.contract_id)
     _check_reporter(actor, contract)
     _check_open(report)
-    if not report.entries.exists():
+    entries = list(report.entries.all())
+    if not entries:
         raise ValidationError(_("Enter at least one target's actual before submitting."))
+    if unexplained(entries):
+        raise ValidationError(_("Explain every off-track target and state its remedial action before submitting."))
     report.state = ProgressReport.State.SUBMITTED
     report.submitted_by, report.submitted_at = actor, timezone.now()
     report.save(update_fields=["state", "submitted_by", "submitted_at"])

@@ -38,6 +38,12 @@ def period_dates(year, period: int):
     return start, end, end + datetime.timedelta(days=settings.PMIS_REPORT_DUE_DAYS)
 
 
+def has_started(year, period: int, today=None) -> bool:
+    """Whether quarter ``period`` of ``year`` has begun: a report is offered (and opened by people)
+    only from the first day of its quarter."""
+    return (today or timezone.localdate()) >= period_dates(year, period)[0]
+
+
 def current_period(year, today=None) -> int:
     """The quarter ``today`` falls in (1 before the year starts, 4 after it ends)."""
     today = today or timezone.localdate()

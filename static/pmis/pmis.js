@@ -15,6 +15,14 @@
         if (!window.confirm(el.dataset.confirm)) { event.preventDefault(); }
       });
     });
+    // A button that asks before it submits its form (the form's other buttons do not ask).
+    root.querySelectorAll("[data-confirm-click]").forEach(function (el) {
+      if (el.dataset.wired) { return; }
+      el.dataset.wired = "1";
+      el.addEventListener("click", function (event) {
+        if (!window.confirm(el.dataset.confirmClick)) { event.preventDefault(); }
+      });
+    });
     root.querySelectorAll("[data-print]").forEach(function (el) {
       if (el.dataset.wired) { return; }
       el.dataset.wired = "1";

@@ -253,3 +253,18 @@ def test_templates_download_and_read_back(demo, plan, as_user):
     assert list(rows[0]) == importing.COLUMN_NAMES and len(rows) == 2
     text = client.get(reverse("contract-import-template-csv", args=[plan.pk])).content.decode("utf-8-sig")
     assert text.splitlines()[0] == ",".join(importing.COLUMN_NAMES)
+
+
+def test_the_import_takes_quarterly_targets_and_phases_evenly_without_them(demo, plan):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*HEADER, "q1", "q2", "q3"])
+    writer.writerow([*row("Drill 8 boreholes in Garissa", target="8", baseline="0"), "1", "3", "6"])
+    writer.writerow([*row("Drill 4 boreholes in Isiolo", target="4", baseline="0"), "", "", ""])
+    upload = SimpleUploadedFile("targets.csv", out.getvalue().encode("utf-8"), content_type="text/csv")
+    result = importing.import_targets(demo.users["officer"], plan, upload)
+    assert result.ok, [str(e) for e in result.errors]
+    phased = Target.objects.get(contract=plan, description="Drill 8 boreholes in Garissa")
+    assert phased.quarterly == [1, 3, 6, 8]
+    even = Target.objects.get(contract=plan, description="Drill 4 boreholes in Isiolo")
+    assert even.quarterly == [1, 2, 3, 4]

@@ -89,3 +89,33 @@ def test_submitting_a_report_and_verifying_an_actual_are_bounded(demo, q3, minis
     assert len(counts) == len(rows) > 3
     assert max(counts) <= VERIFY_MAX, counts
     assert len(set(counts[1:])) == 1, counts  # each further actual costs what the one before did
+
+
+def _report_values(report, count):
+    rows = list(Target.objects.filter(contract=report.contract).order_by("order", "pk")[:count])
+    assert len(rows) == count
+    return {t.pk: {"actual": str(t.target_value), "comment": "On plan.", "status": "on_track"} for t in rows}
+
+
+def _report_counts(head, report, count):
+    """(saving a draft of ``count`` new entries, saving them changed, submitting) as queries."""
+    values = _report_values(report, count)
+    first = queries(lambda: monitoring.save_report(head, report, values))
+    for row in values.values():
+        row["comment"] = "On plan, checked."
+    changed = queries(lambda: monitoring.save_report(head, report, values))
+    submitted = queries(lambda: monitoring.save_report(head, report, values, submit=True))
+    assert report.entries.count() == count
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    return first, changed, submitted
+
+
+def test_saving_a_report_draft_and_submitting_it_are_bounded_and_equal_with_5_and_60_targets(demo, q3, ministry):
+    head = demo.users["head"]
+    few = _report_counts(head, q3, 5)
+    add_targets(ministry, 60)
+    q4 = monitoring.open_report(head, ministry, 4)
+    many = _report_counts(head, q4, 60)
+    assert many == few, (few, many)
+    assert max(few) <= SAVE_MAX, few

@@ -175,17 +175,15 @@ def run_officer(journey, language):
     page.locator(f"#actual-{added.pk}").fill("2")
     page.locator(f"#comment-{added.pk}").fill("Two pumping tests done in Lodwar.")
     page.locator(f"#explanation-{added.pk}").fill("The test pump arrived in September.")
-    page.locator(f"#remedial-{added.pk}").fill("Two tests a month from October.")
-    with page.expect_navigation():
-        page.locator(f"#actual-{added.pk}").locator("xpath=ancestor::form").locator("button[type=submit]").click()
-    j.check()
-    entry = ProgressEntry.objects.get(target=added)
-    page.locator(f"#file-{entry.pk}").set_input_files(files=[{
+    page.locator(f"#remedial_action-{added.pk}").fill("Two tests a month from October.")
+    # The evidence goes with the actual, in the same form.
+    page.locator(f"#evidence-{added.pk}").set_input_files(files=[{
         "name": "pumping-tests-q1.pdf", "mimeType": "application/pdf",
         "buffer": b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"}])
     with page.expect_navigation():
-        page.locator(f"#file-{entry.pk}").locator("xpath=ancestor::form").locator("button[type=submit]").click()
+        page.locator("main button[name=action][value=save]").click()
     j.check()
+    entry = ProgressEntry.objects.get(target=added)
     assert "pumping-tests-q1.pdf" in page.locator("main").inner_text()
     j.shot("7-report")
     assert entry.evidence.count() == 1

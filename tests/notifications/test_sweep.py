@@ -34,7 +34,7 @@ def test_sweep_twice_creates_each_reminder_once(demo):
 def test_target_identification_reminds_drafts_and_officers_without_a_plan(demo):
     due_in(demo.water, "target_identification", 7)
     sweep.sweep()
-    names = reminded("due_7")
+    names = reminded("due_7", "target_identification")
     # Officers without an officer-level plan (participation) and performers of draft contracts.
     without_plan = set(
         Officer.objects.filter(institution=demo.water).exclude(contracts__level="officer")
