@@ -31,6 +31,9 @@ class Context:
     requests: int = 500
     concurrency: int = 2
     repetitions: int = 200
+    #: The quarterly reports submitted under load: this many officers, each plan with this many targets.
+    report_officers: int = 1000
+    report_targets: int = 10
     results: dict = field(default_factory=dict)
     _server: object = None
     _port: int = 0
@@ -163,6 +166,14 @@ class Context:
         if data["statuses"].get("200", 0) != 2 * self.requests:
             raise RuntimeError(f"{path}, {other_path}: answers {data['statuses']}")
         return percentiles(data["latencies_ms"]), percentiles(data["other_latencies_ms"])
+
+    def script(self, path):
+        """Send the requests of the script file ``path`` (``bench.loadgen --script``) from a second
+        process, ``self.concurrency`` at a time: the loadgen's JSON answer."""
+        command = [sys.executable, "-m", "bench.loadgen", self.server(), "--script", path,
+                   "--concurrency", str(self.concurrency)]
+        out = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)  # noqa: S603 — arguments are ours, not user input
+        return json.loads(out.stdout)
 
     def _loadgen(self, arguments, headers):
         """Run ``bench.loadgen`` against the server (``arguments[0]`` its path) for ``self.requests``

@@ -48,7 +48,8 @@ def run(ctx, only=None, out=None):
 def summary(value):
     if "skipped" in value:
         return f"SKIP — {value['skipped']}"
-    keys = ["p50_ms", "p95_ms", "p99_ms", "req_s", "queries", "ratio", "equal", "celery_ms", "render_mb",
+    keys = ["p50_ms", "p95_ms", "p99_ms", "req_s", "reports_s", "submitted", "queries", "ratio", "equal",
+            "celery_ms", "render_mb",
             "worker_peak_mb", "worker_ms", "ms", "peak_rss_mb"]
     parts = [f"{k}={value[k]}" for k in keys if k in value]
     if "queries" in value and isinstance(value["queries"], list):

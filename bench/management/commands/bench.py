@@ -17,13 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=2,
                             help="Client threads driving gunicorn (default: one a worker: latency is service time).")
         parser.add_argument("--repetitions", type=int, default=200, help="Repetitions of in-process timings.")
+        parser.add_argument("--report-officers", type=int, default=1000,
+                            help="Officers who each submit a quarterly report (report_submit).")
         parser.add_argument("--only", nargs="*", help="Run only these measurement functions.")
         parser.add_argument("--json", help="Write the results to this JSON file.")
         parser.add_argument("--explain", action="store_true", help="Add EXPLAIN ANALYZE of the hottest queries.")
 
     def handle(self, *args, **options):
         ctx = measures.Context(requests=options["requests"], concurrency=options["concurrency"],
-                               repetitions=options["repetitions"])
+                               repetitions=options["repetitions"], report_officers=options["report_officers"])
         self.stdout.write(f"PMIS benchmark — {options['requests']} requests per endpoint, "
                           f"{options['concurrency']} client threads, gunicorn 2 workers")
         results = measures.run(ctx, only=options["only"], out=self.stdout)
