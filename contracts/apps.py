@@ -8,12 +8,14 @@ class ContractsConfig(AppConfig):
         from pmis import demo
         from scorecards import dashboards
 
-        from .monitoring import participation
+        from .monitoring import participation, participation_rows, quarter_reports
 
         demo.register(10, seed_contracts)
         demo.register(15, seed_monitoring)  # progress reports on the contracts seeded above
         # The institution dashboard's participation card counts contracts and reports, which this app owns.
         dashboards.register_participation(participation)
+        # The exports carry each quarter report's lateness (its due date, submission and days late).
+        dashboards.register_reports(quarter_reports, participation_rows)
 
 
 def seed_contracts(admin):

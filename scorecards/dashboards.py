@@ -24,6 +24,11 @@ def lower_is_better(scheme) -> bool:
     return engine is not None and engine.direction == scoring.LOWER_IS_BETTER
 
 
+def period_or(value, default):
+    """The quarter (1-4) ``value`` names, or ``default``."""
+    return _period(value, default)
+
+
 def _period(value, default):
     try:
         value = int(value)
@@ -75,6 +80,26 @@ def register_participation(reader):
 def participation_reader():
     """The registered participation function, or None when no app has registered one."""
     return _participation[0] if _participation else None
+
+
+#: The quarter reports behind the exports, owned by the contracts app too: ``quarter_reports(contract ids,
+#: period)`` -> {contract id: report} and ``participation_rows(institution_id, year_id, period)`` ->
+#: [(contract, report or None)]; each report has ``due_date``, ``submitted_at`` and ``days_late``.
+_reports = {}
+
+
+def register_reports(quarter_reports, participation_rows):
+    _reports.update(quarter_reports=quarter_reports, participation_rows=participation_rows)
+
+
+def quarter_reports(contract_ids, period) -> dict:
+    reader = _reports.get("quarter_reports")
+    return reader(contract_ids, period) if reader else {}
+
+
+def participation_rows(institution_id, financial_year_id, period) -> list:
+    reader = _reports.get("participation_rows")
+    return reader(institution_id, financial_year_id, period) if reader else []
 
 
 def institution_dashboard(institution, period=None, participation=None) -> Dashboard:

@@ -12,4 +12,8 @@ urlpatterns = [
          name="institution-export-csv"),
     path("institutions/<int:pk>/dashboard/export.xlsx", views.institution_export, {"fmt": "xlsx"},
          name="institution-export-xlsx"),
+    path("institutions/<int:pk>/dashboard/participation.csv", views.participation_export, {"fmt": "csv"},
+         name="participation-export-csv"),
+    path("institutions/<int:pk>/dashboard/participation.xlsx", views.participation_export, {"fmt": "xlsx"},
+         name="participation-export-xlsx"),
 ]

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmis import spreadsheets
@@ -75,17 +76,33 @@ def _number(value):
     return None if value is None else float(value)
 
 
+def _lateness_header():
+    return [_("Report due"), _("Report submitted"), _("Late"), _("Days late")]
+
+
+def _lateness(report):
+    """A quarter report's lateness as the export's cells: due date, day submitted, late or not, and by how
+    many days (the report's ``days_late``, as the pages show it); blank where it is not submitted."""
+    if report is None:
+        return [None, None, None, None]
+    if report.submitted_at is None:
+        return [report.due_date, None, None, None]
+    days = report.days_late
+    return [report.due_date, timezone.localdate(report.submitted_at), _("Yes") if days else _("No"), days]
+
+
 @login_required
 def league_export(request, fmt):
     table = dashboards.league(request.user, request.GET.get("year"), request.GET.get("period"),
                               request.GET.get("kind", ""), request.GET.get("body"))
     header = [_("Rank"), _("Institution"), _("Kind"), _("Year"), _("Quarter"), _("Composite"), _("Grade"),
               _("Previous rank"), _("Movement"), _("Targets"), _("Verified"), _("On track"), _("At risk"),
-              _("Off track"), _("Reporting")]
+              _("Off track"), _("Reporting"), *_lateness_header()]
+    reports = dashboards.quarter_reports([r.score.contract_id for r in table.rows], table.period)
     rows = [[r.rank or None, r.score.institution.name, r.score.institution.get_kind_display(), table.year,
              f"Q{table.period}", _number(r.score.composite), r.score.grade, r.previous_rank, r.movement,
              r.score.targets_total, r.score.targets_verified, r.score.green, r.score.amber, r.score.red,
-             r.score.get_reporting_display()] for r in table.rows]
+             r.score.get_reporting_display(), *_lateness(reports.get(r.score.contract_id))] for r in table.rows]
     return _export(rows, header, f"league-{table.year}-Q{table.period}", fmt)
 
 
@@ -95,13 +112,36 @@ def institution_export(request, pk, fmt):
     institution = visible_or_404(Institution, request.user, pk)
     board = dashboards.institution_dashboard(institution, request.GET.get("period"))
     header = [_("Institution"), _("Quarter"), _("Target"), _("Perspective"), _("Weight"), _("Target value"),
-              _("Verified actual"), _("Score"), _("Grade"), _("Status"), _("Budget allocated"), _("Budget spent")]
+              _("Verified actual"), _("Score"), _("Grade"), _("Status"), _("Budget allocated"), _("Budget spent"),
+              *_lateness_header()]
     rows = []
+    report = None
+    if board.score is not None:
+        report = dashboards.quarter_reports([board.score.contract_id], board.period).get(board.score.contract_id)
+    lateness = _lateness(report)  # the institution contract's report of the quarter, on every row
     for t in board.score.targets if board.score else []:
         rows.append([institution.name, f"Q{board.period}", t["description"], t["perspective"],
                      _number(t["weight"]), _number(t["target"]), _number(t["actual"]), _number(t["raw"]),
-                     t["grade"], t["tone"], _number(t["budget_allocated"]), _number(t["budget_spent"])])
+                     t["grade"], t["tone"], _number(t["budget_allocated"]), _number(t["budget_spent"]), *lateness])
     if board.score is not None:
         rows.append([institution.name, f"Q{board.period}", _("Composite"), "", 100, None, None,
-                     _number(board.score.composite), board.score.grade, board.score.tone, None, None])
+                     _number(board.score.composite), board.score.grade, board.score.tone, None, None, *lateness])
     return _export(rows, header, f"{institution.slug}-Q{board.period}", fmt)
+
+
+@login_required
+@scoped(Institution)
+def participation_export(request, pk, fmt):
+    """The dashboard's participation as a file: every contract of the institution's year with its
+    quarter report's state and lateness."""
+    institution = visible_or_404(Institution, request.user, pk)
+    year = FinancialYear.objects.filter(institution=institution, is_current=True).first()
+    period = dashboards.period_or(request.GET.get("period"), 1)
+    header = [_("Institution"), _("Quarter"), _("Contract"), _("Level"), _("Contract status"), _("Report"),
+              *_lateness_header()]
+    rows = []
+    for contract, report in dashboards.participation_rows(institution.pk, year.pk, period) if year else []:
+        state = report.get_state_display() if report is not None else _("Not started")
+        rows.append([institution.name, f"Q{period}", contract.title, contract.level_label, contract.status_label,
+                     state, *_lateness(report)])
+    return _export(rows, header, f"{institution.slug}-participation-Q{period}", fmt)

@@ -20,7 +20,7 @@ verification queue, the dashboard's participation). Callers name the functions t
 
 from pmis.access import NotAllowed
 
-from .reading import LAGGING_SHOWN, SIGNED_STATES, participation, queue_for
+from .reading import LAGGING_SHOWN, SIGNED_STATES, participation, participation_rows, quarter_reports, queue_for
 from .reports import (
     ALLOWED_TYPES,
     FORM_FIELDS,
@@ -58,6 +58,7 @@ __all__ = [
     "ALLOWED_TYPES", "ENTRY_FIELDS", "FORM_FIELDS", "SavedReport", "has_started", "save_report", "unexplained",
     "LAGGING_SHOWN", "PERIODS", "REPORTABLE", "SIGNED_STATES", "NotAllowed",
     "Status", "Verification", "add_evidence", "can_report", "can_verify", "current_period", "entry_rag",
-    "may_verify", "negative_allowed", "open_report", "parse_actual", "parse_number", "participation", "period_dates",
-    "queue_for", "record_computed", "refresh_summary", "report_actual", "sniff", "submit_report", "verify",
+    "may_verify", "negative_allowed", "open_report", "parse_actual", "parse_number", "participation",
+    "participation_rows", "period_dates", "quarter_reports", "queue_for", "record_computed", "refresh_summary",
+    "report_actual", "sniff", "submit_report", "verify",
 ]

@@ -66,6 +66,30 @@ def _late(institution_id, financial_year_id, period):
 SIGNED_STATES = (Status.SIGNED, Status.IN_FORCE, Status.CLOSED)
 
 
+def quarter_reports(contract_ids, period):
+    """{contract id: its report for quarter ``period``} of ``contract_ids`` (the exports' lateness: each
+    report's ``days_late``, as the pages show it). One query."""
+    return {r.contract_id: r for r in ProgressReport.objects.filter(contract_id__in=contract_ids, period=period)
+            .only("pk", "contract_id", "period", "due_date", "submitted_at", "state")}
+
+
+def participation_rows(institution_id, financial_year_id, period):
+    """Every contract of the institution's year with its report for ``period`` (None when not opened), in
+    level and title order: [(contract, report)], each contract with ``signed``, ``status_label`` and
+    ``level_label`` set (the dashboard's participation export). Two queries."""
+    contracts = list(PerformanceContract.objects.filter(
+        institution_id=institution_id, financial_year_id=financial_year_id)
+        .only("pk", "title", "level", "status").order_by(level_order(), "title", "pk"))
+    reports = {r.contract_id: r for r in ProgressReport.objects.filter(
+        institution_id=institution_id, contract__financial_year_id=financial_year_id, period=period)
+        .only("pk", "contract_id", "period", "due_date", "submitted_at", "state")}
+    statuses, level_labels = dict(Status.choices), dict(PerformanceContract.Level.choices)
+    for c in contracts:
+        c.signed = c.status in SIGNED_STATES
+        c.status_label, c.level_label = statuses.get(c.status, c.status), level_labels.get(c.level, c.level)
+    return [(c, reports.get(c.pk)) for c in contracts]
+
+
 def _year_contracts(institution_id, financial_year_id, period):
     return PerformanceContract.objects.filter(
         institution_id=institution_id, financial_year_id=financial_year_id
