@@ -17,9 +17,11 @@ class TargetForm(forms.ModelForm):
         fields = [
             "perspective", "objective", "indicator", "parent", "description", "activities", "unit", "direction",
             "baseline", "target_value", "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair",
-            "criteria_poor", "weight", "budget_allocated", "expected_q1", "expected_q2", "expected_q3", "order",
+            "criteria_poor", "weight", "budget_allocated", "expected_q1", "expected_q2", "expected_q3", "expected_date",
+            "order",
         ]
-        widgets = {"activities": forms.Textarea(attrs={"rows": 3}), "description": forms.TextInput()}
+        widgets = {"activities": forms.Textarea(attrs={"rows": 3}), "description": forms.TextInput(),
+                   "expected_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)

@@ -113,12 +113,19 @@ def _with_actual(target, actual):
 PHASED_SCHEMES = {"kenya_pc", "percent_achievement"}
 
 
-def judged_actual(scheme, target, period, actual):
+def judged_actual(scheme, target, period, actual, year_start=None):
     """The actual to date as it is judged in quarter ``period``: against the value expected by the end
     of that quarter (``Target.expected_by``), not the year's target. The actual's way from the baseline
     to the quarter's expected value is carried onto the year's way from the baseline to the target, so
     the contract's own bands and criteria judge it: 12 boreholes of 6 expected by Q1 (24 in the year)
-    count as 48 in the year, 3 count as 12. Quarter 4 (and no quarter) judges the actual as it is."""
+    count as 48 in the year, 3 count as 12. Quarter 4 (and no quarter) judges the actual as it is.
+
+    A milestone target (phased as a date, ``year_start`` the contract's year) is off track in a quarter
+    by whose end its date has passed and it is not done (``Target.milestone_missed``): judged as a
+    value beyond the poor end of its criteria. Otherwise its actual (the day it was reached) is judged
+    as it is."""
+    if actual is not None and period is not None and year_start is not None and target.is_milestone:
+        return missed_value(target) if target.milestone_missed(period, year_start, actual) else actual
     if actual is None or period is None or period >= 4 or scheme not in PHASED_SCHEMES:
         return actual
     expected, goal = target.expected_by(period), target.target_value
@@ -131,9 +138,17 @@ def judged_actual(scheme, target, period, actual):
     return scoring.quantize4(start + (actual - start) * (goal - start) / (expected - start))
 
 
-def _judged_item(scheme, target, period, actual):
+def missed_value(target):
+    """A value far beyond the poor end of ``target``'s criteria and target, which every scheme's bands
+    grade off track: a missed milestone."""
+    values = [abs(v) for v in (target.target_value, target.baseline, *target.criteria.values()) if v is not None]
+    beyond = max(values, default=Decimal(0)) * 10 + 10
+    return beyond if target.direction == scoring.LOWER else -beyond
+
+
+def _judged_item(scheme, target, period, actual, year_start=None):
     """The engine's item for the target's status against quarter ``period`` (None: the same as its score)."""
-    judged = judged_actual(scheme, target, period, actual)
+    judged = judged_actual(scheme, target, period, actual, year_start)
     if judged is actual:
         return None
     return scorecard.scoring_item(scheme, _with_actual(target, judged))
@@ -164,7 +179,7 @@ def compute(contract, period=None, target_list=None, *, partners=False) -> dict:
         rows.append(summary.TargetData(
             id=t.pk, description=t.description, weight=t.weight,
             item=scorecard.scoring_item(contract.scheme, _with_actual(t, actual)), verified=found is not None,
-            judged=_judged_item(contract.scheme, t, period, actual),
+            judged=_judged_item(contract.scheme, t, period, actual, contract.year_start),
             perspective_id=t.perspective_id, perspective=t.perspective.name if t.perspective else "",
             budget_allocated=t.budget_allocated, budget_spent=found["budget_spent"] if found else None,
             partners=tuple(sorted(named, key=lambda p: p[1])),

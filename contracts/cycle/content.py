@@ -59,7 +59,10 @@ def _quarters(target) -> dict:
     """The quarterly phasing, when it is not the even one. An even phasing follows from the baseline
     and the target, which the content already holds, so it adds nothing (and contracts signed before
     targets were phased keep their fingerprint); any other phasing is signed as ``quarters``: the
-    cumulative values expected by the end of Q1, Q2 and Q3."""
+    cumulative values expected by the end of Q1, Q2 and Q3. A milestone target is phased as the date it
+    is expected by instead (``expected_date``, ISO), signed whatever it is."""
+    if target.expected_date is not None:
+        return {"expected_date": target.expected_date.isoformat()}
     phased = [target.expected_by(period) for period in (1, 2, 3)]
     if phased == [target.even_phasing(period) for period in (1, 2, 3)]:
         return {}
@@ -67,7 +70,10 @@ def _quarters(target) -> dict:
 
 
 def quarters_of(content_target: dict) -> list:
-    """[Q1, Q2, Q3, Q4] expected values (plain strings) of a target as content holds it."""
+    """[Q1, Q2, Q3, Q4] expected values (plain strings) of a target as content holds it (none for a
+    milestone, which is expected by a date)."""
+    if "expected_date" in content_target:
+        return []
     if "quarters" in content_target:
         return [*content_target["quarters"], content_target.get("target")]
     try:

@@ -1,13 +1,15 @@
 """Functions that change contracts and targets. Each validates, then writes its audit event;
 views, the admin, the API and Celery tasks call these rather than saving models themselves."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from pmis import access, audit
 from pmis.models import Institution, Role
-from scorecards.models import ScoringPolicy
+from scorecards.models import Indicator, ScoringPolicy
 
 from ..models import NegotiationRound, PartnerConfirmation, PerformanceContract, Target
 from . import cascade, workflow
@@ -15,7 +17,7 @@ from . import cascade, workflow
 TARGET_FIELDS = [
     "perspective", "objective", "indicator", "description", "unit", "direction", "baseline", "target_value",
     "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair", "criteria_poor", "weight",
-    "budget_allocated", "parent", "activities", "actual", "order", *Target.QUARTER_FIELDS,
+    "budget_allocated", "parent", "activities", "actual", "order", *Target.QUARTER_FIELDS, "expected_date",
 ]
 
 
@@ -72,10 +74,39 @@ def _check_lock(target, lock_version):
 
 
 def _check(target, contract):
+    _phase_milestone(target, contract)
     target.full_clean()
     problem = cascade.parent_problem(contract, target.parent)
     if problem:
         raise ValidationError({"parent": problem})
+
+
+def milestone_default(target, contract):
+    """The date a milestone target is expected by when the plan names none: its own target value, a
+    day of the year counted from the year's start (how milestone indicators are measured)."""
+    if target.target_value is None:
+        return None
+    days = min(max(int(target.target_value), 0), 366)
+    return contract.year_start + datetime.timedelta(days=days)
+
+
+def _phase_milestone(target, contract):
+    """A milestone target (its indicator measured as a date) is phased as the date it is expected by,
+    inside the contract's year; any other target is phased by quarterly values and takes no date."""
+    indicator = getattr(target, "indicator", None) if target.indicator_id else None
+    if indicator is None or indicator.measurement_type != Indicator.MeasurementType.MILESTONE:
+        if target.expected_date is not None:
+            raise ValidationError({"expected_date": _(
+                "Only a milestone target is expected by a date; this indicator is measured as a number. "
+                "Leave the date empty.")})
+        return
+    if target.expected_date is None:
+        target.expected_date = milestone_default(target, contract)
+    year = contract.financial_year
+    if target.expected_date is not None and not (year.start_date <= target.expected_date <= year.end_date):
+        raise ValidationError({"expected_date": _(
+            "The milestone's date falls outside the financial year (%(start)s to %(end)s).") % {
+            "start": year.start_date.isoformat(), "end": year.end_date.isoformat()}})
 
 
 @transaction.atomic
@@ -109,6 +140,10 @@ def update_target(actor, target, *, partner_institutions=None, lock_version=None
     _check_lock(stored, lock_version)
     before = target_state(stored)
     evenly = all(stored.expected_by(period) == stored.even_phasing(period) for period in (1, 2, 3))
+    # A milestone's date that followed its target value follows a changed one.
+    if stored.expected_date is not None and stored.expected_date == milestone_default(stored, contract) and (
+            "expected_date" not in fields or fields["expected_date"] == stored.expected_date):
+        fields = {**fields, "expected_date": None}
     for name, value in fields.items():
         setattr(target, name, value)
     if evenly and all(getattr(target, name) == getattr(stored, name) for name in Target.QUARTER_FIELDS):

@@ -11,6 +11,7 @@ inside one transaction that is rolled back when any row failed: a file is import
 at all.
 """
 
+import datetime
 import io
 import re
 from dataclasses import dataclass, field
@@ -64,6 +65,9 @@ COLUMNS = [
                                      "share of the way from the baseline)."), "14"),
     Column("q2", False, gettext_lazy("Value expected by the end of quarter 2, cumulative (optional)."), "16"),
     Column("q3", False, gettext_lazy("Value expected by the end of quarter 3, cumulative (optional)."), "18"),
+    Column("expected_date", False, gettext_lazy("Milestone targets only: the date the milestone is expected by, "
+                                                "YYYY-MM-DD (optional; blank: the target's own day of the year)."),
+           ""),
     Column("parent", False, gettext_lazy("Parent target in the contract above: its description or id (optional)."),
            ""),
     Column("activities", False, gettext_lazy("Activities, separated by ';' or new lines (optional)."),
@@ -80,6 +84,7 @@ ALIASES = {
     "criteria_good": "good", "criteria_fair": "fair", "criteria_poor": "poor", "budget_allocated": "budget",
     "parent_target": "parent", "activity": "activities", "expected_q1": "q1", "expected_q2": "q2",
     "expected_q3": "q3", "quarter_1": "q1", "quarter_2": "q2", "quarter_3": "q3",
+    "milestone_date": "expected_date", "milestone_expected_by": "expected_date", "expected_by": "expected_date",
 }
 NUMBER_COLUMNS = {"baseline": "baseline", "target": "target_value", "weight": "weight",
                   "excellent": "criteria_excellent", "very_good": "criteria_very_good", "good": "criteria_good",
@@ -89,7 +94,7 @@ NUMBER_COLUMNS = {"baseline": "baseline", "target": "target_value", "weight": "w
 FIELD_COLUMNS = {field_name: column for column, field_name in NUMBER_COLUMNS.items()} | {
     "perspective": "perspective", "objective": "objective", "indicator": "indicator",
     "description": "description", "unit": "unit", "direction": "direction", "parent": "parent",
-    "activities": "activities",
+    "activities": "activities", "expected_date": "expected_date",
 }
 
 
@@ -246,6 +251,11 @@ def check_row(number, values, lookups, errors):
             continue
         if value is not None:
             fields[field_name] = value
+    if text := values.get("expected_date", ""):
+        try:
+            fields["expected_date"] = datetime.date.fromisoformat(text[:10])
+        except ValueError:
+            error("expected_date", _("'%(value)s' is not a date (YYYY-MM-DD)") % {"value": text})
     if "weight" in fields and not (0 <= fields["weight"] <= 100):
         error("weight", _("'%(value)s' must be between 0 and 100") % {"value": values["weight"]})
     if reference := values.get("parent"):

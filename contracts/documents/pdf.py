@@ -9,6 +9,7 @@ Views ask for a PDF through ``printing.request_document``, which queues the Cele
 ``contracts.tasks.render_contract_document``; the task renders with this module.
 """
 
+import datetime
 import gc
 import logging
 import threading
@@ -21,6 +22,7 @@ import segno
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from scorecards.models import Perspective, Scheme
@@ -87,6 +89,16 @@ def verify_url(code) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("contract-verify", args=[code])
 
 
+def _date(value):
+    """A content date ("2026-12-28") as the PDF prints dates (28 December 2026); "" when none."""
+    if not value:
+        return ""
+    try:
+        return date_format(datetime.date.fromisoformat(value), "j F Y")
+    except ValueError:
+        return str(value)
+
+
 def _number(value):
     """Plain content numbers ("1800000000", "95.5") printed with thousands separators."""
     if value in (None, ""):
@@ -140,6 +152,7 @@ def _target_rows(targets, with_criteria=True):
             "budget": _number(target.get("budget")),
             "activities": target.get("activities") or [],
             "quarters": [_number(value) for value in canonical.quarters_of(target)],
+            "expected_date": _date(target.get("expected_date")),
         })
     return rows
 

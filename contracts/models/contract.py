@@ -5,6 +5,7 @@ later edit of the institution's table never re-grades it. The cascade rules that
 its parent live in ``contracts.cycle.cascade``; the functions that write live in ``contracts.cycle.targets``.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -283,6 +284,12 @@ class PerformanceContract(models.Model):
         return self.officer or self.org_unit
 
 
+def quarter_end(year_start, period: int):
+    """The last day of quarter ``period`` (1-4) of the financial year starting ``year_start``."""
+    index = year_start.month - 1 + 3 * period
+    return datetime.date(year_start.year + index // 12, index % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
 class Target(models.Model):
     """One weighted target of a contract: what is measured, the criteria values and the result."""
 
@@ -321,6 +328,12 @@ class Target(models.Model):
     expected_q1 = models.DecimalField(_("expected by the end of Q1"), **NUMBER, null=True, blank=True)
     expected_q2 = models.DecimalField(_("expected by the end of Q2"), **NUMBER, null=True, blank=True)
     expected_q3 = models.DecimalField(_("expected by the end of Q3"), **NUMBER, null=True, blank=True)
+    # A milestone target (its indicator measured as a date) is phased as the date it is expected by,
+    # not as cumulative values; set only on milestone targets (``cycle.targets`` fills it in).
+    expected_date = models.DateField(
+        _("milestone expected by"), null=True, blank=True,
+        help_text=_("Milestone targets only: the date by which the milestone is expected. Leave empty for the "
+                    "target's own day of the year."))
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
         verbose_name=_("parent target"),
@@ -377,7 +390,7 @@ class Target(models.Model):
         "contract", "institution", "perspective", "objective", "indicator", "description", "unit", "direction",
         "baseline", "target_value", "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair",
         "criteria_poor", "weight", "budget_allocated", "parent", "activities", "order",
-        "expected_q1", "expected_q2", "expected_q3",
+        "expected_q1", "expected_q2", "expected_q3", "expected_date",
     ]
 
     QUARTER_FIELDS = ("expected_q1", "expected_q2", "expected_q3")
@@ -397,6 +410,27 @@ class Target(models.Model):
             return self.target_value
         value = getattr(self, f"expected_q{period}")
         return self.even_phasing(period) if value is None else value
+
+    @property
+    def is_milestone(self) -> bool:
+        """Phased as a date (``expected_date``) rather than as cumulative quarterly values."""
+        return self.expected_date is not None
+
+    def milestone_quarter(self, year_start):
+        """The quarter (1-4) of the year starting ``year_start`` by whose end the milestone is expected."""
+        for period in (1, 2, 3):
+            if self.expected_date <= quarter_end(year_start, period):
+                return period
+        return 4
+
+    def milestone_missed(self, period: int, year_start, actual) -> bool:
+        """Whether the milestone is off track in quarter ``period``: its expected date has passed by the
+        quarter's end and it is not done by then (``actual``, the day of the year it was reached counted
+        from ``year_start``, is none or after the quarter's end)."""
+        end = quarter_end(year_start, period)
+        if self.expected_date > end:
+            return False
+        return actual is None or actual > (end - year_start).days
 
     @property
     def quarterly(self):

@@ -54,7 +54,7 @@ def open_report(actor, contract, period: int) -> ProgressReport:
 def entry_rag(contract, target, actual, period=4) -> str:
     """The red/amber/green ``actual`` earns for ``target`` on the contract's bands in quarter ``period``:
     judged against the value expected by the end of that quarter (``scores.judged_actual``)."""
-    judged = scores.judged_actual(contract.scheme, target, period, actual)
+    judged = scores.judged_actual(contract.scheme, target, period, actual, contract.year_start)
     item = scorecard.scoring_item(contract.scheme, _with_actual(target, judged))
     raw = summary.raw_score(contract.scheme, item)
     return summary.grade_and_tone(contract.scheme, contract.bands, raw)[1]
