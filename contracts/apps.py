@@ -5,15 +5,18 @@ class ContractsConfig(AppConfig):
     name = "contracts"
 
     def ready(self):
-        from pmis import demo
+        from pmis import demo, selectors
         from scorecards import dashboards
 
+        from . import coverage
         from .monitoring import participation
 
         demo.register(10, seed_contracts)
         demo.register(15, seed_monitoring)  # progress reports on the contracts seeded above
         # The institution dashboard's participation card counts contracts and reports, which this app owns.
         dashboards.register_participation(participation)
+        # The org-unit page lists officers with their plan's status, which this app owns.
+        selectors.register_plan_status(coverage.with_plan_status, coverage.status_label)
 
 
 def seed_contracts(admin):
