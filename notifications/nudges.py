@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contracts import coverage
 from pmis import access
@@ -54,7 +55,7 @@ def remind(user, institution, year, figure, period, unit=None) -> Reminded:
     """Queue one reminder to each officer missing from ``figure`` (``NotAllowed`` unless
     ``coverage.may_remind``); refused, sending nothing, when the figure was nudged within the window."""
     if not coverage.may_remind(user, institution, unit):
-        raise access.NotAllowed("You may not remind this institution's officers.")
+        raise access.NotAllowed(_("You may not remind this institution's officers."))
     figure = coverage.figure_or_default(figure)
     with transaction.atomic():
         # One press at a time per institution: the window check and the nudge it allows are one step.
