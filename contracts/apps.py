@@ -5,9 +5,10 @@ class ContractsConfig(AppConfig):
     name = "contracts"
 
     def ready(self):
-        from pmis import demo
+        from pmis import demo, selectors
         from scorecards import dashboards
 
+        from . import coverage
         from .monitoring import participation, participation_rows, quarter_reports
 
         demo.register(10, seed_contracts)
@@ -16,6 +17,8 @@ class ContractsConfig(AppConfig):
         dashboards.register_participation(participation)
         # The exports carry each quarter report's lateness (its due date, submission and days late).
         dashboards.register_reports(quarter_reports, participation_rows)
+        # The org-unit page lists officers with their plan's status, which this app owns.
+        selectors.register_plan_status(coverage.with_plan_status, coverage.status_label)
 
 
 def seed_contracts(admin):

@@ -35,7 +35,7 @@ def category_of(kind: str) -> str:
     """A reminder's category, or for a handoff's message (``task.<kind>``) its work item's kind."""
     if kind.startswith(inbox.OUTBOX_PREFIX):
         return kind.removeprefix(inbox.OUTBOX_PREFIX)
-    if kind.startswith("due_"):
+    if kind.startswith(("due_", "nudge_")):  # a "remind them" press is a reminder too
         return REMINDER
     if kind == Kind.OVERDUE:
         return OVERDUE

@@ -262,3 +262,33 @@ class LanguagePreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.language}"
+
+
+class Nudge(models.Model):
+    """One press of "remind them" on a coverage figure: who pressed it, when, and how many officers it
+    reminded. Each reminded officer gets one outbox row keyed on the nudge (``kind`` ``nudge_<id>``), so
+    a retried send writes none twice; a second press on the same figure within
+    ``PMIS_REMIND_AGAIN_AFTER_MINUTES`` makes no nudge at all."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("institution"))
+    financial_year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="+",
+                                       verbose_name=_("financial year"))
+    org_unit = models.ForeignKey("pmis.OrgUnit", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                 verbose_name=_("org unit"))
+    figure = models.CharField(_("figure"), max_length=16)
+    period = models.PositiveSmallIntegerField(_("quarter"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                                verbose_name=_("sent by"))
+    recipients = models.PositiveIntegerField(_("officers reminded"), default=0)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("coverage reminder")
+        verbose_name_plural = _("coverage reminders")
+        indexes = [models.Index(fields=["institution", "figure", "-created_at"], name="nudge_latest")]
+
+    def __str__(self):
+        return f"{self.figure} Q{self.period} → {self.recipients}"

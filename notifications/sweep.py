@@ -56,6 +56,10 @@ def texts(deadline: CycleDeadline, kind: str, days_left: int, count: int = 1) ->
             "%(count)s people have not completed %(stage)s, due on %(date)s (%(year)s).",
             count,
         ) % {**where, "count": count}
+    elif kind.startswith("nudge_"):
+        subject = _("Reminder: please complete %(stage)s (%(year)s)") % where
+        body = _("You are among the officers of %(institution)s who have not completed %(stage)s for "
+                 "%(year)s (due on %(date)s). Please complete your part.") % where
     else:
         subject = ngettext(
             "Reminder: %(stage)s is due in %(days)s day (%(date)s)",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import coverage_views, views
 
 app_name = "notifications"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("calendar/defaults/", views.calendar_defaults, name="calendar-defaults"),
     path("calendar/<int:pk>/", views.calendar, name="calendar"),
+    path("coverage/<int:pk>/", coverage_views.coverage_page, name="coverage"),
+    path("coverage/<int:pk>/remind/", coverage_views.coverage_remind, name="coverage-remind"),
 ]

@@ -236,6 +236,20 @@ def holds_expression(*roles):
     return models.Exists(RoleMembership.objects.filter(user=models.OuterRef("pk"), role__in=roles))
 
 
+def directed_paths(user, institution_id) -> tuple:
+    """The materialised paths of the units ``user`` directs in the institution (a director holds the
+    role with a unit): they lead that unit and everything below it."""
+    RoleMembership = apps.get_model("pmis", "RoleMembership")
+    return tuple(RoleMembership.objects.filter(
+        user_id=user.pk, institution_id=institution_id, role="director", org_unit__isnull=False,
+    ).values_list("org_unit__path", flat=True))
+
+
+def directs(user, unit) -> bool:
+    """Whether ``user`` directs ``unit`` or a unit above it."""
+    return any(unit.path.startswith(path) for path in directed_paths(user, unit.institution_id))
+
+
 def team(user):
     """The officers ``user`` leads: their direct reports; for a director, the officers of their unit and
     below; for a head, everyone in the institution (a queryset)."""

@@ -125,3 +125,25 @@ def home_for(user):
         leading = [panel for panel in (builder(user) for builder in _LEADING_PANELS) if panel]
         panels[:0] = leading
     return {"panels": panels, "memberships": memberships, "officer": officer}
+
+
+#: (annotate(officers, financial_year_id), label(status)): the org-unit page's plan-status column. The
+#: contracts app owns plans, above the core: it registers the pair from its AppConfig.ready.
+_PLAN_STATUS = []
+
+
+def register_plan_status(annotate, label):
+    _PLAN_STATUS[:] = [(annotate, label)]
+
+
+def officers_with_plan_status(officers, institution_id):
+    """``officers`` with ``plan_status`` of the institution's current year (``None`` when nothing is
+    registered or there is no current year), and a function naming a status."""
+    if not _PLAN_STATUS:
+        return officers, None
+    annotate, label = _PLAN_STATUS[0]
+    year = FinancialYear.objects.filter(institution_id=institution_id, is_current=True).values_list(
+        "pk", flat=True).first()
+    if year is None:
+        return officers, None
+    return annotate(officers, year), label

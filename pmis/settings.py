@@ -269,6 +269,8 @@ REMINDER_ESCALATE_SUPERVISOR_DAYS = env.int("REMINDER_ESCALATE_SUPERVISOR_DAYS",
 REMINDER_ESCALATE_PERFORMANCE_OFFICER_DAYS = env.int("REMINDER_ESCALATE_PERFORMANCE_OFFICER_DAYS", default=7)
 REMINDER_LOOKBACK_DAYS = env.int("REMINDER_LOOKBACK_DAYS", default=60)  # overdue deadlines older are left alone
 REMINDER_INSERT_BATCH = env.int("REMINDER_INSERT_BATCH", default=5000)
+# "Remind them" on a coverage figure: a second press within this many minutes sends nothing more.
+PMIS_REMIND_AGAIN_AFTER_MINUTES = env.int("PMIS_REMIND_AGAIN_AFTER_MINUTES", default=24 * 60)
 OUTBOX_BATCH = env.int("OUTBOX_BATCH", default=20)  # rows claimed at a time
 OUTBOX_ROWS_PER_TASK = env.int("OUTBOX_ROWS_PER_TASK", default=1000)  # then a fresh task carries on
 OUTBOX_CLAIM_LEASE_SECONDS = env.int("OUTBOX_CLAIM_LEASE_SECONDS", default=300)

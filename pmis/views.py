@@ -62,8 +62,13 @@ def orgunit_detail(request, pk):
         .select_related("user", "org_unit", "supervisor__user")
         .order_by("org_unit__path", "user__last_name")
     )
+    officers, label = selectors.officers_with_plan_status(officers, unit.institution_id)
     page = Paginator(officers, 50).get_page(request.GET.get("page"))
-    return render(request, "pmis/orgunit_detail.html", {"unit": unit, "subtree": subtree, "page": page})
+    if label is not None:
+        for officer in page:
+            officer.plan_label = label(officer.plan_status)
+    return render(request, "pmis/orgunit_detail.html", {"unit": unit, "subtree": subtree, "page": page,
+                                                        "plan_column": label is not None})
 
 
 @login_required

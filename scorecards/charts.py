@@ -42,10 +42,10 @@ def _svg(width, height, title, desc, body, css_class="chart"):
     )
 
 
-def bar_chart(bars, *, title, scale_max, scale_min=0, lower_is_better=False, width=440):
+def bar_chart(bars, *, title, scale_max, scale_min=0, lower_is_better=False, width=440, text=_fmt):
     """Horizontal bars, each under its label: ``bars`` is [(label, value or None, tone)]. On a
     lower-is-better scale a shorter bar is better, so the bar is drawn from the worst end: its
-    length is how good it is."""
+    length is how good it is. ``text`` writes a value (composites: scorecards.precision)."""
     row, value_w = 44, 56
     height = max(len(bars), 1) * row + 6
     plot = width - value_w
@@ -63,13 +63,14 @@ def bar_chart(bars, *, title, scale_max, scale_min=0, lower_is_better=False, wid
             parts.append(f'<rect x="0" y="{y + 21}" width="{plot * share:.1f}" height="16" '
                          f'fill="{TONES.get(tone, TONES[""])}" rx="3"/>')
         parts.append(f'<text x="{width}" y="{y + 34}" text-anchor="end" fill="{INK}" '
-                     f'font-weight="600">{escape(_fmt(value))}</text>')
-        words.append(f"{label}: {_fmt(value)}")
+                     f'font-weight="600">{escape(text(value))}</text>')
+        words.append(f"{label}: {text(value)}")
     desc = "; ".join(words) or _("No figures yet.")
     return _svg(width, height, title, desc, "".join(parts))
 
 
-def line_chart(points, *, title, scale_max, scale_min=0, lower_is_better=False, width=440, height=200):
+def line_chart(points, *, title, scale_max, scale_min=0, lower_is_better=False, width=440, height=200,
+               text=_fmt):
     """A trend by quarter: ``points`` is [(label, value or None)]. The best end of the scale is at the top."""
     left, right, top, bottom = 44, 16, 14, 30
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -94,7 +95,7 @@ def line_chart(points, *, title, scale_max, scale_min=0, lower_is_better=False, 
         x = left + plot_w * (i + 0.5) / n
         parts.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="{MUTED}">{escape(label)}</text>')
         v = _num(value)
-        words.append(f"{label}: {_fmt(value)}")
+        words.append(f"{label}: {text(value)}")
         if v is not None:
             coords.append((x, y_of(v), value))
     if len(coords) > 1:
@@ -103,7 +104,7 @@ def line_chart(points, *, title, scale_max, scale_min=0, lower_is_better=False, 
     for x, y, value in coords:
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{TONES["brand"]}"/>')
         parts.append(f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" fill="{INK}" '
-                     f'font-size="12">{escape(_fmt(value))}</text>')
+                     f'font-size="12">{escape(text(value))}</text>')
     return _svg(width, height, title, "; ".join(words), "".join(parts))
 
 

@@ -15,6 +15,7 @@ from pmis.models import FinancialYear, Institution
 
 from . import charts, scoring
 from .models import ContractLevel, ContractScore
+from .precision import composite_text
 
 PERIODS = (1, 2, 3, 4)
 
@@ -144,7 +145,7 @@ def dashboard_charts(board: Dashboard) -> dict:
     lo, hi = charts.scale_for(board.lower_is_better, values)
     found = {
         "trend": charts.line_chart(board.trend, title=_("Composite score by quarter"), scale_min=lo, scale_max=hi,
-                                   lower_is_better=board.lower_is_better),
+                                   lower_is_better=board.lower_is_better, text=composite_text),
     }
     if score is not None:
         found["perspectives"] = charts.bar_chart(
@@ -181,6 +182,14 @@ class League:
     chart: str = ""
     #: which page of the ranking this is (a Django Page over the positions), when paginated
     pager: Page | None = None
+
+    @property
+    def inverted(self) -> list:
+        """The names of the schemes among the rows whose scale is inverted (lower is better)."""
+        from .models import Scheme
+
+        found = {r.score.scheme for r in self.rows if lower_is_better(r.score.scheme)}
+        return sorted(str(Scheme(s).label) if s in Scheme.values else s for s in found)
 
 
 LEAGUE_PAGE_SIZE = 50
@@ -276,5 +285,6 @@ def league(user, year=None, period=None, kind="", body=None, page=None) -> Leagu
         lo, hi = charts.scale_for(lower, [r.score.composite for r in top])
         result.chart = charts.bar_chart(
             [(r.score.institution.name, r.score.composite, r.score.tone) for r in top],
-            title=_("Composite score by institution"), scale_min=lo, scale_max=hi, lower_is_better=lower)
+            title=_("Composite score by institution"), scale_min=lo, scale_max=hi, lower_is_better=lower,
+            text=composite_text)
     return result

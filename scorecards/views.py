@@ -13,6 +13,7 @@ from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
 from . import dashboards, selectors
+from .precision import composite
 
 
 @login_required
@@ -46,7 +47,8 @@ def league_table(request):
     return render(request, "scorecards/league.html", {"table": table, "periods": dashboards.PERIODS})
 
 
-def _export(rows, header, name, fmt):
+def _export(rows, header, name, fmt, composite_columns=()):
+    """The rows as CSV or XLSX; ``composite_columns`` (indexes) are shown to four places in Excel too."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = spreadsheets.CsvWriter(buffer)  # every cell through the one formula-injection rule
@@ -62,6 +64,8 @@ def _export(rows, header, name, fmt):
         spreadsheets.append(sheet, header)
         for row in rows:
             spreadsheets.append(sheet, row)
+            for column in composite_columns:
+                sheet.cell(row=sheet.max_row, column=column + 1).number_format = "0.0000"
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(
@@ -100,10 +104,10 @@ def league_export(request, fmt):
               _("Off track"), _("Reporting"), *_lateness_header()]
     reports = dashboards.quarter_reports([r.score.contract_id for r in table.rows], table.period)
     rows = [[r.rank or None, r.score.institution.name, r.score.institution.get_kind_display(), table.year,
-             f"Q{table.period}", _number(r.score.composite), r.score.grade, r.previous_rank, r.movement,
+             f"Q{table.period}", composite(r.score.composite), r.score.grade, r.previous_rank, r.movement,
              r.score.targets_total, r.score.targets_verified, r.score.green, r.score.amber, r.score.red,
              r.score.get_reporting_display(), *_lateness(reports.get(r.score.contract_id))] for r in table.rows]
-    return _export(rows, header, f"league-{table.year}-Q{table.period}", fmt)
+    return _export(rows, header, f"league-{table.year}-Q{table.period}", fmt, composite_columns=(5,))
 
 
 @login_required
@@ -125,8 +129,8 @@ def institution_export(request, pk, fmt):
                      t["grade"], t["tone"], _number(t["budget_allocated"]), _number(t["budget_spent"]), *lateness])
     if board.score is not None:
         rows.append([institution.name, f"Q{board.period}", _("Composite"), "", 100, None, None,
-                     _number(board.score.composite), board.score.grade, board.score.tone, None, None, *lateness])
-    return _export(rows, header, f"{institution.slug}-Q{board.period}", fmt)
+                     composite(board.score.composite), board.score.grade, board.score.tone, None, None, *lateness])
+    return _export(rows, header, f"{institution.slug}-Q{board.period}", fmt, composite_columns=(7,))
 
 
 @login_required

@@ -36,6 +36,23 @@ def institution_dashboard(ctx):
     return {**with_sql_ratio(result, queries, slowest), "contracts": ctx.first.contracts.count(), "status": status}
 
 
+@measure("coverage page: largest institution", "p95 ≤ 50 ms", lambda r: r["p95_ms"] <= 50)
+def coverage_page(ctx):
+    """The performance department's coverage page of the institution with the most officers: its N of M
+    figures, the figures by unit and the first page of who has not reported this quarter."""
+    from django.db.models import Count
+
+    largest = (scale.scale_institutions().exclude(slug=scale.OVERSIGHT_SLUG).annotate(n=Count("officers"))
+               .order_by("-n", "pk").first())
+    if largest is None:
+        raise Skip("no scale data: run manage.py seed_scale first")
+    url = reverse_or_skip("notifications:coverage", largest.pk) + "?missing=reported"
+    user = ctx.oversight_user
+    status, queries, slowest, _ = page_queries(user, url)
+    result = ctx.load(url, {"Cookie": session_cookie(user)})
+    return {**with_sql_ratio(result, queries, slowest), "officers": largest.n, "status": status}
+
+
 PLAN_API_NAMES = ("api-contract-plan", "api-officer-plan", "api-contract-detail", "api-contract-targets")
 
 

@@ -4,7 +4,7 @@
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from pmis import access
-from pmis.models import Role
+from pmis.models import Officer, Role
 from scorecards.models import level_order
 
 from ..models import PerformanceContract, ProgressEntry, ProgressReport
@@ -37,7 +37,8 @@ def participation(institution_id, financial_year_id, period):
     """How the institution's year is taking part, counted in the database: per contract level, how many
     contracts are planned, signed and reported for ``period``; and the first ``LAGGING_SHOWN`` contracts
     still to sign or report, to chase (with ``signed``, ``status_label`` and ``level_label`` set).
-    And the quarter's reports submitted late (``late``, each with ``days_late``). Three queries, whatever
+    And the quarter's reports submitted late (``late``, each with ``days_late``); officer plans are counted
+    against the institution's officers (``of``). Four queries, whatever
     the number of officers: every dashboard view asks them."""
     counts = {level: {"level": level, "planned": planned, "signed": signed, "reported": reported}
               for level, planned, signed, reported in _level_counts(institution_id, financial_year_id, period)}
@@ -49,7 +50,11 @@ def participation(institution_id, financial_year_id, period):
     for c in lagging:
         c.signed = c.status in SIGNED_STATES
         c.status_label, c.level_label = statuses.get(c.status, c.status), level_labels.get(c.level, c.level)
-    return {"levels": levels, "lagging": lagging,
+    officers = Officer.objects.filter(institution_id=institution_id).count()
+    for row in levels:
+        # An officer's plan is counted against every officer: "2 of 25", not "2".
+        row["of"] = officers if row["level"] == PerformanceContract.Level.OFFICER else row["planned"]
+    return {"levels": levels, "lagging": lagging, "officers": officers,
             "lagging_total": sum(row["planned"] - row["reported"] for row in levels),
             "late": list(_late(institution_id, financial_year_id, period))}
 

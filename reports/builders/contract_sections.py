@@ -1,7 +1,7 @@
 """What the reports print about one contract: its heading and figures, its targets with the quarterly
 actuals and the evidence behind them, its versions, signatures and transitions."""
 
-from .formatting import CRITERIA, number, person, text, when
+from .formatting import CRITERIA, composite, number, person, text, when
 
 
 def quarterly_actuals(contract) -> dict:
@@ -51,7 +51,7 @@ def _contract_summary(contract, card, score=None):
         "scheme": str(contract.get_scheme_display()),
         "band_table": f"{contract.band_table_name} v{contract.band_table_version}",
         "bands": [{"grade": b.get("grade"), "limit": text(b.get("limit"))} for b in contract.bands],
-        "composite": text(card.composite) if card else "",
+        "composite": composite(card.composite) if card else "",
         "grade": card.grade or "" if card else "",
         "final": bool(card and card.final),
         "period": f"Q{card.period}" if card and card.period else "",

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from scorecards.precision import composite as rounded_composite
+
 
 def text(value) -> str:
     if value is None:
@@ -11,6 +13,12 @@ def text(value) -> str:
     if isinstance(value, Decimal):
         return str(value)
     return str(value)
+
+
+def composite(value) -> str:
+    """A composite score to four places, as everywhere else (scorecards.precision); empty without one."""
+    found = rounded_composite(value)
+    return "" if found is None else f"{found:f}"
 
 
 def number(value) -> str:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from pmis.models import Institution
 
-from .formatting import text
+from .formatting import composite
 
 
 def build_league(params, *, user, progress):
@@ -39,7 +39,7 @@ def build_league(params, *, user, progress):
             "contract": contract.title if contract else "",
             "status": str(contract.get_status_display()) if contract else _("No institution contract"),
             "scheme": str(contract.get_scheme_display()) if contract else "",
-            "composite": text(card.composite) if card and card.composite is not None else "",
+            "composite": composite(card.composite) if card else "",
             "grade": (card.grade or "") if card else "",
             "final": bool(card and card.final),
             "lower_is_better": bool(card and card.lower_is_better),

@@ -8,7 +8,6 @@ with ``format_html`` (every value escaped) and look each translation up once per
 from html import escape
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -16,9 +15,17 @@ from django.utils.translation import gettext as _
 
 from pmis.models import Institution
 
+from .. import dashboards
 from ..models import ContractScore
+from ..precision import composite_text
 
 register = template.Library()
+
+
+@register.filter(name="composite")
+def composite_filter(value):
+    """A composite score to four decimal places (scorecards.precision), a dash without one."""
+    return composite_text(value)
 
 
 def _movement(row, words):
@@ -40,7 +47,8 @@ def league_rows(table):
     Written with the standard library's ``html.escape`` on every value rather than ``format_html``:
     its lazy-string checks on each argument made ~20 escapes a row cost more than the row's query."""
     words = {k: escape(v) for k, v in (("new", _("new")), ("up", _("places up")), ("down", _("places down")),
-                                       ("same", _("no change")))}
+                                       ("same", _("no change")), ("lower", _("lower is better")))}
+    lower = {r.score.scheme for r in table.rows if dashboards.lower_is_better(r.score.scheme)}
     kinds = {k: escape(v) for k, v in Institution.Kind.choices}
     reporting = {k: escape(v) for k, v in ContractScore.Reporting.choices}
     # The dashboard's URL once, its institution id a stand-in replaced per row (no reverse() a row).
@@ -52,7 +60,9 @@ def league_rows(table):
         score = row.score
         grade = (f'<span class="badge {escape(score.tone)}">{escape(score.grade)}</span>'
                  if score.grade else "—")
-        composite = escape(floatformat(score.composite, "-2")) if score.composite is not None else "—"
+        composite = escape(composite_text(score.composite))
+        if score.composite is not None and score.scheme in lower:
+            composite += f' <span class="muted" title="{words["lower"]}">↓</span>'
         out.append(
             f'<tr><td class="num">{row.rank or "—"}</td>'
             f'<td><a href="{before}{int(score.institution_id)}{after}">{escape(score.institution.name)}</a><br>'
