@@ -145,8 +145,9 @@ def conclude(actor, evaluation):
         before = {"state": evaluation.state}
         evaluation.composite = scoring.quantize4(figures.composite)
         evaluation.grade = figures.grade
+        evaluation.summary = [{k: p[k] for k in ("name", "weight", "score", "grade")} for p in figures.perspectives]
         evaluation.state, evaluation.concluded_by, evaluation.concluded_at = State.CONCLUDED, actor, timezone.now()
-        evaluation.save(update_fields=["composite", "grade", "state", "concluded_by", "concluded_at"])
+        evaluation.save(update_fields=["composite", "grade", "summary", "state", "concluded_by", "concluded_at"])
         audit.record(actor, "evaluation.conclude", evaluation, before,
                      {"state": evaluation.state, "composite": evaluation.composite, "grade": evaluation.grade})
     return evaluation

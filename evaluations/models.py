@@ -48,7 +48,8 @@ class Evaluation(models.Model):
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("institution"))
-    contract = models.OneToOneField("contracts.PerformanceContract", on_delete=models.PROTECT,
+    # A contract is deleted only while a draft, long before it is evaluated.
+    contract = models.OneToOneField("contracts.PerformanceContract", on_delete=models.CASCADE,
                                     related_name="evaluation", verbose_name=_("contract"))
     financial_year = models.ForeignKey("pmis.FinancialYear", on_delete=models.PROTECT, related_name="+")
     #: the calendar year the financial year starts in: the public results are per year across institutions
@@ -63,6 +64,9 @@ class Evaluation(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     composite = models.DecimalField(_("evaluated composite"), **NUMBER, null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=64, blank=True)
+    #: the evaluated scorecard's perspectives at conclusion ([{"name", "weight", "score", "grade"}]), so the
+    #: public results show each institution's summary without scoring it again
+    summary = models.JSONField(_("summary scorecard"), default=list, blank=True)
     concluded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     concluded_at = models.DateTimeField(null=True, blank=True)
     moderated_composite = models.DecimalField(_("moderated composite"), **NUMBER, null=True, blank=True)
@@ -109,7 +113,7 @@ class Achievement(models.Model):
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="achievements")
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
-    target = models.ForeignKey("contracts.Target", on_delete=models.PROTECT, related_name="+",
+    target = models.ForeignKey("contracts.Target", on_delete=models.CASCADE, related_name="+",
                                verbose_name=_("target"))
     self_actual = models.DecimalField(_("achievement for the year"), **NUMBER, null=True, blank=True)
     explanation = models.TextField(_("explanation"), blank=True)

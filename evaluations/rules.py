@@ -27,7 +27,7 @@ RESULT_STATES = {State.CONCLUDED, State.NOT_SUBMITTED}
 #: the worst value of each scheme's scale, given for non-submission (methodology: non-submission)
 WORST_VALUE = {"kenya_pc": 5, "opras": 5, "likert_5": 1, "percent_achievement": 0, "pepmis": 0}
 
-__all__ = ["NotAllowed"]
+__all__ = ["REPORTABLE", "NotAllowed"]
 
 
 def today():
