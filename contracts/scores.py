@@ -1,4 +1,6 @@
-"""The one score read path of a contract: ``score(contract, period)`` and ``for_contracts``.
+"""The one score read path of a contract: ``score(contract, period)``, ``for_contracts`` and, for the
+year-end evaluation of an institution, ``evaluated`` (the year's evaluated achievements, exogenous
+factors applied).
 
 A contract's figures for a quarter are those of its verified actuals up to the quarter's end (each
 target's latest accepted actual), scored against the year's targets; each target's status (red, amber,
@@ -227,3 +229,83 @@ def score(contract, period=None, target_list=None) -> Score:
     if row is not None:
         return _from_row(row)
     return _from_values(contract, period, compute(contract, period, target_list))
+
+
+# ---------------------------------------------------------------------------------------------
+# The year-end evaluation: the same arithmetic on the evaluated achievements
+
+#: weights spread over the remaining targets are carried to this many places (the engine takes at most
+#: 20); the last remaining target takes what rounding left, so the weights still add up to exactly 100
+_SPREAD_PLACES = Decimal("1e-12")
+
+
+def spread_weights(targets, exempt) -> dict:
+    """{target id: weight} once the ``exempt`` targets leave the composite: each exempt target's weight
+    is spread over the remaining targets of its perspective in proportion to their weights, or over all
+    remaining targets when none of its perspective remains (methodology: exogenous factors).
+    ``targets``: (id, perspective id, weight) in order."""
+    exempt = set(exempt)
+    kept = [(pk, group, Decimal(weight)) for pk, group, weight in targets if pk not in exempt]
+    weights = {pk: weight for pk, _group, weight in kept}
+    if not exempt or not kept:
+        return weights
+    last = kept[-1][0]
+    for pk, group, weight in targets:
+        if pk not in exempt or not weight:
+            continue
+        same = [k for k in kept if k[1] == group and group is not None] or kept
+        base = sum((w for _pk, _g, w in same), Decimal(0))
+        for other, _g, w in same:
+            share = Decimal(weight) * w / base if base else Decimal(weight) / len(same)
+            weights[other] += share.quantize(_SPREAD_PLACES)
+        last = same[-1][0]
+    total = sum((Decimal(w) for _pk, _g, w in targets), Decimal(0))
+    weights[last] += total - sum(weights.values(), Decimal(0))
+    return weights
+
+
+def _retargeted(scheme, target, value):
+    """``target`` with its target value changed to ``value`` (an accepted exogenous factor): on criteria
+    schemes every criteria value moves by the same ratio from the baseline (or by the same difference when
+    the target sat on the baseline)."""
+    old = target.target_value
+    target.target_value = value
+    if scheme == "kenya_pc" and old is not None:
+        start = target.baseline if target.baseline is not None else Decimal(0)
+        for name in ("criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair", "criteria_poor"):
+            current = getattr(target, name)
+            if current is None:
+                continue
+            moved = (start + (current - start) * (value - start) / (old - start) if old != start
+                     else current + (value - old))
+            setattr(target, name, moved.quantize(_SPREAD_PLACES))
+    return target
+
+
+def evaluated(contract, achievements: dict, *, exempt=(), target_values=None, target_list=None) -> Score:
+    """``contract``'s year-end figures on the evaluated ``achievements`` ({target id: the year's
+    achievement}): the ``exempt`` targets leave the composite with their weight spread over the rest
+    (``spread_weights``), and ``target_values`` ({target id: value}) replaces a target's value, both
+    from accepted exogenous factors. The arithmetic is the engine's, as for every other score."""
+    if target_list is None:
+        target_list = _target_list(contract, False)
+    target_values = target_values or {}
+    weights = spread_weights([(t.pk, t.perspective_id, t.weight) for t in target_list], exempt)
+    rows = []
+    for t in target_list:
+        if t.pk not in weights:
+            continue
+        actual = achievements.get(t.pk)
+        copy = _with_actual(t, actual)
+        copy.weight = weights[t.pk]
+        if t.pk in target_values:
+            _retargeted(contract.scheme, copy, target_values[t.pk])
+        rows.append(summary.TargetData(
+            id=t.pk, description=t.description, weight=copy.weight,
+            item=scorecard.scoring_item(contract.scheme, copy), verified=actual is not None,
+            perspective_id=t.perspective_id, perspective=t.perspective.name if t.perspective else "",
+            actual=actual, target_value=copy.target_value, unit=t.unit,
+        ))
+    order = [t.perspective_id for t in target_list if t.perspective_id]
+    return _from_values(contract, 4, summary.compute(contract.scheme, contract.bands, rows,
+                                                     list(dict.fromkeys(order))))

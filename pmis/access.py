@@ -6,6 +6,8 @@ Every permission in PMIS rests on two facts about a user: the **institutions in 
 - a role membership in an institution, or an officer's post there, shows that institution;
 - an oversight role in a body shows every institution under it (its materialised path);
 - an auditor sees the institutions granted to them with django-guardian (``audit_institution``);
+- an evaluator sees the institutions assigned to them for the year-end evaluation, the same way
+  (``evaluate_institution``);
 - a superuser sees everything.
 
 ``of(user)`` reads them in one statement (two for an oversight role). Inside a request
@@ -31,9 +33,11 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 AUDIT_PERMISSION = "pmis.audit_institution"
 AUDIT_CODENAME = AUDIT_PERMISSION.split(".")[1]
+EVALUATE_PERMISSION = "pmis.evaluate_institution"
+EVALUATE_CODENAME = EVALUATE_PERMISSION.split(".")[1]
 
 #: the kinds of row the one read gives, beside the role names
-_EMPLOYED, _AUDITED = "~employed", "~audited"
+_EMPLOYED, _AUDITED, _EVALUATED = "~employed", "~audited", "~evaluated"
 #: the role whose holder sees every institution under the body (pmis.models.Role.OVERSIGHT)
 OVERSIGHT = "oversight"
 
@@ -53,6 +57,8 @@ class Access:
     employed: frozenset = frozenset()
     #: granted to the user as an auditor
     audited: frozenset = frozenset()
+    #: assigned to the user as an evaluator (the year-end evaluation of institutions)
+    evaluated: frozenset = frozenset()
     #: under a body the user holds an oversight role in
     overseen: frozenset = frozenset()
     #: the overseen institutions are all there are: every top-level body is overseen
@@ -62,7 +68,7 @@ class Access:
 
     @property
     def in_sight(self) -> frozenset:
-        return frozenset(self.roles) | self.employed | self.audited | self.overseen
+        return frozenset(self.roles) | self.employed | self.audited | self.evaluated | self.overseen
 
     def sees(self, institution_id) -> bool:
         return self.superuser or self.everything or institution_id in self.in_sight
@@ -82,6 +88,9 @@ class Access:
 
     def audits(self, institution_id) -> bool:
         return institution_id in self.audited
+
+    def evaluates(self, institution_id) -> bool:
+        return institution_id in self.evaluated
 
     def oversees(self, path) -> bool:
         """Whether the institution at materialised ``path`` is under a body the user oversees."""
@@ -128,21 +137,28 @@ def _load(user) -> Access:
     # The auditor's grants, read from django-guardian's per-object table for institutions (written with
     # guardian's assign_perm): its get_objects_for_user builds the same filter at several times the
     # cost, and this read runs on every request.
-    granted = Grant.objects.filter(user_id=user.pk, permission__codename=AUDIT_CODENAME).values_list(
-        "content_object_id", kind(_AUDITED), no_path)
-    roles, employers, audited, paths = {}, set(), set(), set()
+    # The evaluator's assignments are grants of the same table, read in the same statement.
+    granted = Grant.objects.filter(
+        user_id=user.pk, permission__codename__in=[AUDIT_CODENAME, EVALUATE_CODENAME],
+    ).annotate(what=models.Case(
+        models.When(permission__codename=AUDIT_CODENAME, then=kind(_AUDITED)), default=kind(_EVALUATED),
+        output_field=text,
+    )).values_list("content_object_id", "what", no_path)
+    roles, employers, audited, evaluated, paths = {}, set(), set(), set(), set()
     for institution_id, what, path in held.order_by().union(employed.order_by(), granted.order_by(), all=True):
         if what == _EMPLOYED:
             employers.add(institution_id)
         elif what == _AUDITED:
             audited.add(institution_id)
+        elif what == _EVALUATED:
+            evaluated.add(institution_id)
         else:
             roles.setdefault(institution_id, set()).add(what)
             if what == OVERSIGHT and path:
                 paths.add(path)
     overseen, everything = _overseen(paths) if paths else (frozenset(), False)
     return Access(roles={i: frozenset(r) for i, r in roles.items()}, employed=frozenset(employers),
-                  audited=frozenset(audited), overseen=overseen, everything=everything,
+                  audited=frozenset(audited), evaluated=frozenset(evaluated), overseen=overseen, everything=everything,
                   oversight_paths=tuple(sorted(paths)))
 
 
@@ -188,6 +204,11 @@ def institutions_with(user, *roles) -> frozenset:
 
 def audits(user, institution_id) -> bool:
     return of(user).audits(institution_id)
+
+
+def evaluates(user, institution_id) -> bool:
+    """Whether ``user`` is assigned to evaluate the institution (the year-end evaluation)."""
+    return of(user).evaluates(institution_id)
 
 
 def require_role(user, institution_id, roles, message):
@@ -277,6 +298,24 @@ def grant_audit(user, institution):
 def revoke_audit(user, institution):
     remove_perm(AUDIT_PERMISSION, user, institution)
     forget()
+
+
+def grant_evaluation(user, institution):
+    """Assign ``user`` to evaluate ``institution`` at year end, through django-guardian."""
+    assign_perm(EVALUATE_PERMISSION, user, institution)
+    forget()
+
+
+def revoke_evaluation(user, institution):
+    remove_perm(EVALUATE_PERMISSION, user, institution)
+    forget()
+
+
+def evaluators(institution_id):
+    """The user ids (a subquery) assigned to evaluate the institution."""
+    Grant = apps.get_model("pmis", "InstitutionUserObjectPermission")
+    return Grant.objects.filter(content_object_id=institution_id,
+                                permission__codename=EVALUATE_CODENAME).values("user_id")
 
 
 # ---------------------------------------------------------------------------------------------

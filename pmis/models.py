@@ -62,7 +62,8 @@ class Institution(models.Model):
         ordering = ["name"]
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
-        permissions = [("audit_institution", _("Can audit the institution (read-only)"))]
+        permissions = [("audit_institution", _("Can audit the institution (read-only)")),
+                       ("evaluate_institution", _("Can evaluate the institution at year end"))]
 
     def __str__(self):
         return self.name

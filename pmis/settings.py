@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "contracts",
     "appraisals",
     "charters",
+    "evaluations",
     "notifications",
     "reports",
 ]

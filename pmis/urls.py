@@ -49,6 +49,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("tasks/", include("notifications.urls_tasks")),
     path("appraisals/", include("appraisals.urls")),
+    path("evaluations/", include("evaluations.urls")),
+    path("results/", include("evaluations.urls_public")),
     # The split view serves its start-up script from ?script, so the page needs no inline <script>;
     # Swagger UI sets element styles at run time, hence the one relaxation, for this page only.
     path(

@@ -101,6 +101,7 @@ def _load_demo():
     _outside_monitoring()
     _objectives()
     _appraisal_rows()
+    _evaluation_rows()
 
 
 def _objectives():
@@ -189,6 +190,24 @@ def _appraisal_rows():
             appraisal=appraisal, institution_id=appraisal.institution_id, objectives="Demo objectives",
             support="Demo support", start_date=datetime.date(2026, 7, 1), end_date=datetime.date(2026, 12, 31),
             created_by=admin)
+
+
+def _evaluation_rows():
+    """A year-end evaluation (self-evaluation in draft, one achievement per target) in water, machakos and
+    outside, so the evaluation pages have own and foreign objects to open. Plain rows: the demo's year
+    has not reached its last quarter."""
+    from evaluations.models import Achievement, Evaluation
+
+    for slug in ("water", "machakos", "outside"):
+        contract = PerformanceContract.objects.select_related("financial_year").get(
+            institution__slug=slug, level="institution", financial_year__is_current=True)
+        evaluation, created = Evaluation.objects.get_or_create(contract=contract, defaults={
+            "institution_id": contract.institution_id, "financial_year": contract.financial_year,
+            "year_start": contract.year_start.year, "due_date": contract.financial_year.end_date})
+        if created:
+            for target in contract.targets.order_by("pk"):
+                Achievement.objects.create(evaluation=evaluation, institution_id=contract.institution_id,
+                                           target=target, self_actual=target.actual)
 
 
 def _outside_institution():

@@ -62,10 +62,11 @@ def may_sign(user, contract, signed_sides=None, parts=None) -> str | None:
     return pending_side(user, contract, signed_sides)
 
 
-def _reauthenticate(request, user, password, code) -> bool:
+def reauthenticate(request, user, password, code) -> bool:
     """The password again, and the authentication code where two-factor applies (pmis.twofactor). A
     wrong answer counts in the one lockout, which keeps its count whatever this request's transaction
-    does: the refusal rolls nothing back but the failure stays counted."""
+    does: the refusal rolls nothing back but the failure stays counted. Whatever else a head signs (the
+    year-end self-evaluation) asks the same."""
     try:
         return twofactor.confirm_identity(request, user, password=password, code=code, acting=True)
     except twofactor.Refused as refused:
@@ -79,7 +80,7 @@ def sign(request, contract, *, password, code=None, lock_version=None):
     when anything is off."""
     user = request.user
     workflow.check(user, PerformanceContract.objects.get(pk=contract.pk), "sign")  # before asking for secrets
-    second_factor = _reauthenticate(request, user, password, code)
+    second_factor = reauthenticate(request, user, password, code)
     return _record(request, contract, second_factor, lock_version)
 
 

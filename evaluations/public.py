@@ -1,0 +1,104 @@
+"""The public results of a year, without login: institutions ranked within each category, the composite to
+four decimals and the grade, the grade distribution as a chart, each institution's summary scorecard, and
+the same rows as CSV and XLSX. Only released results are read (``results.released_for_year``)."""
+
+import io
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from pmis.spreadsheets import CsvWriter, append
+from scorecards import charts, summary
+
+from . import results
+from .models import Evaluation
+
+
+def _years():
+    return list(Evaluation.objects.filter(results.released_filter()).values_list("year_start", flat=True)
+                .distinct().order_by("-year_start"))
+
+
+def _label(year):
+    return f"{year}/{str(year + 1)[-2:]}"
+
+
+def _grades(ranked):
+    """[(grade, count, tone)] in band order (the first result's bands), then any other grade."""
+    counts, tones, order = {}, {}, []
+    for _category, rows in ranked:
+        for _rank, e in rows:
+            bands = e.contract.bands or []
+            for band in bands:
+                if band["grade"] not in order:
+                    order.append(band["grade"])
+            grade = e.final_grade
+            counts[grade] = counts.get(grade, 0) + 1
+            tones[grade] = summary.tone_for(grade, bands) or ("red" if e.not_submitted else "")
+    order += [g for g in counts if g not in order]
+    return [(g, counts.get(g, 0), tones.get(g, "")) for g in order if g in counts]
+
+
+@require_GET
+def year_list(request):
+    return render(request, "evaluations/public_years.html", {"years": [(y, _label(y)) for y in _years()]})
+
+
+@require_GET
+def year_results(request, year):
+    ranked = results.ranked(results.released_for_year(year))
+    if not ranked:
+        raise Http404(_("No results have been released for this year."))
+    grades = _grades(ranked)
+    chart = charts.bar_chart([(g, n, tone) for g, n, tone in grades],
+                             title=_("Grade distribution, %(year)s") % {"year": _label(year)},
+                             scale_max=max(n for _g, n, _t in grades))
+    return render(request, "evaluations/public_results.html", {
+        "year": year, "label": _label(year), "ranked": ranked, "chart": chart,
+        "total": sum(len(rows) for _c, rows in ranked),
+    })
+
+
+def _table(year):
+    header = [_("Category"), _("Rank"), _("Institution"), _("Composite"), _("Grade"), _("Not submitted"),
+              _("Released on")]
+    rows = []
+    for category, ranked in results.ranked(results.released_for_year(year)):
+        for rank, e in ranked:
+            rows.append([str(category), rank, e.institution.name,
+                         None if e.final_composite is None else f"{e.final_composite:.4f}", e.final_grade,
+                         _("yes") if e.not_submitted else "", e.released_on.isoformat()])
+    return header, rows
+
+
+@require_GET
+def year_download(request, year, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    header, rows = _table(year)
+    if not rows:
+        raise Http404
+    name = f"results-{year}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        writer = CsvWriter(response)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _label(year).replace("/", "-")
+    append(sheet, header)
+    for row in rows:
+        append(sheet, row)
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

@@ -1,0 +1,70 @@
+"""An evaluation's figures: the evaluated composite through the one score path
+(``contracts.scores.evaluated``), and the rows the results pages and downloads read."""
+
+from django.db.models import Q
+
+from contracts import scores
+from scorecards import scoring
+
+from . import rules
+from .models import Evaluation, ExogenousFactor
+
+
+def inputs(evaluation, achievements=None):
+    """(achievements {target id: value}, exempt target ids, target values {target id: value}) from the
+    evaluation's rows and its accepted exogenous factors."""
+    if achievements is None:
+        achievements = list(evaluation.achievements.select_related("exogenous_factor"))
+    values, exempt, retarget = {}, set(), {}
+    for a in achievements:
+        if a.achievement is not None:
+            values[a.target_id] = a.achievement
+        factor = getattr(a, "exogenous_factor", None)
+        if factor is not None and factor.decision == ExogenousFactor.Decision.ACCEPTED:
+            if factor.rule == ExogenousFactor.Rule.EXEMPT:
+                exempt.add(a.target_id)
+            elif factor.adjusted_target is not None:
+                retarget[a.target_id] = factor.adjusted_target
+    return values, exempt, retarget
+
+
+def evaluated_score(evaluation, achievements=None):
+    """The evaluated figures (a ``contracts.scores.Score``) of ``evaluation`` as it stands."""
+    values, exempt, retarget = inputs(evaluation, achievements)
+    return scores.evaluated(evaluation.contract, values, exempt=exempt, target_values=retarget)
+
+
+def released_filter(day=None):
+    return Q(released_on__isnull=False, released_on__lte=day or rules.today())
+
+
+def released_for_year(year_start, day=None):
+    """The released results of ``year_start``: one query with their institutions and contracts."""
+    return (Evaluation.objects.filter(released_filter(day), year_start=year_start)
+            .select_related("institution", "contract"))
+
+
+def standing(evaluation):
+    """A sort key, best first, whatever the scale's direction (lower is better on kenya_pc, opras)."""
+    composite = evaluation.final_composite
+    if composite is None:
+        return (1, 0)
+    engine = scoring.SCHEMES.get(evaluation.contract.scheme)
+    lower = engine is not None and engine.direction == scoring.LOWER_IS_BETTER
+    return (0, composite if lower else -composite)
+
+
+def ranked(evaluations):
+    """[(category label, [(rank, evaluation), …]), …]: within each institution category, best first."""
+    from pmis.models import Institution
+
+    labels = dict(Institution.Kind.choices)
+    groups: dict = {}
+    for e in evaluations:
+        groups.setdefault(e.institution.kind, []).append(e)
+    order = [k for k, _label in Institution.Kind.choices]
+    out = []
+    for kind in sorted(groups, key=lambda k: order.index(k) if k in order else len(order)):
+        rows = sorted(groups[kind], key=lambda e: (standing(e), e.institution.name))
+        out.append((labels.get(kind, kind), [(i + 1, e) for i, e in enumerate(rows)]))
+    return out
