@@ -23,6 +23,21 @@
         if (!window.confirm(el.dataset.confirmClick)) { event.preventDefault(); }
       });
     });
+    // A button that ticks a set of checkboxes (the vetting form's targets nobody flagged).
+    root.querySelectorAll("[data-check-all]").forEach(function (el) {
+      if (el.dataset.wired) { return; }
+      el.dataset.wired = "1";
+      el.hidden = false;
+      el.addEventListener("click", function () {
+        (el.form || document).querySelectorAll(el.dataset.checkAll).forEach(function (box) { box.checked = true; });
+      });
+    });
+    // An error summary takes focus when the page comes back with errors, so it is read first.
+    root.querySelectorAll("[data-focus-on-load]").forEach(function (el) {
+      if (el.dataset.wired) { return; }
+      el.dataset.wired = "1";
+      el.focus();
+    });
     root.querySelectorAll("[data-print]").forEach(function (el) {
       if (el.dataset.wired) { return; }
       el.dataset.wired = "1";
