@@ -32,6 +32,17 @@
         (el.form || document).querySelectorAll(el.dataset.checkAll).forEach(function (box) { box.checked = true; });
       });
     });
+    // Copies a long value (a contract's SHA-256) that the page shows shortened.
+    root.querySelectorAll("[data-copy]").forEach(function (el) {
+      if (el.dataset.wired || !navigator.clipboard) { return; }
+      el.dataset.wired = "1";
+      el.hidden = false;
+      el.addEventListener("click", function () {
+        navigator.clipboard.writeText(el.dataset.copy).then(function () {
+          el.textContent = el.dataset.copied;
+        });
+      });
+    });
     // An error summary takes focus when the page comes back with errors, so it is read first.
     root.querySelectorAll("[data-focus-on-load]").forEach(function (el) {
       if (el.dataset.wired) { return; }
