@@ -14,9 +14,10 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import ContractDocument
+from .models import ContractDocument, PerformanceContract
 
 logger = logging.getLogger(__name__)
 
@@ -107,3 +108,27 @@ def render_contract_document(self, document_id):
         _set(document_id, state=ContractDocument.State.QUEUED,
              error=_("Attempt %(n)s failed; trying again.") % {"n": self.request.retries + 1})
         raise
+
+
+def prepare_after_commit(contract):
+    """Queue the PDF of ``contract``'s current version once the step that changed it commits (a version
+    fixed by vetting, the last signature, an amendment): nobody has to ask for it or wait on a click.
+    Robust: a broker hiccup must not undo the step."""
+    pk = contract.pk
+    transaction.on_commit(lambda: prepare_contract_document.delay(pk), robust=True)
+
+
+@shared_task(
+    bind=True, autoretry_for=(Exception,), max_retries=MAX_RETRIES, retry_backoff=2, retry_backoff_max=60,
+    retry_jitter=False, acks_late=True,
+)
+def prepare_contract_document(self, contract_id):
+    """Ask for the PDF of a contract's current version as ``printing.request_document`` does for a page:
+    one row per (contract, version), rendered only when what it would print changed, so a retried or
+    repeated job leaves one file. Returns the document's state ("missing": the contract is gone)."""
+    from .printing import request_document
+
+    contract = PerformanceContract.objects.filter(pk=contract_id).first()
+    if contract is None:
+        return "missing"
+    return request_document(None, contract).state

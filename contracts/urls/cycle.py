@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ..views import cycle as views
+from ..views import vetting
 
 urlpatterns = [
     path("", views.contract_list, name="contract-list"),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/targets/new/", views.target_new, name="contract-target-new"),
     path("<int:pk>/transition/", views.contract_transition, name="contract-transition"),
     path("<int:pk>/comments/", views.contract_comment, name="contract-comment"),
+    path("<int:pk>/vetting/", vetting.contract_vetting, name="contract-vetting"),
     path("<int:pk>/sign/", views.contract_sign, name="contract-sign"),
     path("<int:pk>/versions/", views.contract_versions, name="contract-versions"),
     path("<int:pk>/scorecard/", views.contract_scorecard, name="contract-scorecard"),

@@ -313,13 +313,17 @@ def contract_sign(request, pk):
     side = signing.may_sign(request.user, contract, signed_sides) if version else None
     may_sign = side is not None
     form = SignForm(request.POST or None, initial={"lock_version": contract.lock_version})
+    from pmis import twofactor
+
+    if not twofactor.has_second_factor(request.user):
+        del form.fields["code"]  # asked only of those enrolled; a signatory who is not is told why instead
     if request.method == "POST":
         if not may_sign:
             raise PermissionDenied(_("Only a party who has not signed yet can sign, once the contract is vetted."))
         if form.is_valid():
             try:
                 signing.sign(request, contract, password=form.cleaned_data["password"],
-                             code=form.cleaned_data["code"], lock_version=form.cleaned_data["lock_version"])
+                             code=form.cleaned_data.get("code", ""), lock_version=form.cleaned_data["lock_version"])
                 messages.success(request, _("You signed the contract."))
                 return redirect(contract)
             except ValidationError as exc:
@@ -328,11 +332,9 @@ def contract_sign(request, pk):
                         form.add_error(field if field in form.fields else None, errors)
                 else:
                     form.add_error(None, exc)
-    from pmis import twofactor
-
     return render(request, "contracts/sign.html", {
         "contract": contract, "version": version, "form": form, "may_sign": may_sign, "side": side,
-        "needs_code": twofactor.requires_second_factor(request.user),
+        "needs_code": "code" in form.fields,
         "second_factor_problem": twofactor.why_not_ready_to_act(request.user) if may_sign else None,
         "signed": version.content if version else None,
     }, status=400 if request.method == "POST" else 200)

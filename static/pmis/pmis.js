@@ -23,6 +23,32 @@
         if (!window.confirm(el.dataset.confirmClick)) { event.preventDefault(); }
       });
     });
+    // A button that ticks a set of checkboxes (the vetting form's targets nobody flagged).
+    root.querySelectorAll("[data-check-all]").forEach(function (el) {
+      if (el.dataset.wired) { return; }
+      el.dataset.wired = "1";
+      el.hidden = false;
+      el.addEventListener("click", function () {
+        (el.form || document).querySelectorAll(el.dataset.checkAll).forEach(function (box) { box.checked = true; });
+      });
+    });
+    // Copies a long value (a contract's SHA-256) that the page shows shortened.
+    root.querySelectorAll("[data-copy]").forEach(function (el) {
+      if (el.dataset.wired || !navigator.clipboard) { return; }
+      el.dataset.wired = "1";
+      el.hidden = false;
+      el.addEventListener("click", function () {
+        navigator.clipboard.writeText(el.dataset.copy).then(function () {
+          el.textContent = el.dataset.copied;
+        });
+      });
+    });
+    // An error summary takes focus when the page comes back with errors, so it is read first.
+    root.querySelectorAll("[data-focus-on-load]").forEach(function (el) {
+      if (el.dataset.wired) { return; }
+      el.dataset.wired = "1";
+      el.focus();
+    });
     root.querySelectorAll("[data-print]").forEach(function (el) {
       if (el.dataset.wired) { return; }
       el.dataset.wired = "1";
@@ -45,7 +71,77 @@
       }
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { wire(document); scrollables(document); });
+  // On a phone a wide table becomes one card per row: each cell is labelled with its column's heading
+  // (the stylesheet shows the label; the table itself is unchanged for wider screens).
+  function stackables(root) {
+    root.querySelectorAll("main table").forEach(function (table) {
+      if (table.dataset.stacked || table.hasAttribute("data-no-stack") || !table.tHead) { return; }
+      var rows = table.tHead.rows;
+      if (!rows.length) { return; }
+      var headings = [];
+      Array.prototype.forEach.call(rows[rows.length - 1].cells, function (cell) {
+        for (var i = 0; i < (cell.colSpan || 1); i += 1) { headings.push(cell.textContent.trim()); }
+      });
+      if (headings.length < 3) { return; }
+      table.dataset.stacked = "1";
+      table.classList.add("stacked");
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (cell.tagName === "TD" && headings[column] && !cell.hasAttribute("data-label")) {
+              cell.setAttribute("data-label", headings[column]);
+            }
+            column += cell.colSpan || 1;
+          });
+        });
+      });
+    });
+  }
+  // The main menu folds behind a button on narrow screens (the stylesheet decides when).
+  function menu() {
+    var button = document.querySelector(".menu-toggle");
+    var nav = document.getElementById("mainnav");
+    if (!button || !nav) { return; }
+    button.hidden = false;
+    document.documentElement.classList.add("has-menu-toggle");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("open", open);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        button.setAttribute("aria-expanded", "false");
+        nav.classList.remove("open");
+        button.focus();
+      }
+    });
+  }
+  // A table still scrolling sideways says so above it.
+  function scrollHints(root) {
+    var text = document.body.dataset.scrollHint;
+    root.querySelectorAll(".table-wrap").forEach(function (el) {
+      var hint = el.previousElementSibling;
+      var has = hint && hint.classList.contains("scroll-hint");
+      if (el.scrollWidth > el.clientWidth + 1) {
+        if (!has && text) {
+          hint = document.createElement("p");
+          hint.className = "scroll-hint muted";
+          hint.setAttribute("aria-hidden", "true");
+          hint.textContent = text + " \u2192";
+          el.parentNode.insertBefore(hint, el);
+        }
+      } else if (has) {
+        hint.remove();
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    menu(); stackables(document); wire(document); scrollables(document); scrollHints(document);
+  });
+  window.addEventListener("resize", function () { scrollHints(document); });
+  document.addEventListener("htmx:load", function (event) { stackables(event.target); scrollHints(event.target); });
   window.addEventListener("resize", function () { scrollables(document); });
   document.addEventListener("htmx:load", function (event) { scrollables(event.target); });
   document.addEventListener("htmx:load", function (event) { wire(event.target); });

@@ -108,6 +108,14 @@ class Journey:
         assert "/accounts/login/" not in page.url, f"{username} could not log in"
         self.check()
 
+    def menu(self):
+        """Open the main menu where it folds behind its button (a phone); nothing elsewhere."""
+        toggle = self.page.locator(".menu-toggle")
+        if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+            assert toggle.get_attribute("aria-expanded") == "true"
+            assert self.page.locator("#mainnav").is_visible()
+
     def logout(self):
         self.page.locator("form[action$='/logout/'] button").click()
         self.page.wait_for_load_state()
@@ -118,10 +126,12 @@ class Journey:
                              full_page=True)
 
     def check(self):
-        """axe-core on the page: no serious or critical violations."""
+        """axe-core on the page: no serious or critical violations; on a phone, the layout fits the screen."""
         from axe_playwright_python.sync_playwright import Axe
 
         self.page.wait_for_load_state()
+        if self.viewport == "phone":
+            self.fits_the_screen()
         results = Axe().run(self.page)
         bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
         path = re.sub(r"^https?://[^/]+", "", self.page.url)
@@ -129,6 +139,44 @@ class Journey:
         assert not bad, f"axe on {path}:\n" + "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
             for v in bad)
+
+    def fits_the_screen(self):
+        path = re.sub(r"^https?://[^/]+", "", self.page.url)
+        outside = self.page.evaluate(OUTSIDE)
+        assert not outside, f"at {self.page.viewport_size['width']} px on {path}:\n" + "\n".join(outside)
+
+
+# What sticks out of the screen: the page scrolling sideways, any element wider than the viewport,
+# any button, link or form field not wholly inside it (those hidden on purpose, off-screen to the left
+# like the skip link until it takes focus or 1 px wide like visually-hidden text, excepted).
+OUTSIDE = """() => {
+  const width = document.documentElement.clientWidth;
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
+    " “" + (el.textContent || el.value || "").trim().slice(0, 40) + "”";
+  const found = [];
+  if (document.documentElement.scrollWidth > width + 1) {
+    found.push("the page scrolls sideways: " + document.documentElement.scrollWidth + " px wide");
+  }
+  const clipped = (el) => {  // inside a box that clips or scrolls it (a table scrolling sideways)
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1 || box.right <= 0) continue;
+    if (box.width > width + 1) {
+      found.push(name(el) + " is " + Math.round(box.width) + " px wide");
+    } else if ((box.left < -1 || box.right > width + 1) && (el.matches("a, button, input, select, textarea, summary")
+                                                           || !clipped(el))) {
+      found.push(name(el) + " reaches " + Math.round(box.left) + "…" + Math.round(box.right) + " px");
+    }
+    if (found.length > 8) break;
+  }
+  return found;
+}"""
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ def test_auditor_reads_the_trail_and_exports_the_report(journey, viewport):
     j.shot("2-audit-trail")
 
     # The institution annual report, as a PDF.
+    j.menu()
     with page.expect_navigation():
         page.locator("nav a[href='/reports/']").click()
     j.check()

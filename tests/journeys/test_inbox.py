@@ -15,9 +15,10 @@ from scorecards.models import ContractLevel
 pytestmark = [pytest.mark.browser]
 
 
-def badge(page) -> int:
-    """The number in the menu's Tasks badge (none shown: 0)."""
-    found = page.locator("[data-badge=tasks]")
+def badge(j) -> int:
+    """The number in the menu's Tasks badge (none shown: 0); on a phone the menu is opened first."""
+    j.menu()
+    found = j.page.locator("[data-badge=tasks]")
     if not found.count():
         return 0
     return int(re.match(r"\d+", found.first.inner_text().strip()).group())
@@ -32,13 +33,13 @@ def test_the_badge_counts_across_a_handoff(journey, viewport):
     j = journey("inbox")
     page = j.page
     j.login("head")
-    head_before = badge(page)
+    head_before = badge(j)
     assert head_before == open_items.filter(assignee=users["head"]).count()
     j.logout()
 
     # The director has the proposal to answer: it is on the home page, and counted in the badge.
     j.login("director")
-    director_before = badge(page)
+    director_before = badge(j)
     assert director_before == open_items.filter(assignee=users["director"]).count() >= 1
     card = page.locator("[data-panel=inbox]")
     assert card.locator("[data-task=contract_answer]").count() == 1
@@ -51,7 +52,7 @@ def test_the_badge_counts_across_a_handoff(journey, viewport):
     with page.expect_navigation():
         page.locator(f"form[action='/contracts/rounds/{proposal.pk}/answer/'] button[value=accept]").click()
     j.check()
-    assert badge(page) == director_before - 1
+    assert badge(j) == director_before - 1
     # Nothing is left for the director on the contract: its card says whom it waits for.
     assert "Waiting for" in page.locator("[data-waiting-on]").inner_text()
     j.shot("2-director-answered")
@@ -59,7 +60,7 @@ def test_the_badge_counts_across_a_handoff(journey, viewport):
 
     # The head is told: one more in the badge, the item first on the card, and on /tasks/.
     j.login("head")
-    assert badge(page) == head_before + 1
+    assert badge(j) == head_before + 1
     assert page.locator("[data-badge=tasks]").is_visible()
     item = page.locator("[data-panel=inbox] [data-task=contract_agree]")
     assert item.count() == 1 and contract.title in item.inner_text()

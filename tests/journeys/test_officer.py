@@ -128,6 +128,11 @@ def run_officer(journey, language):
 
     # --- Part 1, keyboard only: log in, open the plan, add a cascaded target, rebalance, submit.
     key_login(j, "officer")
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible():  # a phone: the menu opens from its button, with the keyboard too
+        tab_to(page, toggle)
+        page.keyboard.press("Enter")
+        assert toggle.get_attribute("aria-expanded") == "true"
     key_activate(j, page.locator("nav a[href='/contracts/']"))
     j.shot("2-contracts")
     key_activate(j, page.locator(f"main a[href='/contracts/{plan.pk}/']"))

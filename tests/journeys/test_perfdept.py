@@ -16,6 +16,7 @@ def test_perfdept_ranks_drills_down_and_exports(journey, viewport):
     j = journey("perfdept")
     page = j.page
     j.login("perfdept")
+    j.menu()  # on a phone the menu folds behind its button
     with page.expect_navigation():
         if viewport == "phone":
             page.locator("nav a[href='/scorecards/league/']").click()

@@ -21,6 +21,7 @@ from pmis import audit
 from pmis.access import NotAllowed
 from scorecards.models import Perspective
 
+from ... import tasks
 from ...models import (
     ContractComment,
     ContractTransition,
@@ -314,6 +315,7 @@ def approve_vetting(actor, contract, comment="", *, lock_version=None):
         content_hash=content.fingerprint(data), verify_code=secrets.token_urlsafe(24),
         amendment_reason=amendment.comment if amendment else "",
     )
+    tasks.prepare_after_commit(contract)  # the version to sign, printed before anyone asks
     return _move(actor, contract, "approve_vetting", Status.READY_TO_SIGN, (comment or "").strip())
 
 
@@ -329,10 +331,11 @@ def return_from_vetting(actor, contract, comment, *, lock_version=None):
 
 
 def fully_signed(actor, contract):
-    """Called by signing once both parties have signed."""
+    """Called by signing once both parties have signed: the signed PDF is queued."""
     steps = [(actor, "sign", Status.SIGNED, "")]
     if timezone.localdate() >= contract.financial_year.start_date:
         steps.append((None, "bring_into_force", Status.IN_FORCE, ""))
+    tasks.prepare_after_commit(contract)
     return _advance(contract, steps)
 
 
@@ -358,6 +361,7 @@ def amend(actor, contract, reason, *, lock_version=None):
     check(actor, contract, "amend")
     reason = _required(reason, _("amend it"))
     contract.version += 1
+    tasks.prepare_after_commit(contract)  # the new version's draft
     return _move(actor, contract, "amend", Status.NEGOTIATION, reason)
 
 
