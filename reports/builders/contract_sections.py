@@ -1,6 +1,8 @@
 """What the reports print about one contract: its heading and figures, its targets with the quarterly
 actuals and the evidence behind them, its versions, signatures and transitions."""
 
+from pmis import activity
+
 from .formatting import CRITERIA, number, person, text, when
 
 
@@ -117,7 +119,8 @@ def _transitions(contract):
 
     labels = dict(PerformanceContract.Status.choices)
     return [
-        {"when": when(t.created_at), "action": t.action, "from": str(labels.get(t.from_status, t.from_status)),
+        {"when": when(t.created_at), "action": activity.action_label(f"contract.{t.action}"),
+         "from": str(labels.get(t.from_status, t.from_status)),
          "to": str(labels.get(t.to_status, t.to_status)), "version": t.version, "by": person(t.actor),
          "comment": t.comment}
         for t in ContractTransition.objects.filter(contract=contract).select_related("actor").order_by(
