@@ -134,6 +134,8 @@ FIELDS = {
     "version": _("Version"), "side": _("Side"), "hash": _("Fingerprint"), "second_factor": _("Second factor"),
     "grade": _("Grade"), "comment": _("Comment"), "status": _("Status"), "score": _("Score"),
     "targets": _("Targets"), "reason": _("Reason"), "decision": _("Decision"), "role": _("Role"),
+    "target": _("Target value"), "criteria": _("Criteria values"), "quarters": _("Quarterly targets"),
+    "title": _("Title"), "parent": _("Cascades from"),
 }
 
 
