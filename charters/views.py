@@ -127,7 +127,8 @@ def track(request, reference):
     # Only what the tracking page shows is loaded: never the citizen's details or the text.
     complaint = get_object_or_404(
         Complaint.objects.select_related("institution").only(
-            "reference", "kind", "status", "received_at", "updated_at", "institution__name", "institution__slug"),
+            "reference", "kind", "status", "received_at", "updated_at", "institution__name", "institution__name_sw",
+            "institution__slug"),
         reference=normalised,
     )
     return render(request, "charters/track.html", {"complaint": complaint})

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pmis import numbers
 from scorecards.models import Indicator, Perspective, StrategicObjective
 
 from .cycle import cascade
@@ -46,6 +47,7 @@ class TargetForm(forms.ModelForm):
                 "baseline each quarter; quarter 4 expects the target itself.")
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.lock_version
+        numbers.plain_decimal_inputs(self)
 
     def values(self):
         data = dict(self.cleaned_data)
@@ -71,6 +73,7 @@ class ProposalForm(forms.Form):
                 decimal_places=field.decimal_places, initial=start.get(name, getattr(target, name)),
             )
         self.order_fields([*NegotiationRound.NEGOTIABLE, "comment"])
+        numbers.plain_decimal_inputs(self)
 
     def changes(self):
         return {

@@ -11,46 +11,40 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from . import audit
+from . import activity, audit
 from .models import AuditEvent, Institution
 from .tenancy import scoped
 from .views import visible_or_404
-
-APPS = ("pmis", "scorecards", "contracts", "appraisals", "charters", "notifications", "reports", "auth")
-
-
-def _content_types():
-    return [
-        (f"{ct.app_label}.{ct.model}", f"{ct.app_label} · {ct.name}")
-        for ct in ContentType.objects.filter(app_label__in=APPS).order_by("app_label", "model")
-    ]
 
 
 class EventFilter(forms.Form):
     institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
     ct = forms.ChoiceField(label=_("Object type"), required=False)
     object = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    actor = forms.CharField(label=_("Who (user name)"), required=False, max_length=150)
-    action = forms.CharField(label=_("Action"), required=False, max_length=64,
-                             help_text=_("For example contract. or contract.sign"))
+    actor = forms.CharField(label=_("Who (name or user name)"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("Action"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = Institution.objects.visible_to(user)
-        self.fields["ct"].choices = [("", _("Any"))] + _content_types()
+        self.fields["ct"].choices = [("", _("Any"))] + activity.object_type_choices()
+        self.fields["action"].choices = [("", _("Any"))] + activity.action_choices()
 
     def apply(self, events):
         data = self.cleaned_data
+        if data.get("actor"):
+            events = events.annotate(full_name=Concat("actor__first_name", Value(" "), "actor__last_name"))
         if data.get("institution"):
             events = events.filter(institution=data["institution"])
         if data.get("ct"):
@@ -59,9 +53,11 @@ class EventFilter(forms.Form):
         if data.get("object"):
             events = events.filter(object_id=data["object"].strip())
         if data.get("actor"):
-            events = events.filter(actor_name__iexact=data["actor"].strip())
+            who = data["actor"].strip()
+            events = events.filter(Q(actor_name__iexact=who) | Q(actor__last_name__iexact=who)
+                                   | Q(actor__first_name__iexact=who) | Q(full_name__iexact=who))
         if data.get("action"):
-            events = events.filter(action__startswith=data["action"].strip())
+            events = events.filter(action=data["action"])
         if data.get("since"):
             events = events.filter(created_at__date__gte=data["since"])
         if data.get("until"):
@@ -93,8 +89,8 @@ def chain_result(institution_id, *, refresh=False) -> dict:
 @require_GET
 def event_list(request):
     form = EventFilter(request.GET or None, user=request.user)
-    events = AuditEvent.objects.readable_by(request.user).select_related("institution", "content_type").defer(
-        "before", "after")
+    events = AuditEvent.objects.readable_by(request.user).select_related("institution", "content_type", "actor").defer(
+        "before")
     institution = None
     if form.is_valid():
         events = form.apply(events)
@@ -102,6 +98,8 @@ def event_list(request):
     elif form.is_bound:
         events = events.none()
     page = Paginator(events.order_by("-pk"), 50).get_page(request.GET.get("page"))
+    for event in page:
+        event.sentence = activity.sentence(event)
     query = request.GET.copy()
     query.pop("page", None)
     chain = cache.get(chain_cache_key(institution.pk)) if institution else None
@@ -110,9 +108,11 @@ def event_list(request):
     })
 
 
-def diff_rows(before, after):
-    """[(field, before, after, changed)] over the union of both snapshots' keys."""
-    def show(value):
+def diff_rows(before, after, model=None):
+    """[(field, before, after, changed)] over the union of both snapshots' keys, fields and choices labelled
+    by the audited model (``model``) where it names them."""
+    def show(value, key=""):
+        value = activity.value_label(model, key, value)
         if value is None:
             return ""
         if isinstance(value, str):
@@ -126,7 +126,8 @@ def diff_rows(before, after):
     before = before if isinstance(before, dict) else {}
     after = after if isinstance(after, dict) else {}
     keys = sorted(set(before) | set(after))
-    return [(k, show(before.get(k)), show(after.get(k)), before.get(k) != after.get(k)) for k in keys]
+    return [(activity.field_label(model, k), show(before.get(k), k), show(after.get(k), k),
+             before.get(k) != after.get(k)) for k in keys]
 
 
 @login_required
@@ -134,9 +135,12 @@ def diff_rows(before, after):
 @require_GET
 def event_detail(request, pk):
     event = visible_or_404(AuditEvent, request.user, pk,
-                           AuditEvent.objects.readable_by(request.user).select_related("institution", "content_type"))
+                           AuditEvent.objects.readable_by(request.user).select_related(
+                               "institution", "content_type", "actor"))
+    model = event.content_type.model_class() if event.content_type else None
     return render(request, "pmis/audit_event_detail.html", {
-        "event": event, "rows": diff_rows(event.before, event.after),
+        "event": event, "rows": diff_rows(event.before, event.after, model), "sentence": activity.sentence(event),
+        "action": activity.action_label(event.action), "who": activity.person(event),
         "ct": f"{event.content_type.app_label}.{event.content_type.model}" if event.content_type else "",
     })
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from .naming import local_name
 from .tenancy import TenantManager, TenantQuerySet, check_same_institution, scope
 
 # ---------------------------------------------------------------------------------------------
@@ -35,6 +36,8 @@ class Institution(models.Model):
         OVERSIGHT = "oversight", _("Performance management department")
 
     name = models.CharField(_("name"), max_length=200)
+    name_sw = models.CharField(_("name in Swahili"), max_length=200, blank=True,
+                               help_text=_("Shown on Swahili pages; the name above when left empty."))
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     country = models.CharField(_("country"), max_length=2, default="KE")
@@ -66,7 +69,7 @@ class Institution(models.Model):
                        ("evaluate_institution", _("Can evaluate the institution at year end"))]
 
     def __str__(self):
-        return self.name
+        return local_name(self)
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -139,6 +142,8 @@ class OrgUnit(MP_Node):
         Institution, on_delete=models.CASCADE, related_name="org_units", verbose_name=_("institution")
     )
     name = models.CharField(_("name"), max_length=200)
+    name_sw = models.CharField(_("name in Swahili"), max_length=200, blank=True,
+                               help_text=_("Shown on Swahili pages; the name above when left empty."))
     code = models.CharField(_("code"), max_length=32, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
 
@@ -150,7 +155,7 @@ class OrgUnit(MP_Node):
         indexes = [models.Index(fields=["institution", "path"])]
 
     def __str__(self):
-        return self.name
+        return local_name(self)
 
     def get_absolute_url(self):
         return reverse("orgunit-detail", args=[self.pk])

@@ -4,9 +4,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from . import access
+from . import access, activity
 from .models import AuditEvent, FinancialYear, Institution, Officer, Role
 
 
@@ -112,13 +114,15 @@ def home_for(user):
         )
 
     if roles & {Role.HEAD, Role.PERFORMANCE_OFFICER, Role.AUDITOR, Role.ADMIN}:
-        events = AuditEvent.objects.readable_by(user).select_related("institution").order_by("-created_at")[:5]
+        events = AuditEvent.objects.readable_by(user).select_related("institution", "actor").defer(
+            "before").order_by("-created_at")[:5]
         panels.append(
             Panel(
                 "activity",
                 _("Recent activity"),
                 _("The latest entries of the audit trail."),
-                [(e.action, reverse("audit-event-detail", args=[e.pk]), e.object_repr) for e in events],
+                [(activity.sentence(e), reverse("audit-event-detail", args=[e.pk]),
+                  date_format(timezone.localtime(e.created_at), "DATETIME_FORMAT")) for e in events],
             )
         )
     if memberships or officer:

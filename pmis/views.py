@@ -39,7 +39,7 @@ def institution_list(request):
 @scoped(Institution)
 def institution_detail(request, pk):
     institution = visible_or_404(Institution, request.user, pk)
-    units = OrgUnit.objects.filter(institution=institution).only("name", "level", "depth", "path")
+    units = OrgUnit.objects.filter(institution=institution).only("name", "name_sw", "level", "depth", "path")
     return render(
         request,
         "pmis/institution_detail.html",

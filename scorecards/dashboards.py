@@ -198,7 +198,7 @@ RANKING = (F("standing").desc(nulls_last=True), "institution__name")
 #: what a league row shows of a score (the per-target and per-perspective JSON stays in the table)
 ROW_FIELDS = ("institution_id", "year_start", "period", "scheme", "composite", "standing", "grade", "tone",
               "reporting", "targets_total", "targets_verified", "green", "amber", "red",
-              "institution__name", "institution__slug", "institution__kind")
+              "institution__name", "institution__name_sw", "institution__slug", "institution__kind")
 
 
 def _ranked(queryset):
@@ -239,7 +239,8 @@ def league(user, year=None, period=None, kind="", body=None, page=None) -> Leagu
     filtered = base
     if kind in Institution.Kind.values:  # anything else (a typo, a forged value) means all kinds
         filtered = filtered.filter(institution__kind=kind)
-    bodies = list(visible.filter(kind=Institution.Kind.OVERSIGHT).only("pk", "name", "oversight_path").order_by("name"))
+    bodies = list(visible.filter(kind=Institution.Kind.OVERSIGHT).only("pk", "name", "name_sw", "oversight_path")
+                  .order_by("name"))
     chosen = next((b for b in bodies if str(b.pk) == str(body)), None)
     if chosen is not None:
         filtered = filtered.filter(institution__oversight_path__startswith=chosen.oversight_path).exclude(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pmis import audit
 
-from . import scoring
+from . import grades, scoring
 from .models import BandTable, ContractLevel, Indicator, Perspective, Scheme, ScoringPolicy, StrategicObjective
 
 # Methodology defaults that a performance department replaces with the current guidelines' figures.
@@ -47,8 +47,10 @@ COUNTRY_DEFAULTS = {
 
 
 def default_bands(name):
-    """A default band table as JSON data: limits as decimal strings, so nothing passes through float."""
-    return [{"grade": band["grade"], "limit": str(band["limit"])} for band in scoring.DEFAULT_BANDS[name]]
+    """A default band table as JSON data, its grades in English and Swahili: limits as decimal strings, so
+    nothing passes through float."""
+    return grades.with_swahili(
+        [{"grade": band["grade"], "limit": str(band["limit"])} for band in scoring.DEFAULT_BANDS[name]])
 
 
 @transaction.atomic

@@ -37,7 +37,7 @@ def build_annual(params, *, user, progress):
         card = selectors.scorecard_for(main)
         progress(30)
         data["contract"] = _contract_summary(main, card)
-        data["targets"] = _target_rows(card, quarterly_actuals(main))
+        data["targets"] = _target_rows(card, quarterly_actuals(main), main.bands)
         data["versions"] = _versions(main)
         data["signatures"] = _signatures(main)
         data["transitions"] = _transitions(main)

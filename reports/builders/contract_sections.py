@@ -1,6 +1,11 @@
 """What the reports print about one contract: its heading and figures, its targets with the quarterly
 actuals and the evidence behind them, its versions, signatures and transitions."""
 
+from django.utils.translation import gettext as _
+
+from pmis import activity
+from scorecards.grades import grade_label, table_label
+
 from .formatting import CRITERIA, composite, number, person, text, when
 
 
@@ -49,10 +54,12 @@ def _contract_summary(contract, card, score=None):
         "performer": person(contract.performer),
         "counterparty": person(contract.counterparty),
         "scheme": str(contract.get_scheme_display()),
-        "band_table": f"{contract.band_table_name} v{contract.band_table_version}",
-        "bands": [{"grade": b.get("grade"), "limit": text(b.get("limit"))} for b in contract.bands],
+        "band_table": _("%(table)s, version %(version)s") % {
+            "table": table_label(contract.band_table_name), "version": contract.band_table_version},
+        "bands": [{"grade": grade_label(b.get("grade"), contract.bands), "limit": text(b.get("limit"))}
+                  for b in contract.bands],
         "composite": composite(card.composite) if card else "",
-        "grade": card.grade or "" if card else "",
+        "grade": grade_label(card.grade, contract.bands) if card else "",
         "final": bool(card and card.final),
         "period": f"Q{card.period}" if card and card.period else "",
         "pending": card.pending if card else 0,
@@ -62,7 +69,7 @@ def _contract_summary(contract, card, score=None):
     }
 
 
-def _target_rows(card, quarters):
+def _target_rows(card, quarters, bands=()):
     rows = []
     position = 0
     for group in card.groups:
@@ -85,7 +92,7 @@ def _target_rows(card, quarters):
                 "quarters": quarters.get(t.pk, []),
                 "raw": text(row.raw),
                 "weighted": text(row.weighted),
-                "grade": row.grade or "",
+                "grade": grade_label(row.grade, bands),
                 "errors": [str(e) for e in row.errors],
             })
     return rows
@@ -117,7 +124,8 @@ def _transitions(contract):
 
     labels = dict(PerformanceContract.Status.choices)
     return [
-        {"when": when(t.created_at), "action": t.action, "from": str(labels.get(t.from_status, t.from_status)),
+        {"when": when(t.created_at), "action": activity.action_label(f"contract.{t.action}"),
+         "from": str(labels.get(t.from_status, t.from_status)),
          "to": str(labels.get(t.to_status, t.to_status)), "version": t.version, "by": person(t.actor),
          "comment": t.comment}
         for t in ContractTransition.objects.filter(contract=contract).select_related("actor").order_by(

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from pmis import activity
 from pmis.models import AuditEvent
 
 from .contract_sections import _contract_summary, _signatures, _transitions, _versions
@@ -32,9 +33,10 @@ def build_history(params, *, user, progress):
     contract = selectors.contracts().get(pk=params["contract"])
     progress(20)
     events = [
-        {"seq": e.seq, "when": when(e.created_at), "actor": e.actor_name, "action": e.action,
+        {"seq": e.seq, "when": when(e.created_at), "actor": activity.person(e),
+         "action": activity.action_label(e.action),
          "object": e.object_repr, "hash": e.hash, "prev_hash": e.prev_hash}
-        for e in contract_events(contract)
+        for e in contract_events(contract).select_related("actor")
     ]
     progress(60)
     data = {

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from pmis.models import Institution
+from scorecards.grades import grade_label
 
 from .formatting import composite
 
@@ -40,7 +41,7 @@ def build_league(params, *, user, progress):
             "status": str(contract.get_status_display()) if contract else _("No institution contract"),
             "scheme": str(contract.get_scheme_display()) if contract else "",
             "composite": composite(card.composite) if card else "",
-            "grade": (card.grade or "") if card else "",
+            "grade": grade_label(card.grade) if card else "",
             "final": bool(card and card.final),
             "lower_is_better": bool(card and card.lower_is_better),
             "pending": card.pending if card else 0,
@@ -74,7 +75,7 @@ def build_league(params, *, user, progress):
         "title": _("League table — institutions under %(body)s") % {"body": body.name},
         "body": body.name,
         "rows": rows,
-        "grades": [{"grade": g, "count": c} for g, c in sorted(grades.items())],
+        "grades": [{"grade": grade_label(g), "count": c} for g, c in sorted(grades.items())],
         "tables": [{
             "name": _("League table"),
             "columns": [_("Rank"), _("Institution"), _("Kind"), _("Year"), _("Status"), _("Scheme"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from pmis.models import Institution
 
 from .. import dashboards
+from ..grades import grade_label, table_label
 from ..models import ContractScore
 from ..precision import composite_text
 
@@ -55,17 +56,19 @@ def league_rows(table):
     stand_in = 987654321
     link = reverse("institution-dashboard", args=[stand_in]) + f"?period={int(table.period)}"
     before, after = (escape(part) for part in link.split(str(stand_in), 1))
-    out = []
+    out, grades = [], {}
     for row in table.rows:
         score = row.score
-        grade = (f'<span class="badge {escape(score.tone)}">{escape(score.grade)}</span>'
+        if score.grade and score.grade not in grades:
+            grades[score.grade] = escape(grade_label(score.grade))
+        grade = (f'<span class="badge {escape(score.tone)}">{grades[score.grade]}</span>'
                  if score.grade else "—")
         composite = escape(composite_text(score.composite))
         if score.composite is not None and score.scheme in lower:
             composite += f' <span class="muted" title="{words["lower"]}">↓</span>'
         out.append(
             f'<tr><td class="num">{row.rank or "—"}</td>'
-            f'<td><a href="{before}{int(score.institution_id)}{after}">{escape(score.institution.name)}</a><br>'
+            f'<td><a href="{before}{int(score.institution_id)}{after}">{escape(str(score.institution))}</a><br>'
             f'<span class="muted">{kinds.get(score.institution.kind, "")}</span></td>'
             f'<td class="num">{composite}</td><td>{grade}</td><td>{_movement(row, words)}</td>'
             f'<td><span class="badge green">{int(score.green)}</span> '
@@ -93,3 +96,15 @@ def chase_rows(contracts):
     return format_html_join(
         "\n", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
         (cells(c) for c in contracts))
+
+
+@register.filter
+def grade(value, bands=None):
+    """A grade in the reader's language: ``{{ score.grade|grade:contract.bands }}``."""
+    return grade_label(value, bands)
+
+
+@register.filter
+def band_table(name):
+    """A band table's name as people read it, not its code."""
+    return table_label(name)

@@ -5,6 +5,7 @@ import re
 
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from contracts.models import PerformanceContract
 from pmis import audit
@@ -31,11 +32,15 @@ def test_filters(demo, as_user):
 
     html = client.get(reverse("audit-event-list") + "?action=contract.sign").content.decode()
     actions = {e.action for e in AuditEvent.objects.filter(pk__in=rows_of(html))}
-    assert "contract.sign" in actions and all(a.startswith("contract.sign") for a in actions)  # a prefix
+    assert actions == {"contract.sign"}
 
-    html = client.get(reverse("audit-event-list") + "?actor=head&action=contract.").content.decode()
+    html = client.get(reverse("audit-event-list") + "?actor=head&action=contract.signature").content.decode()
     found = AuditEvent.objects.filter(pk__in=rows_of(html))
     assert found and {e.actor_name for e in found} == {"head"}
+    # People by their full name, as the page names them.
+    head = demo.users["head"]
+    html = client.get(reverse("audit-event-list") + f"?actor={head.get_full_name()}").content.decode()
+    assert {e.actor_id for e in AuditEvent.objects.filter(pk__in=rows_of(html))} == {head.pk}
 
     html = client.get(reverse("audit-event-list") + "?since=2000-01-01&until=2000-12-31").content.decode()
     assert not rows_of(html) and "No events match" in html
@@ -61,7 +66,7 @@ def test_diff_view(demo, as_user):
     event = audit.record(demo.users["admin"], "test.change", demo.water, {"name": "Old", "same": 1},
                          {"name": "New", "same": 1, "added": "x"})
     assert diff_rows(event.before, event.after) == [
-        ("added", "", "x", True), ("name", "Old", "New", True), ("same", "1", "1", False)]
+        ("Added", "", "x", True), ("Name", "Old", "New", True), ("Same", "1", "1", False)]
     html = as_user(demo.users["auditor"]).get(reverse("audit-event-detail", args=[event.pk])).content.decode()
     assert "<del>Old</del>" in html and "<ins>New</ins>" in html
     assert event.hash in html and event.prev_hash in html
@@ -104,3 +109,28 @@ def test_contract_page_links_to_its_events(demo, as_user):
     contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
     html = as_user(demo.users["auditor"]).get(reverse("contract-detail", args=[contract.pk])).content.decode()
     assert f"/audit/?ct=contracts.performancecontract&amp;object={contract.pk}" in html
+
+
+def test_events_read_as_sentences_with_labelled_fields(demo, as_user):
+    """The trail names people and says what they did; field names and states are labels, not codes."""
+    contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    head = demo.users["head"]
+    signed = AuditEvent.objects.for_object(contract).filter(action="contract.signature", actor=head).first()
+    moved = AuditEvent.objects.for_object(contract).filter(action="contract.sign").first()
+    client = as_user(demo.users["auditor"])
+    url = reverse("audit-event-list") + f"?institution={demo.water.pk}&action=contract.signature"
+    html = client.get(url).content.decode()
+    assert f"{head.get_full_name()} signed the contract {contract}, version 1" in html
+    assert "contract.signature" not in html.split("<tbody>")[1]
+    # The number on the page is the number in the address.
+    assert f'href="/audit/events/{signed.pk}/">#{signed.pk}</a>' in html
+
+    options = re.findall(r'<option value="([^"]*)"', html.split('name="ct"')[1].split("</select>")[0])
+    internal = ("auth.", "pmis.auditevent", "pmis.institutiongroup")
+    assert "contracts.performancecontract" in options and not [o for o in options if o.startswith(internal)]
+
+    html = client.get(reverse("audit-event-detail", args=[moved.pk])).content.decode()
+    assert "Status" in html and "Vetted, ready to sign" in html and "ready_to_sign" not in html
+    with translation.override("sw"):
+        rows = diff_rows(moved.before, moved.after, PerformanceContract)
+    assert any(label == "Hali" for label, *_ in rows), rows
