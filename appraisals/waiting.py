@@ -7,13 +7,16 @@ for the officer once the plan's year is over. Appraisals tell people themselves 
 so the inbox opens these items without a message of its own (``notifies = False``).
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from contracts.models import PerformanceContract
 from notifications.inbox import Kind, Provider, Want, active_users, holders
 from pmis.models import Role
+from scorecards import profiles
 
-from . import confidentiality, services
-from .models import Appeal, Appraisal
+from . import confidentiality, services, weekly
+from .models import Appeal, Appraisal, WeeklyLog, WeekReview
 
 Status = Appraisal.Status
 
@@ -91,3 +94,37 @@ class Appraisals(Provider):
         if status == Status.APPEAL and services.may_decide_appeal(user, appraisal, parts):
             return "appeal_decide"
         return None
+
+
+def _plans_of_logs(ids):
+    return set(WeeklyLog.objects.filter(pk__in=_ints(ids)).values_list("contract_id", flat=True))
+
+
+def _plans_of_reviews(ids):
+    return set(WeekReview.objects.filter(pk__in=_ints(ids)).values_list("contract_id", flat=True))
+
+
+class WeeklyLogs(Provider):
+    """A logged week waits for the plan's supervisor to review it (``weekly.may_review``)."""
+
+    subject_type = "plan_week"
+    kinds = (Kind("weekly_review", _("Review the week's task log"), "appraisals"),)
+    watches = {"appraisals.weeklylog": _plans_of_logs, "appraisals.weekreview": _plans_of_reviews}
+
+    def wanted(self, ids, today):
+        waiting = weekly.weeks_waiting(ids)
+        if not waiting:
+            return []
+        plans = PerformanceContract.objects.filter(pk__in=waiting).select_related("officer__user", "institution")
+        users = active_users({p.counterparty_id for p in plans})
+        on = profiles.with_weekly_log({p.institution_id for p in plans})
+        wants = []
+        for plan in plans:
+            plan.institution._weekly_log_on = plan.institution_id in on
+            user = users.get(plan.counterparty_id)
+            if user is None or not weekly.may_review(user, plan):
+                continue
+            week = waiting[plan.pk]
+            wants.append(Want(user.pk, "weekly_review", plan.pk, plan.institution_id, str(plan.officer),
+                              f"{reverse('appraisals:week', args=[plan.pk])}?week={week.isoformat()}", due=week))
+        return wants

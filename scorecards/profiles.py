@@ -5,7 +5,7 @@ and whether it turns the weekly task log on. ``setup.choose_profile`` changes th
 from decimal import Decimal
 
 from pmis import access
-from pmis.models import Role
+from pmis.models import Institution, Role
 
 from .models import InstitutionProfile, Profile
 
@@ -27,9 +27,24 @@ def stage_name(institution, stage, language="en") -> str:
 
 
 def weekly_log_on(institution) -> bool:
-    """The profile turns on tasks, sub-tasks and the weekly log."""
-    profile = of(institution)
-    return bool(profile and profile.weekly_log)
+    """The profile turns on tasks, sub-tasks and the weekly log (asked once per institution object)."""
+    cached = getattr(institution, "_weekly_log_on", None)
+    if cached is None:
+        profile = of(institution)
+        cached = institution._weekly_log_on = bool(profile and profile.weekly_log)
+    return cached
+
+
+def with_weekly_log(institution_ids) -> set:
+    """Those of ``institution_ids`` whose profile turns the weekly log on: four queries for any number."""
+    institutions = list(Institution.objects.filter(pk__in=institution_ids).only("pk", "country"))
+    chosen = dict(InstitutionProfile.objects.filter(institution_id__in=institution_ids)
+                  .values_list("institution_id", "profile__weekly_log"))
+    by_country = {}
+    for profile in Profile.objects.order_by("code"):
+        by_country.setdefault(profile.country, profile.weekly_log)
+    fallback = Profile.objects.filter(code=KENYA).values_list("weekly_log", flat=True).first() or False
+    return {i.pk for i in institutions if chosen.get(i.pk, by_country.get(i.country, fallback))}
 
 
 def perspective_spec(profile):
