@@ -62,6 +62,7 @@ MOPS_PLAN = [
 
 
 def seed_profiles(admin):
+    setup.ensure_profiles()
     with services.silent():
         seed_tanzania(admin)
         seed_uganda(admin)

@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from pmis import audit
 from pmis.models import FinancialYear, Institution
 
-from . import profiles, scoring
+from . import profile_defaults, profiles, scoring
 from .models import (
     BandTable,
     ContractLevel,
     Indicator,
     InstitutionProfile,
     Perspective,
+    Profile,
     Scheme,
     ScoringPolicy,
     StrategicObjective,
@@ -171,6 +172,14 @@ def _open_years(institution, today):
 
 
 @transaction.atomic
+def ensure_profiles():
+    """Write the default profiles that are missing (a database emptied since it was migrated)."""
+    for spec in profile_defaults.PROFILES:
+        if not Profile.objects.filter(code=spec["code"]).exists():
+            Profile.objects.create(**spec)
+
+
+@transaction.atomic
 def choose_profile(actor, institution, profile, *, today: datetime.date | None = None):
     """Make ``profile`` the institution's and bring its current and future years' defaults in line.
 
@@ -181,6 +190,8 @@ def choose_profile(actor, institution, profile, *, today: datetime.date | None =
     today = today or timezone.localdate()
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     choice = InstitutionProfile.objects.filter(institution=institution).first()
+    if choice is not None and choice.profile_id == profile.pk:
+        return choice  # chosen already: choosing again changes nothing
     before = {"profile": choice.profile.code if choice else None, "fy_start_month": institution.fy_start_month}
     if choice is None:
         choice = InstitutionProfile(institution=institution, profile=profile)

@@ -15,7 +15,7 @@ from appraisals import weekly
 from appraisals.models import WeeklyLog, WeekReview
 from contracts import scores
 from contracts.cycle import content, tasks, workflow
-from contracts.models import ContractFrozen, SubTaskMark, Task, Target
+from contracts.models import ContractFrozen, SubTaskMark, Target, Task
 from notifications.models import WorkItem
 from pmis.access import NotAllowed
 
