@@ -7,10 +7,10 @@ for the officer once the plan's year is over. Appraisals tell people themselves 
 so the inbox opens these items without a message of its own (``notifies = False``).
 """
 
-from django.urls import reverse
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import PerformanceContract
 from notifications.inbox import Kind, Provider, Want, active_users, holders
 from pmis.models import Role
 from scorecards import profiles
@@ -105,26 +105,43 @@ def _plans_of_reviews(ids):
 
 
 class WeeklyLogs(Provider):
-    """A logged week waits for the plan's supervisor to review it (``weekly.may_review``)."""
+    """A plan's weekly log: the week just ended waits for its officer (``weekly.may_log``) until it is
+    logged, due ``PMIS_WEEKLY_LOG_DUE_DAYS`` after it ends (a new item, and one reminder, each week);
+    a logged week waits for the plan's supervisor to review it (``weekly.may_review``)."""
 
     subject_type = "plan_week"
-    kinds = (Kind("weekly_review", _("Review the week's task log"), "appraisals"),)
+    kinds = (
+        Kind("weekly_log_due", _("Log last week's work on your sub-tasks"), "appraisals"),
+        Kind("weekly_review", _("Review the week's task log"), "appraisals"),
+    )
     watches = {"appraisals.weeklylog": _plans_of_logs, "appraisals.weekreview": _plans_of_reviews}
 
+    def due_subjects(self, today):
+        plans = weekly.plans_with_weekly_log()
+        on = profiles.with_weekly_log(set(plans.values_list("institution_id", flat=True).distinct()))
+        return plans.filter(institution_id__in=on).values_list("pk", flat=True).order_by("pk")
+
     def wanted(self, ids, today):
-        waiting = weekly.weeks_waiting(ids)
-        if not waiting:
+        plans = list(weekly.plans_with_weekly_log().filter(pk__in=ids).select_related("officer__user",
+                                                                                          "institution"))
+        if not plans:
             return []
-        plans = PerformanceContract.objects.filter(pk__in=waiting).select_related("officer__user", "institution")
-        users = active_users({p.counterparty_id for p in plans})
+        waiting = weekly.weeks_waiting([p.pk for p in plans])
+        last_week = weekly.week_of(today) - datetime.timedelta(days=7)
+        unlogged = weekly.unlogged([p.pk for p in plans], last_week)
+        users = active_users({p.counterparty_id for p in plans} | {p.performer_id for p in plans})
         on = profiles.with_weekly_log({p.institution_id for p in plans})
         wants = []
         for plan in plans:
             plan.institution._weekly_log_on = plan.institution_id in on
-            user = users.get(plan.counterparty_id)
-            if user is None or not weekly.may_review(user, plan):
-                continue
-            week = waiting[plan.pk]
-            wants.append(Want(user.pk, "weekly_review", plan.pk, plan.institution_id, str(plan.officer),
-                              f"{reverse('appraisals:week', args=[plan.pk])}?week={week.isoformat()}", due=week))
+            officer, supervisor = users.get(plan.performer_id), users.get(plan.counterparty_id)
+            if (plan.pk in unlogged and officer is not None and weekly.may_log(officer, plan)
+                    and plan.financial_year.start_date <= last_week <= plan.financial_year.end_date):
+                wants.append(Want(officer.pk, "weekly_log_due", plan.pk, plan.institution_id, str(plan),
+                                  weekly.week_url(plan, last_week), number=weekly.week_number(last_week),
+                                  due=weekly.log_due(last_week)))
+            week = waiting.get(plan.pk)
+            if week is not None and supervisor is not None and weekly.may_review(supervisor, plan):
+                wants.append(Want(supervisor.pk, "weekly_review", plan.pk, plan.institution_id, str(plan.officer),
+                                  weekly.week_url(plan, week), due=week))
         return wants

@@ -7,8 +7,10 @@ number of queries whatever the number of sub-tasks or officers."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,7 @@ from .models import WeeklyLog, WeekReview
 from .services.rules import PLAN_STATES
 
 TEAM_PAGE = 30
+EPOCH = datetime.date(2000, 1, 3)  # a Monday
 #: what the audit trail records of a log (the evidence by its name; the file is kept in storage)
 LOG_FIELDS = ["institution", "contract", "sub_task", "week_start", "progress", "note", "evidence_name", "logged_by"]
 
@@ -212,6 +215,34 @@ def team_plans(user):
 
 def team_week(contracts, week_start) -> list[PlanWeek]:
     return _weeks(contracts, week_start)
+
+
+def plans_with_weekly_log():
+    """Signed officer plans with sub-tasks (whether their profile logs weeks is asked separately)."""
+    return (PerformanceContract.objects.filter(level="officer", status__in=PLAN_STATES,
+                                               sub_tasks__isnull=False).distinct()
+            .select_related("financial_year"))
+
+
+def unlogged(contract_ids, week_start) -> set:
+    """Those of the plans with nothing logged for the week."""
+    logged = set(WeeklyLog.objects.filter(contract_id__in=contract_ids, week_start=week_start)
+                 .values_list("contract_id", flat=True).distinct())
+    return set(contract_ids) - logged
+
+
+def log_due(week_start) -> datetime.date:
+    """When a week's log is due: ``PMIS_WEEKLY_LOG_DUE_DAYS`` after the week ends."""
+    return week_start + datetime.timedelta(days=6 + settings.PMIS_WEEKLY_LOG_DUE_DAYS)
+
+
+def week_number(week_start) -> int:
+    """A week's number (weeks since 2000), so each week's missing log is an item of its own."""
+    return (week_start - EPOCH).days // 7
+
+
+def week_url(plan, week_start) -> str:
+    return f"{reverse('appraisals:week', args=[plan.pk])}?week={week_start.isoformat()}"
 
 
 def weeks_waiting(contract_ids):

@@ -197,3 +197,29 @@ def test_the_week_page_and_the_team_page_take_a_constant_number_of_queries(clien
     client.force_login(many[0].performer)
     assert _count(client, _url(many[0])) == small_week
     assert small_week <= 20 and small_team <= 20
+
+
+def test_a_missing_weekly_log_is_a_deadline_with_one_reminder(django_capture_on_commit_callbacks):
+    from notifications import inbox
+    from notifications.models import Outbox
+
+    plan = council_plan()
+    officer = user("tz-afisa")
+    next_monday = THIS_WEEK + datetime.timedelta(days=7)  # this week has ended and nothing is logged for it
+
+    def due_items():
+        return list(WorkItem.objects.filter(assignee=officer, kind="weekly_log_due", closed_at__isnull=True)
+                    .values_list("subject_id", "due"))
+
+    assert due_items() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        inbox.sweep(next_monday)
+        inbox.sweep(next_monday)  # the daily sweep run twice opens it once
+    assert due_items() == [(plan.pk, weekly.log_due(THIS_WEEK))]
+    assert weekly.log_due(THIS_WEEK) == THIS_WEEK + datetime.timedelta(days=8)
+    assert Outbox.objects.filter(recipient=officer, kind="task.weekly_log_due").count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        weekly.log_week(officer, plan, THIS_WEEK, {sub_tasks(plan)[2].pk: {"progress": "30"}})
+        inbox.sweep(next_monday)
+    assert due_items() == []
