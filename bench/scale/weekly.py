@@ -87,8 +87,9 @@ def write_weekly_logs(officers, seed=42, out=None) -> dict:
                     week = first + datetime.timedelta(weeks=w)
                     for sub in by_plan[plan_id]:
                         yield {"id": next(log_ids), "institution_id": inst, "contract_id": plan_id,
-                               "sub_task_id": sub, "week_start": week, "progress": min(100, 2 * (w + 1)), "note": f"Week {w + 1}", "evidence": "",
-                               "evidence_name": "", "logged_by_id": performer}
+                               "sub_task_id": sub, "week_start": week, "progress": min(100, 2 * (w + 1)),
+                               "note": f"Week {w + 1}", "evidence": "", "evidence_name": "",
+                               "logged_by_id": performer}
 
         def reviews():
             for plan_id, inst, supervisor, start, _end, _target in plans:
