@@ -10,14 +10,16 @@ class AppraisalsConfig(AppConfig):
 
         from .confidentiality import readable_filter, readable_objects
         from .models import AppraisalQuerySet
-        from .waiting import Appraisals
+        from .waiting import Appraisals, WeeklyLogs
 
         # The audit trail shows an appraisal's events only to those who may read the appraisal.
         confidential.register(readable_objects)
         AppraisalQuerySet.readable_filter = staticmethod(readable_filter)
         demo.register(30, seed_appraisals)
+        demo.register(40, seed_profiles)
         # The work inbox: what each appraisal waits for, and from whom.
         inbox.register(Appraisals())
+        inbox.register(WeeklyLogs())
 
 
 def seed_appraisals(admin):
@@ -25,3 +27,9 @@ def seed_appraisals(admin):
     from .demo import seed_appraisals
 
     seed_appraisals(admin)
+
+
+def seed_profiles(admin):
+    from .demo_profiles import seed_profiles
+
+    seed_profiles(admin)

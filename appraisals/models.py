@@ -8,8 +8,10 @@ institution (see ``appraisals.confidentiality``). The functions that write live 
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -392,3 +394,67 @@ class PlanReview(models.Model):
 
     def __str__(self):
         return str(self.due)
+
+
+# ---------------------------------------------------------------------------------------------
+# The weekly task log (PEPMIS, and any profile that turns it on)
+
+
+def weekly_evidence_upload_to(instance, filename):
+    # The stored name never comes from the user: institution, plan and week only.
+    return f"weekly/{instance.institution_id}/{instance.contract_id}/{instance.week_start:%Y-%m-%d}-{uuid.uuid4().hex}"
+
+
+class WeeklyLog(models.Model):
+    """What an officer did in one week on one sub-task of their signed plan."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="weekly_logs",
+                                 verbose_name=_("plan"))
+    sub_task = models.ForeignKey("contracts.SubTask", on_delete=models.CASCADE, related_name="weekly_logs",
+                                 verbose_name=_("sub-task"))
+    #: the Monday the week starts on
+    week_start = models.DateField(_("week starting"))
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MaxValueValidator(100)],
+        help_text=_("How much of the sub-task is done by the end of the week, 0–100."))
+    note = models.TextField(_("what was done"), blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=weekly_evidence_upload_to, blank=True)
+    evidence_name = models.CharField(max_length=255, blank=True)
+    logged_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["contract", "week_start", "sub_task"]
+        verbose_name = _("weekly log")
+        verbose_name_plural = _("weekly logs")
+        constraints = [models.UniqueConstraint(fields=["sub_task", "week_start"], name="weekly_log_once")]
+        indexes = [models.Index(fields=["contract", "week_start"])]
+
+    def __str__(self):
+        return f"{self.sub_task_id} · {self.week_start}: {self.progress}%"
+
+
+class WeekReview(models.Model):
+    """The supervisor's review of an officer's logged week: a comment (marks go on the sub-tasks)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="week_reviews",
+                                 verbose_name=_("plan"))
+    week_start = models.DateField(_("week starting"))
+    comment = models.TextField(_("comment"), blank=True)
+    reviewer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["contract", "week_start"]
+        verbose_name = _("week's review")
+        verbose_name_plural = _("weeks' reviews")
+        constraints = [models.UniqueConstraint(fields=["contract", "week_start"], name="week_review_once")]
+
+    def __str__(self):
+        return f"{self.contract_id} · {self.week_start}"

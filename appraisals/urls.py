@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, weekly_views
 
 app_name = "appraisals"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("improvement-plans/<int:pk>/close/", views.pip_close, name="pip-close"),
     path("training-needs/", views.training_needs, name="training-needs"),
     path("outcomes/", views.outcome_rules, name="outcomes"),
+    path("plans/<int:pk>/week/", weekly_views.week, name="week"),
+    path("plans/<int:pk>/week/review/", weekly_views.review, name="week-review"),
+    path("team/week/", weekly_views.team_week, name="team-week"),
 ]

@@ -7,13 +7,16 @@ for the officer once the plan's year is over. Appraisals tell people themselves 
 so the inbox opens these items without a message of its own (``notifies = False``).
 """
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 
 from notifications.inbox import Kind, Provider, Want, active_users, holders
 from pmis.models import Role
+from scorecards import profiles
 
-from . import confidentiality, services
-from .models import Appeal, Appraisal
+from . import confidentiality, services, weekly
+from .models import Appeal, Appraisal, WeeklyLog, WeekReview
 
 Status = Appraisal.Status
 
@@ -91,3 +94,54 @@ class Appraisals(Provider):
         if status == Status.APPEAL and services.may_decide_appeal(user, appraisal, parts):
             return "appeal_decide"
         return None
+
+
+def _plans_of_logs(ids):
+    return set(WeeklyLog.objects.filter(pk__in=_ints(ids)).values_list("contract_id", flat=True))
+
+
+def _plans_of_reviews(ids):
+    return set(WeekReview.objects.filter(pk__in=_ints(ids)).values_list("contract_id", flat=True))
+
+
+class WeeklyLogs(Provider):
+    """A plan's weekly log: the week just ended waits for its officer (``weekly.may_log``) until it is
+    logged, due ``PMIS_WEEKLY_LOG_DUE_DAYS`` after it ends (a new item, and one reminder, each week);
+    a logged week waits for the plan's supervisor to review it (``weekly.may_review``)."""
+
+    subject_type = "plan_week"
+    kinds = (
+        Kind("weekly_log_due", _("Log last week's work on your sub-tasks"), "appraisals"),
+        Kind("weekly_review", _("Review the week's task log"), "appraisals"),
+    )
+    watches = {"appraisals.weeklylog": _plans_of_logs, "appraisals.weekreview": _plans_of_reviews}
+
+    def due_subjects(self, today):
+        plans = weekly.plans_with_weekly_log()
+        on = profiles.with_weekly_log(set(plans.values_list("institution_id", flat=True).distinct()))
+        return plans.filter(institution_id__in=on).values_list("pk", flat=True).order_by("pk")
+
+    def wanted(self, ids, today):
+        plans = list(weekly.plans_with_weekly_log().filter(pk__in=ids).select_related("officer__user",
+                                                                                          "institution"))
+        if not plans:
+            return []
+        waiting = weekly.weeks_waiting([p.pk for p in plans])
+        last_week = weekly.week_of(today) - datetime.timedelta(days=7)
+        unlogged = weekly.unlogged([p.pk for p in plans], last_week)
+        users = active_users({p.counterparty_id for p in plans} | {p.performer_id for p in plans})
+        on = profiles.with_weekly_log({p.institution_id for p in plans})
+        wants = []
+        for plan in plans:
+            plan.institution._weekly_log_on = plan.institution_id in on
+            officer, supervisor = users.get(plan.performer_id), users.get(plan.counterparty_id)
+            if (plan.pk in unlogged and officer is not None and weekly.may_log(officer, plan)
+                    and plan.financial_year.start_date <= last_week <= plan.financial_year.end_date):
+                wants.append(Want(officer.pk, "weekly_log_due", plan.pk, plan.institution_id, str(plan),
+                                  weekly.week_url(plan, last_week), number=weekly.week_number(last_week),
+                                  due=weekly.log_due(last_week)))
+            week = waiting.get(plan.pk)
+            if week is not None and supervisor is not None and weekly.may_review(supervisor, plan):
+                wants.append(Want(supervisor.pk, "weekly_review", plan.pk, plan.institution_id, str(plan.officer),
+                                  weekly.week_url(plan, week), due=week))
+        return wants

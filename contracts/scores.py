@@ -15,6 +15,7 @@ fast; otherwise they are computed here, by the same ``compute`` that fills the t
 ``scorecards.summary``); this module only gathers the data and chooses the row.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,7 +26,7 @@ from scorecards.models import ContractScore
 
 from . import scorecard
 from .cycle import targets
-from .models import ProgressEntry, Target
+from .models import ProgressEntry, SubTask, Target
 
 PERIODS = (1, 2, 3, 4)
 
@@ -173,6 +174,12 @@ def compute(contract, period=None, target_list=None, *, partners=False) -> dict:
                                                verification=ProgressEntry.Verification.ACCEPTED)
                   .order_by("report__period").values("target_id", "actual", "budget_spent")):
             accepted[e["target_id"]] = e
+    if contract.scheme == "pepmis":
+        # A target broken into sub-tasks is scored by its supervisor's marks, whatever was reported.
+        for target_id, rolled in task_scores(contract.pk).items():
+            accepted.pop(target_id, None)
+            if rolled.score is not None:
+                accepted[target_id] = {"actual": rolled.score, "budget_spent": None}
     rows = []
     for t in target_list:
         found = accepted.get(t.pk)
@@ -189,6 +196,40 @@ def compute(contract, period=None, target_list=None, *, partners=False) -> dict:
         ))
     order = [t.perspective_id for t in target_list if t.perspective_id]
     return summary.compute(contract.scheme, contract.bands, rows, list(dict.fromkeys(order)))
+
+
+@dataclass(frozen=True)
+class TaskRollup:
+    #: the weighted mean of the target's task scores, unrounded; None until a sub-task is marked
+    score: Decimal | None
+    marked: int
+    total: int
+
+    @property
+    def unmarked(self) -> int:
+        return self.total - self.marked
+
+
+def task_scores(contract_id) -> dict:
+    """{target id: TaskRollup} of a plan's targets broken into sub-tasks (methodology, "Sub-task
+    marks"): a task's score is the weighted mean of its marked sub-tasks' marks, a target's the
+    weighted mean of its tasks' scores; unmarked sub-tasks are left out until marked. One query."""
+    rows = SubTask.objects.filter(contract_id=contract_id).values_list(
+        "task__target_id", "task_id", "task__weight", "weight", "mark__mark")
+    marks, task_weight, tasks_of, counts = defaultdict(list), {}, defaultdict(list), defaultdict(lambda: [0, 0])
+    for target_id, task_id, task_w, weight, mark in rows:
+        task_weight[task_id] = task_w
+        if task_id not in tasks_of[target_id]:
+            tasks_of[target_id].append(task_id)
+        counts[target_id][1] += 1
+        if mark is not None:
+            marks[task_id].append((mark, weight))
+            counts[target_id][0] += 1
+    found = {}
+    for target_id, task_ids in tasks_of.items():
+        pairs = [(scoring.weighted_mean(marks[t]), task_weight[t]) for t in task_ids if marks[t]]
+        found[target_id] = TaskRollup(scoring.weighted_mean(pairs), *counts[target_id])
+    return found
 
 
 def refresh(contract, period: int, reporting: str):

@@ -189,6 +189,8 @@ MEDIA_URL = "/media/"
 # Monitoring: the largest evidence file accepted, and how many days after its quarter a report is due.
 PMIS_EVIDENCE_MAX_BYTES = env.int("PMIS_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 PMIS_REPORT_DUE_DAYS = env.int("PMIS_REPORT_DUE_DAYS", default=15)
+# A week's task log (PEPMIS) is due this many days after the week ends.
+PMIS_WEEKLY_LOG_DUE_DAYS = env.int("PMIS_WEEKLY_LOG_DUE_DAYS", default=2)
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

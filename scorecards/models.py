@@ -5,6 +5,8 @@ scoring scheme and band table each contract level is scored with.
 The arithmetic lives in ``scorecards.scoring``; these models only hold the data it is given.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -317,3 +319,108 @@ class ContractScore(models.Model):
     @property
     def untracked(self):
         return max(self.targets_total - self.green - self.amber - self.red, 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Country profiles: the set-up one public service starts from, kept as data.
+
+
+#: The stages a profile names, in the order an officer meets them.
+PROFILE_STAGES = ("plan", "monitor", "review", "appraise", "appeal")
+
+
+class Profile(models.Model):
+    """How one public service runs performance management: Kenya's performance contracting and SPAS,
+    Tanzania's PEPMIS, Uganda's balanced scorecard. Its values are defaults an institution's new
+    financial years and contracts start from; what a contract has copied stays with the contract."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_sw = models.CharField(_("name in Swahili"), max_length=120)
+    country = models.CharField(_("country"), max_length=2)
+    language = models.CharField(
+        _("language of the set-up's names"), max_length=8, default="en",
+        choices=[("en", "English"), ("sw", "Kiswahili")],
+    )
+    perspective_kind = models.CharField(_("perspective set"), max_length=32, choices=Perspective.Kind.choices)
+    perspectives = models.JSONField(
+        _("perspectives or criteria categories"),
+        help_text=_('[{"code": "CL", "name": "Client/Customer", "name_sw": "…", "weight": "25"}, …]'),
+    )
+    schemes = models.JSONField(
+        _("scheme per contract level"),
+        help_text=_('{"officer": {"scheme": "pepmis", "band_table": "pepmis", "category_weights": false}, …}'),
+    )
+    fy_start_month = models.PositiveSmallIntegerField(_("financial year starts in month"), default=7)
+    stage_names = models.JSONField(
+        _("stage names"), help_text=_('{"plan": {"en": "Annual plan", "sw": "Mpango wa Utendaji Kazi"}, …}')
+    )
+    weekly_log = models.BooleanField(
+        _("weekly task log"), default=False,
+        help_text=_("Officers break targets into tasks and sub-tasks and log each week; supervisors mark "
+                    "sub-tasks 0–100."),
+    )
+    quarterly_reports = models.BooleanField(_("quarterly progress reports"), default=True)
+
+    class Meta:
+        ordering = ["country", "code"]
+        verbose_name = _("country profile")
+        verbose_name_plural = _("country profiles")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        perspectives = self.perspectives if isinstance(self.perspectives, list) else None
+        if not perspectives or not all(isinstance(p, dict) and p.get("code") and p.get("name")
+                                       for p in perspectives):
+            errors["perspectives"] = _("List each perspective with a code, a name and a weight.")
+        else:
+            try:
+                total = sum(Decimal(str(p.get("weight"))) for p in perspectives)
+            except ArithmeticError:
+                total = None
+            if total != 100:
+                errors["perspectives"] = _("The perspectives' weights must add up to 100.")
+        schemes = self.schemes if isinstance(self.schemes, dict) else {}
+        problems = []
+        for level in ContractLevel.values:
+            entry = schemes.get(level)
+            if not isinstance(entry, dict) or entry.get("scheme") not in Scheme.values:
+                problems.append(_("Choose a scheme for the %(level)s level.") % {"level": level})
+            elif scoring.BAND_TABLE_SCHEME.get(entry.get("band_table")) != entry["scheme"]:
+                problems.append(_("The %(level)s level's band table is not one for its scheme.") % {"level": level})
+        if problems:
+            errors["schemes"] = problems
+        names = self.stage_names if isinstance(self.stage_names, dict) else {}
+        if not all(isinstance(names.get(stage), dict) and names[stage].get("en") and names[stage].get("sw")
+                   for stage in PROFILE_STAGES):
+            errors["stage_names"] = _("Name every stage in English and Swahili.")
+        if not 1 <= (self.fy_start_month or 0) <= 12:
+            errors["fy_start_month"] = _("Choose a month between 1 and 12.")
+        if errors:
+            raise ValidationError(errors)
+
+    def stage_name(self, stage, language="en"):
+        names = self.stage_names.get(stage, {})
+        return names.get("sw" if (language or "").startswith("sw") else "en") or names.get("en", stage)
+
+
+class InstitutionProfile(models.Model):
+    """The profile an institution has chosen (without one, the first profile of its country)."""
+
+    institution = models.OneToOneField(
+        Institution, on_delete=models.CASCADE, related_name="profile_choice", verbose_name=_("institution")
+    )
+    profile = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="+", verbose_name=_("profile"))
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("institution's profile")
+        verbose_name_plural = _("institutions' profiles")
+
+    def __str__(self):
+        return f"{self.institution}: {self.profile}"

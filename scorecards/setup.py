@@ -1,15 +1,28 @@
 """Functions that change scorecard set-up data. Each writes its audit event; views, the admin,
 the API and management commands call these rather than saving the models themselves."""
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pmis import audit
+from pmis.models import FinancialYear, Institution
 
-from . import grades, scoring
-from .models import BandTable, ContractLevel, Indicator, Perspective, Scheme, ScoringPolicy, StrategicObjective
+from . import grades, profile_defaults, profiles, scoring
+from .models import (
+    BandTable,
+    ContractLevel,
+    Indicator,
+    InstitutionProfile,
+    Perspective,
+    Profile,
+    Scheme,
+    ScoringPolicy,
+    StrategicObjective,
+)
 
 # Methodology defaults that a performance department replaces with the current guidelines' figures.
 PC_CRITERIA_CATEGORIES = [
@@ -26,7 +39,8 @@ BSC_PERSPECTIVES = [
     ("LG", _("Learning and Growth"), 25),
 ]
 
-# Per country: (perspective set, {level: (scheme, band table name, enforce category weights)}).
+# Per country: (perspective set, {level: (scheme, band table name, enforce category weights)}), the
+# fallback before any country profile exists (the bulk seeder writes Kenya's rows without the ORM).
 COUNTRY_DEFAULTS = {
     "KE": (Perspective.Kind.PC_CRITERIA_CATEGORY, {
         ContractLevel.INSTITUTION: (Scheme.KENYA_PC, "kenya_pc", True),
@@ -57,12 +71,17 @@ def default_bands(name):
 def seed_defaults(actor, institution, year, kind=None):
     """Give ``institution``'s ``year`` the default band tables, perspectives and scoring policies.
 
-    Idempotent: what exists is left as it is, so a department's edits survive a rerun. ``kind``
-    picks the perspective set; by default it follows the institution's country.
+    Idempotent: what exists is left as it is, so a department's edits survive a rerun. The values
+    come from the institution's country profile (``profiles.of``); ``kind`` picks another
+    perspective set.
     """
     if year.institution_id != institution.pk:
         raise ValueError("The financial year belongs to another institution.")
-    default_kind, policies = COUNTRY_DEFAULTS.get(institution.country, COUNTRY_DEFAULTS["KE"])
+    profile = profiles.of(institution)
+    if profile is not None:
+        default_kind, policies = profile.perspective_kind, profiles.level_policies(profile)
+    else:
+        default_kind, policies = COUNTRY_DEFAULTS.get(institution.country, COUNTRY_DEFAULTS["KE"])
     kind = kind or default_kind
 
     tables = {t.name: t for t in BandTable.objects.filter(financial_year=year)}
@@ -76,7 +95,10 @@ def seed_defaults(actor, institution, year, kind=None):
             tables[name] = table
 
     existing = set(Perspective.objects.filter(financial_year=year).values_list("code", flat=True))
-    spec = BSC_PERSPECTIVES if kind == Perspective.Kind.BSC_PERSPECTIVE else PC_CRITERIA_CATEGORIES
+    if profile is not None and kind == profile.perspective_kind:
+        spec = profiles.perspective_spec(profile)
+    else:
+        spec = BSC_PERSPECTIVES if kind == Perspective.Kind.BSC_PERSPECTIVE else PC_CRITERIA_CATEGORIES
     if not existing:
         for order, (code, name, weight) in enumerate(spec, start=1):
             perspective = Perspective(institution=institution, financial_year=year, kind=kind, code=code,
@@ -141,3 +163,73 @@ def add_objective(actor, perspective, *, name, order=0):
     objective.save()
     audit.record(actor, "objective.create", objective, None, audit.snapshot(objective))
     return objective
+
+
+# ---------------------------------------------------------------------------------------------
+# Country profiles
+
+
+def _open_years(institution, today):
+    return FinancialYear.objects.filter(institution=institution, end_date__gte=today).order_by("start_date")
+
+
+@transaction.atomic
+def ensure_profiles():
+    """Write the default profiles that are missing (a database emptied since it was migrated)."""
+    for spec in profile_defaults.PROFILES:
+        if not Profile.objects.filter(code=spec["code"]).exists():
+            Profile.objects.create(**spec)
+
+
+@transaction.atomic
+def choose_profile(actor, institution, profile, *, today: datetime.date | None = None):
+    """Make ``profile`` the institution's and bring its current and future years' defaults in line.
+
+    A profile's values are defaults: the scoring policies of the institution's current and future
+    years (what new contracts copy), its perspectives where none is in use yet, and its calendar for
+    years still to open. A contract already created keeps the scheme and bands it copied, and a
+    signed one its signed content."""
+    today = today or timezone.localdate()
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    choice = InstitutionProfile.objects.filter(institution=institution).first()
+    if choice is not None and choice.profile_id == profile.pk:
+        return choice  # chosen already: choosing again changes nothing
+    before = {"profile": choice.profile.code if choice else None, "fy_start_month": institution.fy_start_month}
+    if choice is None:
+        choice = InstitutionProfile(institution=institution, profile=profile)
+    choice.profile = profile
+    choice.save()
+    if institution.fy_start_month != profile.fy_start_month:
+        # The calendar applies to years opened from now on; open years keep their dates.
+        Institution.objects.filter(pk=institution.pk).update(fy_start_month=profile.fy_start_month)
+        institution.fy_start_month = profile.fy_start_month
+    audit.record(actor, "institution.profile", choice, before,
+                 {"profile": profile.code, "fy_start_month": institution.fy_start_month})
+
+    for year in _open_years(institution, today):
+        seed_defaults(actor, institution, year)  # band tables a new scheme may need
+        tables = {t.name: t for t in BandTable.objects.filter(financial_year=year)}
+        for level, (scheme, table_name, category_weights) in profiles.level_policies(profile).items():
+            set_policy(actor, institution, year, level, scheme=scheme, band_table=tables[table_name],
+                       category_weights=category_weights)
+        _replace_unused_perspectives(actor, institution, year, profile)
+    return choice
+
+
+def _replace_unused_perspectives(actor, institution, year, profile):
+    """The profile's perspectives for ``year`` when no target or objective uses the year's own yet."""
+    existing = Perspective.objects.filter(financial_year=year)
+    if existing.filter(kind=profile.perspective_kind).exists() and \
+            set(existing.values_list("code", flat=True)) == {code for code, _, _ in profiles.perspective_spec(profile)}:
+        return
+    if existing.filter(targets__isnull=False).exists() or existing.filter(objectives__isnull=False).exists():
+        return
+    for perspective in existing:
+        audit.record(actor, "perspective.delete", perspective, audit.snapshot(perspective), None)
+    existing.delete()
+    for order, (code, name, weight) in enumerate(profiles.perspective_spec(profile), start=1):
+        perspective = Perspective(institution=institution, financial_year=year, kind=profile.perspective_kind,
+                                  code=code, name=name, weight=weight, order=order)
+        perspective.full_clean()
+        perspective.save()
+        audit.record(actor, "perspective.create", perspective, None, audit.snapshot(perspective))

@@ -1,10 +1,13 @@
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pmis import spreadsheets
@@ -12,7 +15,8 @@ from pmis.models import FinancialYear, Institution
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import dashboards, selectors
+from . import dashboards, profiles, selectors, setup
+from .models import PROFILE_STAGES, ContractLevel, Profile, Scheme
 from .precision import composite
 
 
@@ -149,3 +153,37 @@ def participation_export(request, pk, fmt):
         rows.append([institution.name, f"Q{period}", contract.title, contract.level_label, contract.status_label,
                      state, *_lateness(report)])
     return _export(rows, header, f"{institution.slug}-participation-Q{period}", fmt)
+
+
+# ---------------------------------------------------------------------------------------------
+# The institution's country profile
+
+
+@login_required
+@scoped(Institution)
+def institution_profile(request, pk):
+    """The profile an institution runs (stage names, schemes, forms) and, for its administrator,
+    the choice of another."""
+    institution = visible_or_404(Institution, request.user, pk)
+    may_choose = profiles.may_choose(request.user, institution)
+    error = None
+    if request.method == "POST":
+        if not may_choose:
+            raise PermissionDenied(_("Only the institution's administrator chooses its profile."))
+        chosen = Profile.objects.filter(code=request.POST.get("profile", "")).first()
+        if chosen is None:
+            error = _("Choose one of the profiles listed.")
+        else:
+            setup.choose_profile(request.user, institution, chosen)
+            messages.success(request, _("%(institution)s now follows %(profile)s. New contracts use its defaults; "
+                                        "contracts already made keep theirs.") % {
+                "institution": institution, "profile": chosen})
+            return redirect("institution-profile", pk=institution.pk)
+    current = profiles.of(institution)
+    language = get_language()
+    stages = [(stage, current.stage_name(stage, language)) for stage in PROFILE_STAGES] if current else []
+    return render(request, "scorecards/institution_profile.html", {
+        "institution": institution, "current": current, "stages": stages, "may_choose": may_choose,
+        "choices": Profile.objects.all(), "error": error,
+        "schemes": dict(Scheme.choices), "levels": dict(ContractLevel.choices),
+    }, status=400 if error else 200)

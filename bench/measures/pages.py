@@ -143,3 +143,30 @@ def home_head(ctx):
     team = inbox.team_items(head.user)
     return _home(ctx, head.user, officers=largest.n, open_items=inbox.open_for(head.user).count(),
                  team_items=team.count() if team is not None else 0)
+
+
+@measure("supervisor's weekly review of a team (gunicorn, 2 workers)", "p95 ≤ 50 ms",
+         lambda r: r["p95_ms"] <= 50)
+def weekly_team(ctx):
+    """The team page of the supervisor with the most logged plans (``seed_scale --weekly-logs``), for a
+    week in the middle of the year: each officer's sub-tasks with that week's logs and review."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from appraisals import weekly
+    from contracts.models import SubTask
+
+    top = (SubTask.objects.values("contract__counterparty_id").annotate(n=Count("contract_id", distinct=True))
+           .order_by("-n").first())
+    if top is None:
+        raise Skip("no weekly logs: run manage.py seed_scale --weekly-logs N first")
+    user = get_user_model().objects.get(pk=top["contract__counterparty_id"])
+    plan = weekly.team_plans(user).first()
+    week = weekly.week_of(plan.financial_year.start_date) + datetime.timedelta(weeks=20)
+    url = f"{reverse('appraisals:team-week')}?week={week.isoformat()}"
+    status, queries, slowest, _ = page_queries(user, url)
+    result = ctx.load(url, {"Cookie": session_cookie(user)})
+    return {**with_sql_ratio(result, queries, slowest), "team": top["n"], "shown": min(top["n"], weekly.TEAM_PAGE),
+            "sub_tasks_shown": min(top["n"], weekly.TEAM_PAGE) * 10, "status": status}

@@ -12,7 +12,8 @@ Everything the seed creates is identified by the ``scale-`` prefix: institution 
 
 The modules: ``identity`` (the prefix), ``writer`` (rows by ``COPY``), ``vocabulary`` (the names drawn
 from), one per seeded domain (``institutions``, ``people``, ``contracts``, ``results``), ``seeding`` (the
-stages in order), ``removal`` and ``checks``. Callers use this package's names.
+stages in order), ``weekly`` (weekly task logs, on request), ``removal`` and ``checks``. Callers use
+this package's names.
 """
 
 from .checks import problems
@@ -20,6 +21,7 @@ from .contracts import SPECIAL_SIZES, SPECIAL_TITLE
 from .identity import OVERSIGHT_SLUG, OVERSIGHT_USER, PREFIX, exists, scale_institutions
 from .removal import reset
 from .seeding import Plan, Result, seed
+from .weekly import write_weekly_logs
 
 __all__ = [
     "OVERSIGHT_SLUG",
@@ -34,4 +36,5 @@ __all__ = [
     "reset",
     "scale_institutions",
     "seed",
+    "write_weekly_logs",
 ]

@@ -29,7 +29,7 @@ def targets_of(contract):
     return (
         Target.objects.filter(contract=contract)
         .select_related("perspective", "objective", "indicator")
-        .prefetch_related("partner_institutions")
+        .prefetch_related("partner_institutions", "tasks__sub_tasks")
         .order_by("order", "pk")
     )
 
@@ -52,7 +52,23 @@ def target_content(target) -> dict:
         "partners": sorted(p.pk for p in target.partner_institutions.all()),
         "activities": [line.strip() for line in target.activities.splitlines() if line.strip()],
         **_quarters(target),
+        **_tasks(target),
     }
+
+
+def _tasks(target) -> dict:
+    """The target's tasks and sub-tasks, when it has any (a plan without them keeps its fingerprint)."""
+    tasks = sorted(target.tasks.all(), key=lambda t: (t.order, t.pk))
+    if not tasks:
+        return {}
+
+    def part(p):
+        return {"id": p.pk, "title": p.title, "indicator": p.indicator, "deadline": p.deadline.isoformat(),
+                "weight": _plain(p.weight)}
+
+    return {"tasks": [{**part(task), "sub_tasks": [part(sub) for sub in sorted(task.sub_tasks.all(),
+                                                                            key=lambda s: (s.order, s.pk))]}
+                      for task in tasks]}
 
 
 def _quarters(target) -> dict:

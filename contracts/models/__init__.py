@@ -5,7 +5,8 @@
   signing freezes them, and the freeze rule itself;
 - ``negotiation``: the cycle's records — transitions, comments, negotiation rounds, vetting checks;
 - ``signing``: a version's signatures and its printed PDF;
-- ``monitoring``: quarterly progress reports, their entries and evidence files.
+- ``monitoring``: quarterly progress reports, their entries and evidence files;
+- ``tasks``: a target's tasks and sub-tasks (part of the plan) and the supervisor's sub-task marks.
 """
 
 from .contract import (
@@ -20,6 +21,7 @@ from .contract import (
 from .monitoring import Evidence, ProgressEntry, ProgressReport, evidence_name
 from .negotiation import ContractComment, ContractTransition, NegotiationRound, VettingCheck
 from .signing import ContractDocument, Signature
+from .tasks import SubTask, SubTaskMark, Task
 
 __all__ = [
     "LIST_ORDER",
@@ -35,7 +37,10 @@ __all__ = [
     "ProgressEntry",
     "ProgressReport",
     "Signature",
+    "SubTask",
+    "SubTaskMark",
     "Target",
+    "Task",
     "VettingCheck",
     "evidence_name",  # the migrations name it as ``contracts.models.evidence_name``
     "frozen_contracts",

@@ -1,5 +1,5 @@
 """Build the national-scale data set: ``manage.py seed_scale --institutions 300 --officers 100000
---targets 1000000 [--seed 42] [--reset]``."""
+--targets 1000000 [--seed 42] [--reset] [--weekly-logs 10000]``."""
 
 import time
 
@@ -19,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true",
                             help="Delete the scale data (institutions and users named scale-…) first.")
         parser.add_argument("--reset-only", action="store_true", help="Delete the scale data and stop.")
+        parser.add_argument("--weekly-logs", type=int, default=0, metavar="OFFICERS",
+                            help="Then give this many in-force officer plans (whole teams first) a task of 10 "
+                                 "sub-tasks and 52 weeks of logs each; with existing scale data, add only these.")
 
     def handle(self, *args, **options):
         if options["reset"] or options["reset_only"]:
@@ -28,6 +31,9 @@ class Command(BaseCommand):
             if options["reset_only"]:
                 return
         elif scale.exists():
+            if options["weekly_logs"]:
+                self._weekly_logs(options)
+                return
             raise CommandError("Scale data already exists (institutions named scale-…). Use --reset to rebuild it.")
         plan = scale.Plan(options["institutions"], options["officers"], options["targets"], options["seed"])
         self.stdout.write(
@@ -40,3 +46,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         counts = ", ".join(f"{k} {v:,}" for k, v in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Done in {result.seconds['total']:.1f} s: {counts}."))
+        if options["weekly_logs"]:
+            self._weekly_logs(options)
+
+    def _weekly_logs(self, options):
+        counts = scale.write_weekly_logs(options["weekly_logs"], options["seed"])
+        self.stdout.write(self.style.SUCCESS("Weekly logs: " + ", ".join(f"{k} {v:,}" for k, v in counts.items())))
