@@ -127,7 +127,8 @@ def judged_actual(scheme, target, period, actual, year_start=None):
     by whose end its date has passed and it is not done (``Target.milestone_missed``): judged as a
     value beyond the poor end of its criteria. Otherwise its actual (the day it was reached) is judged
     as it is."""
-    if actual is not None and period is not None and year_start is not None and target.is_milestone:
+    if (actual is not None and period is not None and year_start is not None and target.is_milestone
+            and scheme in PHASED_SCHEMES):
         return missed_value(target) if target.milestone_missed(period, year_start, actual) else actual
     if actual is None or period is None or period >= 4 or scheme not in PHASED_SCHEMES:
         return actual

@@ -58,9 +58,15 @@ def test_a_milestone_is_expected_by_its_own_day_unless_the_plan_names_a_date(cyc
     plain = content.target_content(changed)
     assert plain["expected_date"] == november.isoformat() and "quarters" not in plain
     assert content.quarters_of(plain) == []
-    before = content.fingerprint(content.contract_content(cycle.plan))
+    old = content.contract_content(cycle.plan)
     targets.update_target(cycle.performer, changed, expected_date=november + datetime.timedelta(days=1))
-    assert content.fingerprint(content.contract_content(cycle.plan)) != before
+    new = content.contract_content(cycle.plan)
+    assert content.fingerprint(new) != content.fingerprint(old)
+    # The version compare names the change, labelled as people read it.
+    assert content.diff(old, new)["changed"][0]["fields"]["expected_date"] == (
+        november.isoformat(), (november + datetime.timedelta(days=1)).isoformat())
+    from contracts.templatetags.contracts_tags import target_field_label
+    assert target_field_label("expected_date") == "milestone expected by"
     # A number target takes no date; a milestone's date stays inside the year.
     number = Target.objects.filter(contract=cycle.plan).exclude(pk=target.pk).first()
     with pytest.raises(ValidationError) as refused:
