@@ -17,7 +17,7 @@ class TargetForm(forms.ModelForm):
         fields = [
             "perspective", "objective", "indicator", "parent", "description", "activities", "unit", "direction",
             "baseline", "target_value", "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair",
-            "criteria_poor", "weight", "budget_allocated", "expected_q1", "expected_q2", "expected_q3", "order",
+            "criteria_poor", "weight", "budget_allocated", "expected_q1", "expected_q2", "expected_q3",
         ]
         widgets = {"activities": forms.Textarea(attrs={"rows": 3}), "description": forms.TextInput()}
 
