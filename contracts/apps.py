@@ -8,7 +8,8 @@ class ContractsConfig(AppConfig):
         from pmis import demo, selectors
         from scorecards import dashboards
 
-        from . import coverage
+        from . import coverage, tasks
+        from .cycle import events
         from .monitoring import participation, participation_rows, quarter_reports
 
         demo.register(10, seed_contracts)
@@ -19,6 +20,8 @@ class ContractsConfig(AppConfig):
         dashboards.register_reports(quarter_reports, participation_rows)
         # The org-unit page lists officers with their plan's status, which this app owns.
         selectors.register_plan_status(coverage.with_plan_status, coverage.status_label)
+        # The cycle says when a version is fixed, signed or amended; its PDF is queued on commit.
+        events.version_changed.connect(tasks.queue_after_commit, dispatch_uid="contracts.pdf_on_version")
 
 
 def seed_contracts(admin):

@@ -19,7 +19,6 @@ class TargetForm(forms.ModelForm):
             "perspective", "objective", "indicator", "parent", "description", "activities", "unit", "direction",
             "baseline", "target_value", "criteria_excellent", "criteria_very_good", "criteria_good", "criteria_fair",
             "criteria_poor", "weight", "budget_allocated", "expected_q1", "expected_q2", "expected_q3", "expected_date",
-            "order",
         ]
         widgets = {"activities": forms.Textarea(attrs={"rows": 3}), "description": forms.TextInput(),
                    "expected_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -110,10 +110,10 @@ def render_contract_document(self, document_id):
         raise
 
 
-def prepare_after_commit(contract):
+def queue_after_commit(sender, contract, **kwargs):
     """Queue the PDF of ``contract``'s current version once the step that changed it commits (a version
-    fixed by vetting, the last signature, an amendment): nobody has to ask for it or wait on a click.
-    Robust: a broker hiccup must not undo the step."""
+    fixed by vetting, the last signature, an amendment: ``cycle.events.version_changed``), so nobody has
+    to ask for it or wait on a click. Robust: a broker hiccup must not undo the step."""
     pk = contract.pk
     transaction.on_commit(lambda: prepare_contract_document.delay(pk), robust=True)
 
@@ -123,12 +123,20 @@ def prepare_after_commit(contract):
     retry_jitter=False, acks_late=True,
 )
 def prepare_contract_document(self, contract_id):
-    """Ask for the PDF of a contract's current version as ``printing.request_document`` does for a page:
-    one row per (contract, version), rendered only when what it would print changed, so a retried or
-    repeated job leaves one file. Returns the document's state ("missing": the contract is gone)."""
-    from .printing import request_document
-
+    """The row of a contract's current version's PDF, queued for ``render_contract_document``: one row
+    per (contract, version), and the render does nothing when the stored file already prints what the
+    contract would print now, so a retried or repeated job leaves one row and one file. Returns the
+    row's state ("missing": the contract is gone)."""
     contract = PerformanceContract.objects.filter(pk=contract_id).first()
     if contract is None:
         return "missing"
-    return request_document(None, contract).state
+    with transaction.atomic():
+        document, created = ContractDocument.objects.get_or_create(
+            contract=contract, version=contract.version, defaults={"institution_id": contract.institution_id})
+        document = ContractDocument.objects.select_for_update().get(pk=document.pk)
+        if created or document.state == ContractDocument.State.FAILED:
+            document.state, document.error = ContractDocument.State.QUEUED, ""
+            document.save(update_fields=["state", "error", "updated_at"])
+        pk = document.pk
+        transaction.on_commit(lambda: render_contract_document.delay(pk), robust=True)
+    return document.state

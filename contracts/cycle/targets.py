@@ -120,12 +120,38 @@ def add_target(actor, contract, *, partner_institutions=(), **fields):
     if indicator is not None:
         fields.setdefault("unit", indicator.unit)
         fields.setdefault("direction", indicator.direction)
+    if "order" not in fields:  # a new target goes last; arrows on the contract page move it (``move_target``)
+        last = Target.objects.filter(contract=contract).aggregate(last=models.Max("order"))["last"]
+        fields["order"] = (last or 0) + 1
     target = Target(contract=contract, institution_id=contract.institution_id, **fields)
     _check(target, contract)
     target.save()
     if partner_institutions:
         target.partner_institutions.set(partner_institutions)
     audit.record(actor, "target.create", target, None, target_state(target))
+    return target
+
+
+@transaction.atomic
+def move_target(actor, target, step):
+    """Move a draft contract's target one place up (``step`` -1) or down (+1) in its contract's order:
+    the targets are numbered 1, 2, … in their current order with the two swapped."""
+    contract = check_editable(actor, target.contract)
+    # The order the contract page shows: by perspective, then order.
+    ordered = list(Target.objects.select_for_update(of=("self",)).filter(contract=contract).order_by(
+        "perspective__order", "order", "pk"))
+    at = next(i for i, t in enumerate(ordered) if t.pk == target.pk)
+    to = at + (1 if step > 0 else -1)
+    if not 0 <= to < len(ordered):
+        return target
+    ordered[at], ordered[to] = ordered[to], ordered[at]
+    changed = []
+    for number, t in enumerate(ordered, start=1):
+        if t.order != number:
+            t.order = number
+            changed.append(t)
+    Target.objects.bulk_update(changed, ["order"])
+    audit.record(actor, "target.move", target, {"position": at + 1}, {"position": to + 1})
     return target
 
 

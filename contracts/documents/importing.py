@@ -12,6 +12,7 @@ at all.
 """
 
 import datetime
+import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -185,6 +186,11 @@ class Lookups:
         for o in StrategicObjective.objects.filter(perspective__financial_year_id=year_id):
             self.objectives.setdefault(o.name.lower(), []).append(o)
         self.indicators = {i.name.lower(): i for i in Indicator.objects.filter(institution_id=contract.institution_id)}
+        # As people see them, for "Did you mean …?" and the template's drop-down lists.
+        self.perspective_names = sorted({p.name for p in self.perspectives.values()} | {
+            p.code for p in self.perspectives.values() if p.code})
+        self.objective_names = sorted({o.name for found in self.objectives.values() for o in found})
+        self.indicator_names = sorted(i.name for i in self.indicators.values())
         parent_contract = cascade.expected_parent_contract(contract, cascade.year_contracts(year_id))
         self.parent_contract = parent_contract
         self.parents_by_description, self.parents_by_id = {}, {}
@@ -192,6 +198,15 @@ class Lookups:
             for t in Target.objects.filter(contract=parent_contract):
                 self.parents_by_description.setdefault(t.description.strip().lower(), []).append(t)
                 self.parents_by_id[t.pk] = t
+
+
+def near(name, choices):
+    """A "Did you mean …?" for a name close to one of ``choices`` (difflib), else an empty string."""
+    found = difflib.get_close_matches(name.lower(), [c.lower() for c in choices], n=1, cutoff=0.6)
+    if not found:
+        return ""
+    original = next(c for c in choices if c.lower() == found[0])
+    return " " + _("Did you mean '%(match)s'?") % {"match": original}
 
 
 def check_row(number, values, lookups, errors):
@@ -209,14 +224,15 @@ def check_row(number, values, lookups, errors):
         found = lookups.perspectives.get(name.lower())
         if found is None:
             error("perspective", _("'%(value)s' is not a perspective or criteria category of this year") % {
-                "value": name})
+                "value": name} + near(name, lookups.perspective_names))
         fields["perspective"] = found
     if name := values.get("objective"):
         candidates = lookups.objectives.get(name.lower(), [])
         perspective = fields.get("perspective")
         matching = [o for o in candidates if perspective is None or o.perspective_id == perspective.pk]
         if not candidates:
-            error("objective", _("'%(value)s' is not a strategic objective of this year") % {"value": name})
+            error("objective", _("'%(value)s' is not a strategic objective of this year") % {"value": name}
+                  + near(name, lookups.objective_names))
         elif not matching:
             error("objective", _("'%(value)s' sits under another perspective") % {"value": name})
         else:
@@ -225,7 +241,8 @@ def check_row(number, values, lookups, errors):
         found = lookups.indicators.get(name.lower())
         if found is None:
             error("indicator", _("'%(value)s' is not one of the institution's indicators; add it to the indicator "
-                                 "list first or correct the name") % {"value": name})
+                                 "list first or correct the name") % {"value": name}
+                  + near(name, lookups.indicator_names))
         else:
             fields["indicator"] = found
     if description := values.get("description"):
@@ -327,7 +344,7 @@ def import_targets(actor, contract, uploaded_file) -> ImportResult:
     body = []
     for number, raw in enumerate(rows[1:], start=2):
         values = {name: _cell(value) for name, value in zip(header, raw, strict=False) if name}
-        if any(values.values()):
+        if any(values.values()) and not is_example(values):
             body.append((number, values))
     if len(body) > settings.TARGET_IMPORT_MAX_ROWS:
         result.errors.append(RowError(None, "", str(_too_many(len(body)))))
@@ -363,8 +380,17 @@ def import_targets(actor, contract, uploaded_file) -> ImportResult:
 # The template people fill in
 
 
+EXAMPLE = {c.name: c.example for c in COLUMNS}
+
+
+def is_example(values) -> bool:
+    """The example row older templates carried (the guide sheet holds it now): never imported."""
+    return all(values.get(name, "") == example for name, example in EXAMPLE.items() if example)
+
+
 def template_rows():
-    return [COLUMN_NAMES, [c.example for c in COLUMNS]]
+    """The header alone: the example lives in the guide, so nothing in the template is imported by mistake."""
+    return [COLUMN_NAMES]
 
 
 def template_csv() -> bytes:
@@ -373,9 +399,15 @@ def template_csv() -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def template_xlsx() -> bytes:
+ROWS_WITH_LISTS = 500  # the rows of the template whose cells offer the drop-down lists
+
+
+def template_xlsx(contract=None) -> bytes:
+    """The workbook to fill in: a header row, drop-down lists (data validation) of the contract's
+    perspectives and indicators and of the directions, and a guide sheet with an example per column."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
     sheet = workbook.active
@@ -390,11 +422,39 @@ def template_xlsx() -> bytes:
         sheet.column_dimensions[letter].width = max(12, min(48, len(column.example) + 4))
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet(str(_("Column guide")))
-    spreadsheets.append(guide, [str(_("Column")), str(_("Required")), str(_("What to write"))])
+    spreadsheets.append(guide, [str(_("Column")), str(_("Required")), str(_("What to write")), str(_("Example"))])
     for column in COLUMNS:
-        spreadsheets.append(guide, [column.name, str(_("yes")) if column.required else "", str(column.help)])
+        spreadsheets.append(guide, [column.name, str(_("yes")) if column.required else "", str(column.help),
+                                    column.example])
     guide.column_dimensions["A"].width = 14
     guide.column_dimensions["C"].width = 90
+    guide.column_dimensions["D"].width = 40
+    if contract is not None:
+        _drop_downs(workbook, sheet, Lookups(contract), DataValidation)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _drop_downs(workbook, sheet, lookups, DataValidation):
+    lists = workbook.create_sheet(str(_("Lists")))
+    columns = {"perspective": lookups.perspective_names, "indicator": lookups.indicator_names,
+               "objective": lookups.objective_names}
+    for index, (name, values) in enumerate(columns.items(), start=1):
+        lists.cell(row=1, column=index, value=name)
+        for offset, value in enumerate(values, start=2):
+            lists.cell(row=offset, column=index, value=spreadsheets.safe_cell(value))
+        if not values:
+            continue
+        source = lists.cell(row=1, column=index).column_letter
+        target = sheet.cell(row=1, column=COLUMN_NAMES.index(name) + 1).column_letter
+        check = DataValidation(type="list", formula1=f"='{lists.title}'!${source}$2:${source}${len(values) + 1}",
+                               allow_blank=name == "objective", showErrorMessage=True,
+                               errorTitle=str(_("Not in the list")),
+                               error=str(_("Choose one of the institution's values from the list.")))
+        check.add(f"{target}2:{target}{ROWS_WITH_LISTS}")
+        sheet.add_data_validation(check)
+    letter = sheet.cell(row=1, column=COLUMN_NAMES.index("direction") + 1).column_letter
+    direction = DataValidation(type="list", formula1='"higher,lower"', allow_blank=True)
+    direction.add(f"{letter}2:{letter}{ROWS_WITH_LISTS}")
+    sheet.add_data_validation(direction)

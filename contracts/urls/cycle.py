@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/versions/", views.contract_versions, name="contract-versions"),
     path("<int:pk>/scorecard/", views.contract_scorecard, name="contract-scorecard"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target-edit"),
+    path("targets/<int:pk>/move/", views.target_move, name="target-move"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target-delete"),
     path("targets/<int:pk>/propose/", views.target_propose, name="target-propose"),
     path("targets/<int:pk>/vet/", views.target_vet, name="target-vet"),

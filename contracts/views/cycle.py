@@ -143,8 +143,42 @@ def _target_form(request, contract, target):
                 else:
                     form.add_error(None, exc)
     return render(request, "contracts/target_form.html",
-                  {"contract": contract, "target": target, "form": form, "allowed": allowed},
+                  {"contract": contract, "target": target, "form": form, "allowed": allowed,
+                   "weights": _weights_beside(contract, target)},
                   status=409 if stale else 200)
+
+
+def _weights_beside(contract, target):
+    """What the form's running total adds the typed weight to: each perspective's required weight and
+    the weight of the contract's other targets in it (``None`` key: no perspective)."""
+    from django.db.models import Sum
+
+    from scorecards.models import Perspective
+
+    others = {row["perspective_id"]: row["total"] for row in Target.objects.filter(contract=contract).exclude(
+        pk=target.pk).values("perspective_id").annotate(total=Sum("weight"))}
+    perspectives = [{"id": p.pk, "name": p.name, "weight": str(p.weight), "others": str(others.get(p.pk) or 0)}
+                    for p in Perspective.objects.filter(financial_year_id=contract.financial_year_id)]
+    return {"perspectives": perspectives, "others": str(sum(others.values(), 0)),
+            "by_category": bool(contract.category_weights)}
+
+
+@login_required
+@require_POST
+@scoped(Target, post_only=True)
+def target_move(request, pk):
+    """Move a draft's target one place up or down (the arrows beside it on the contract page)."""
+    target = visible_or_404(Target, request.user, pk, Target.objects.select_related("contract"))
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+    if step is None:
+        return bad_request(request, ValidationError(_("Move a target up or down."), code="invalid"))
+    try:
+        targets.move_target(request.user, target, step)
+    except workflow.NotAllowed:
+        raise
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect(f"{target.contract.get_absolute_url()}#target-{target.pk}")
 
 
 @login_required

@@ -121,10 +121,10 @@ def import_targets_view(request, pk):
 @scoped(PerformanceContract)
 @require_GET
 def import_template(request, pk, fmt):
-    visible_or_404(PerformanceContract, request.user, pk)
+    contract = visible_or_404(PerformanceContract, request.user, pk)
     if fmt == "xlsx":
         response = HttpResponse(
-            importing.template_xlsx(),
+            importing.template_xlsx(contract),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     else:
         response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")

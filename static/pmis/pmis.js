@@ -71,6 +71,43 @@
       }
     });
   }
+  // The target form's running total: each perspective's weight with the weight being typed.
+  function weightTotals() {
+    var box = document.querySelector("[data-weight-totals]");
+    var source = box && document.getElementById(box.dataset.weightTotals);
+    var weight = document.getElementById("id_weight");
+    if (!box || !source || !weight) { return; }
+    var data = JSON.parse(source.textContent);
+    var perspective = document.getElementById("id_perspective");
+    var list = box.querySelector("ul");
+    var fill = function (text, values) {
+      return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; });
+    };
+    var round = function (n) { return Math.round(n * 100) / 100; };
+    function render() {
+      var typed = parseFloat((weight.value || "0").replace(",", ".")) || 0;
+      var chosen = perspective ? perspective.value : "";
+      list.textContent = "";
+      if (data.by_category) {
+        data.perspectives.forEach(function (p) {
+          var total = round(parseFloat(p.others) + (String(p.id) === chosen ? typed : 0));
+          var item = document.createElement("li");
+          item.className = total === round(parseFloat(p.weight)) ? "ok" : "off";
+          item.textContent = fill(box.dataset.line, {perspective: p.name, total: total, weight: round(parseFloat(p.weight))});
+          list.appendChild(item);
+        });
+      }
+      var all = round(parseFloat(data.others) + typed);
+      var item = document.createElement("li");
+      item.className = all === 100 ? "ok" : "off";
+      item.textContent = fill(box.dataset.all, {total: all});
+      list.appendChild(item);
+    }
+    box.hidden = false;
+    weight.addEventListener("input", render);
+    if (perspective) { perspective.addEventListener("change", render); }
+    render();
+  }
   // On a phone a wide table becomes one card per row: each cell is labelled with its column's heading
   // (the stylesheet shows the label; the table itself is unchanged for wider screens).
   function stackables(root) {
@@ -138,7 +175,7 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
-    menu(); stackables(document); wire(document); scrollables(document); scrollHints(document);
+    menu(); weightTotals(); stackables(document); wire(document); scrollables(document); scrollHints(document);
   });
   window.addEventListener("resize", function () { scrollHints(document); });
   document.addEventListener("htmx:load", function (event) { stackables(event.target); scrollHints(event.target); });

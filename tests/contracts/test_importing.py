@@ -250,9 +250,50 @@ def test_templates_download_and_read_back(demo, plan, as_user):
     assert xlsx.status_code == 200 and "attachment" in xlsx["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == importing.COLUMN_NAMES and len(rows) == 2
+    assert list(rows[0]) == importing.COLUMN_NAMES and len(rows) == 1  # no example row to import by mistake
     text = client.get(reverse("contract-import-template-csv", args=[plan.pk])).content.decode("utf-8-sig")
-    assert text.splitlines()[0] == ",".join(importing.COLUMN_NAMES)
+    assert text.splitlines() == [",".join(importing.COLUMN_NAMES)]
+
+
+def test_the_xlsx_template_offers_the_institutions_lists_and_keeps_the_example_in_its_guide(demo, plan, as_user):
+    from scorecards.models import Indicator
+
+    client = as_user(demo.users["officer"])
+    workbook = load_workbook(io.BytesIO(client.get(reverse("contract-import-template-xlsx", args=[plan.pk])).content))
+    sheet, guide, lists = workbook.worksheets
+    indicators = sorted(Indicator.objects.filter(institution=plan.institution).values_list("name", flat=True))
+    listed = [row[1] for row in lists.iter_rows(min_row=2, values_only=True) if row[1]]
+    assert listed == indicators
+    assert not Indicator.objects.exclude(institution=plan.institution).filter(name__in=listed).exclude(
+        name__in=indicators).exists()
+    validations = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    letter = {name: sheet.cell(row=1, column=i + 1).column_letter for i, name in enumerate(importing.COLUMN_NAMES)}
+    assert validations[f"{letter['indicator']}2:{letter['indicator']}500"].endswith(f"$B$2:$B${len(indicators) + 1}")
+    assert f"{letter['perspective']}2:{letter['perspective']}500" in validations
+    assert validations[f"{letter['direction']}2:{letter['direction']}500"] == '"higher,lower"'
+    examples = {row[0]: row[3] for row in guide.iter_rows(min_row=2, values_only=True)}
+    assert examples["indicator"] == "Boreholes drilled and commissioned"
+
+
+def test_an_old_templates_example_row_is_not_imported(demo, plan):
+    example = [importing.EXAMPLE[name] for name in importing.COLUMN_NAMES]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(importing.COLUMN_NAMES)
+    writer.writerow(example)
+    upload = SimpleUploadedFile("targets.csv", out.getvalue().encode("utf-8"), content_type="text/csv")
+    result = importing.import_targets(demo.users["officer"], plan, upload)
+    assert not result.ok and "no targets" in str(result.errors[0])
+    assert not Target.objects.filter(contract=plan, description=importing.EXAMPLE["description"]).exists()
+
+
+def test_a_typo_gets_a_near_match_suggestion(demo, plan):
+    upload = csv_file([row("Drill 3 boreholes", indicator="Borehole drilled and comissioned",
+                           perspective="Core Mandat")])
+    result = importing.import_targets(demo.users["officer"], plan, upload)
+    messages = [str(e) for e in result.errors]
+    assert any("Did you mean 'Boreholes drilled and commissioned'?" in m for m in messages), messages
+    assert any("Did you mean 'Core Mandate'?" in m for m in messages), messages
 
 
 def test_the_import_takes_quarterly_targets_and_phases_evenly_without_them(demo, plan):

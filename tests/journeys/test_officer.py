@@ -154,7 +154,10 @@ def run_officer(journey, language):
     key_fill(page, page.locator("#id_weight"), str(int(first.weight) - 10))
     key_activate(j, page.locator("main button[type=submit]"), key="Space")
     submit = page.locator("main form[action$='/transition/'] button[type=submit]")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     key_activate(j, submit)
+    assert asked, "submitting the plan asks for a confirmation first"
     j.shot("5-submitted")
     plan.refresh_from_db()
     assert plan.status == PerformanceContract.Status.SUBMITTED

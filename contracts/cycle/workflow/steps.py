@@ -21,7 +21,6 @@ from pmis import audit
 from pmis.access import NotAllowed
 from scorecards.models import Perspective
 
-from ... import tasks
 from ...models import (
     ContractComment,
     ContractTransition,
@@ -31,7 +30,7 @@ from ...models import (
     Target,
     VettingCheck,
 )
-from .. import cascade, content
+from .. import cascade, content, events
 from .rules import COUNTERPARTY, PERFORMER, Side, Status, TransitionError, check, lock, parts_of
 
 
@@ -315,7 +314,8 @@ def approve_vetting(actor, contract, comment="", *, lock_version=None):
         content_hash=content.fingerprint(data), verify_code=secrets.token_urlsafe(24),
         amendment_reason=amendment.comment if amendment else "",
     )
-    tasks.prepare_after_commit(contract)  # the version to sign, printed before anyone asks
+    # The version to sign, printed before anyone asks.
+    events.version_changed.send(sender=PerformanceContract, contract=contract)
     return _move(actor, contract, "approve_vetting", Status.READY_TO_SIGN, (comment or "").strip())
 
 
@@ -335,7 +335,7 @@ def fully_signed(actor, contract):
     steps = [(actor, "sign", Status.SIGNED, "")]
     if timezone.localdate() >= contract.financial_year.start_date:
         steps.append((None, "bring_into_force", Status.IN_FORCE, ""))
-    tasks.prepare_after_commit(contract)
+    events.version_changed.send(sender=PerformanceContract, contract=contract)
     return _advance(contract, steps)
 
 
@@ -361,7 +361,7 @@ def amend(actor, contract, reason, *, lock_version=None):
     check(actor, contract, "amend")
     reason = _required(reason, _("amend it"))
     contract.version += 1
-    tasks.prepare_after_commit(contract)  # the new version's draft
+    events.version_changed.send(sender=PerformanceContract, contract=contract)  # the new version's draft PDF
     return _move(actor, contract, "amend", Status.NEGOTIATION, reason)
 
 
