@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from pmis import audit, spreadsheets
+from pmis import addresses, audit, spreadsheets
 from pmis.models import FinancialYear, Institution
 
 from . import builders
@@ -81,6 +81,7 @@ def render_pdf(report, kind, data, digest, generated_at) -> bytes:
     html = render_to_string(kind.template, {
         "data": data, "report": report, "data_hash": digest, "generated_at": builders.when(generated_at),
         "requested_by": report.requested_by_name, "kind": kind,
+        "emblem": addresses.emblem_uri(report.institution) if report.institution_id else None,
     })
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 

@@ -38,7 +38,7 @@ def contract_pdf(request, pk):
     """GET: the PDF's progress and download. POST: ask for it (anyone who can see the contract)."""
     contract = visible_or_404(PerformanceContract, request.user, pk, selectors.contracts())
     if request.method == "POST":
-        printing.request_document(request.user, contract)
+        printing.request_document(request.user, contract, request)
         return redirect("contract-pdf", pk=contract.pk)
     document = pdf.document_for(contract)
     return render(request, "contracts/document.html", {
