@@ -119,14 +119,9 @@ def render_xlsx(report, kind, data, digest, generated_at) -> bytes:
             name = name[:28] + f"~{len(used)}"
         used.add(name)
         sheet = book.create_sheet(name)
-        spreadsheets.append(sheet, table["columns"])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table["rows"]:
-            spreadsheets.append(sheet, row)
+        spreadsheets.write_table(sheet, table["columns"], table["rows"])
         if table.get("note"):
             spreadsheets.append(sheet, [table["note"]])
-        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

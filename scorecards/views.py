@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 
 from pmis import spreadsheets
 from pmis.models import FinancialYear, Institution
+from pmis.numbers import financial_year
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
 from . import dashboards, selectors
+from .grades import grade_label, tone_label
 
 
 @login_required
@@ -58,9 +60,7 @@ def _export(rows, header, name, fmt):
         book = Workbook()
         sheet = book.active
         sheet.title = name[:31]
-        spreadsheets.append(sheet, header)
-        for row in rows:
-            spreadsheets.append(sheet, row)
+        spreadsheets.write_table(sheet, header, rows)
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(
@@ -82,8 +82,9 @@ def league_export(request, fmt):
     header = [_("Rank"), _("Institution"), _("Kind"), _("Year"), _("Quarter"), _("Composite"), _("Grade"),
               _("Previous rank"), _("Movement"), _("Targets"), _("Verified"), _("On track"), _("At risk"),
               _("Off track"), _("Reporting")]
-    rows = [[r.rank or None, r.score.institution.name, r.score.institution.get_kind_display(), table.year,
-             f"Q{table.period}", _number(r.score.composite), r.score.grade, r.previous_rank, r.movement,
+    year = financial_year(table.year)
+    rows = [[r.rank or None, str(r.score.institution), r.score.institution.get_kind_display(), year, f"Q{table.period}",
+             _number(r.score.composite), grade_label(r.score.grade), r.previous_rank, r.movement,
              r.score.targets_total, r.score.targets_verified, r.score.green, r.score.amber, r.score.red,
              r.score.get_reporting_display()] for r in table.rows]
     return _export(rows, header, f"league-{table.year}-Q{table.period}", fmt)
@@ -98,10 +99,12 @@ def institution_export(request, pk, fmt):
               _("Verified actual"), _("Score"), _("Grade"), _("Status"), _("Budget allocated"), _("Budget spent")]
     rows = []
     for t in board.score.targets if board.score else []:
-        rows.append([institution.name, f"Q{board.period}", t["description"], t["perspective"],
+        rows.append([str(institution), f"Q{board.period}", t["description"], t["perspective"],
                      _number(t["weight"]), _number(t["target"]), _number(t["actual"]), _number(t["raw"]),
-                     t["grade"], t["tone"], _number(t["budget_allocated"]), _number(t["budget_spent"])])
+                     grade_label(t["grade"]), tone_label(t["tone"]), _number(t["budget_allocated"]),
+                     _number(t["budget_spent"])])
     if board.score is not None:
-        rows.append([institution.name, f"Q{board.period}", _("Composite"), "", 100, None, None,
-                     _number(board.score.composite), board.score.grade, board.score.tone, None, None])
+        rows.append([str(institution), f"Q{board.period}", _("Composite"), "", 100, None, None,
+                     _number(board.score.composite), grade_label(board.score.grade), tone_label(board.score.tone),
+                     None, None])
     return _export(rows, header, f"{institution.slug}-Q{board.period}", fmt)
