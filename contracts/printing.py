@@ -6,15 +6,17 @@ re-rendered only when what it would print changed, rendered by the Celery task
 
 from django.db import transaction
 
-from pmis import audit
+from pmis import addresses, audit
 
 from .documents.pdf import is_current, printable
 from .models import ContractDocument
 from .tasks import render_contract_document
 
 
-def request_document(user, contract) -> ContractDocument:
-    """The PDF of the contract's current version: reuse it when it is current, else (re)render it."""
+def request_document(user, contract, request=None) -> ContractDocument:
+    """The PDF of the contract's current version: reuse it when it is current, else (re)render it. Its
+    verification link goes to the public address (``pmis.addresses``; ``request``'s host when none is set)."""
+    base = addresses.public_base(request)
     doc = printable(contract)
     with transaction.atomic():
         document, created = ContractDocument.objects.get_or_create(
@@ -31,7 +33,7 @@ def request_document(user, contract) -> ContractDocument:
             document.save(update_fields=["state", "error", "requested_by", "updated_at"])
             pk = document.pk
             # robust: a broker hiccup (or an eager render failing) must not undo the request's page.
-            transaction.on_commit(lambda: render_contract_document.delay(pk), robust=True)
+            transaction.on_commit(lambda: render_contract_document.delay(pk, base), robust=True)
         audit.record(user, "contract.document_request", contract, None,
                      {"document": document.pk, "version": document.version, "hash": doc.content_hash,
                       "reused": reused})

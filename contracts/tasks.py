@@ -60,7 +60,7 @@ def _set(document_id, **fields):
     bind=True, autoretry_for=(Exception,), max_retries=MAX_RETRIES, retry_backoff=2, retry_backoff_max=60,
     retry_jitter=False, acks_late=True,
 )
-def render_contract_document(self, document_id):
+def render_contract_document(self, document_id, base=None):
     """Render one ContractDocument's PDF. Returns what it did: "ready", "current", "failed", "missing"."""
     from .documents import pdf
 
@@ -81,7 +81,7 @@ def render_contract_document(self, document_id):
         if pdf.is_current(document, doc) and default_storage.exists(document.file.name):
             return "current"
         _set(document.pk, state=ContractDocument.State.RENDERING)
-        data = pdf.render_printable(doc)
+        data = pdf.render_printable(doc, base)
         pages = count_pages(data)
         name = pdf_name(document, doc.content_hash)
         old = document.file.name if document.file else ""

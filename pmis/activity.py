@@ -17,6 +17,8 @@ ACTIONS = {
     "admin.change": (_("Changed in administration"), _("%(who)s changed %(object)s in administration")),
     "admin.delete": (_("Deleted in administration"), _("%(who)s deleted %(object)s in administration")),
     "institution.create": (_("Institution created"), _("%(who)s created the institution %(object)s")),
+    "institution.identity": (_("Name and coat of arms set"),
+                             _("%(who)s set the Swahili name and coat of arms of %(object)s")),
     "org_unit.create": (_("Unit created"), _("%(who)s created the unit %(object)s")),
     "officer.create": (_("Officer added"), _("%(who)s added the officer %(object)s")),
     "role.grant": (_("Role granted"), _("%(who)s granted a role: %(object)s")),

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.dispatch import Signal
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -54,6 +55,8 @@ def snapshot(obj, fields=None):
     def plain(value):
         if isinstance(value, list | tuple) and value and all(hasattr(v, "pk") for v in value):
             return sorted(v.pk for v in value)
+        if isinstance(value, FieldFile):  # an uploaded file: its stored name
+            return value.name or ""
         return value
 
     return to_json({k: plain(v) for k, v in model_to_dict(obj, fields=fields).items()})

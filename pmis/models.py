@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -52,6 +53,10 @@ class Institution(models.Model):
     # Materialised ancestry ("/3/17/") so "everything under this oversight body" is one
     # indexed prefix match rather than a recursive walk.
     oversight_path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    coat_of_arms = models.ImageField(
+        _("coat of arms or logo"), upload_to="institutions/emblems/", blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+        help_text=_("PNG or JPEG, printed on the cover of the institution's contracts and reports."))
     fy_start_month = models.PositiveSmallIntegerField(
         _("financial year starts in month"),
         default=7,

@@ -104,3 +104,29 @@ def ensure_user(username, *, first_name="", last_name="", email="", password=Non
         user.set_password(password)
         user.save(update_fields=["password"])
     return user, created
+
+
+def may_edit_identity(user, institution) -> bool:
+    """Whether ``user`` may set the institution's Swahili name and coat of arms: its administrator."""
+    return bool(user.is_superuser or access.holds(user, Role.ADMIN, institution.pk))
+
+
+@transaction.atomic
+def set_identity(actor, institution, *, name_sw, coat_of_arms=None, clear_coat_of_arms=False):
+    """Set the institution's Swahili name and, when given, its coat of arms or logo (or clear it)."""
+    access.require_role(actor, institution.pk, [Role.ADMIN],
+                        "Only the institution's administrator may change its name and coat of arms.")
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    def state():
+        return {"name_sw": institution.name_sw, "coat_of_arms": institution.coat_of_arms.name or ""}
+
+    before = state()
+    institution.name_sw = name_sw.strip()
+    if coat_of_arms is not None:
+        institution.coat_of_arms = coat_of_arms
+    elif clear_coat_of_arms:
+        institution.coat_of_arms = ""
+    institution.full_clean()
+    institution.save()
+    audit.record(actor, "institution.identity", institution, before, state())
+    return institution

@@ -281,9 +281,13 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=120)  # wait before retrying a failed email
 OUTBOX_MESSAGE_ID_DOMAIN = env("OUTBOX_MESSAGE_ID_DOMAIN", default="pmis.local")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The address printed for the public to follow (a contract PDF's verification link and QR code); empty:
+# the host the request came in on (pmis/addresses.py).
+PMIS_PUBLIC_URL = env("PMIS_PUBLIC_URL", default="")
+EMBLEM_MAX_BYTES = env.int("EMBLEM_MAX_BYTES", default=512 * 1024)  # an institution's coat of arms or logo
 
 # Contract documents and target import.
-# (The contract PDF's QR code points at SITE_URL's /verify/ page.)
+# (The contract PDF's QR code points at PMIS_PUBLIC_URL's /verify/ page, or the requesting host's.)
 TARGET_IMPORT_MAX_BYTES = env.int("TARGET_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 TARGET_IMPORT_MAX_ROWS = env.int("TARGET_IMPORT_MAX_ROWS", default=1000)
 # An XLSX is a zip: refused before it is opened when its members would unpack to more than this, or

@@ -35,6 +35,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("institutions/", views.institution_list, name="institution-list"),
     path("institutions/<int:pk>/", views.institution_detail, name="institution-detail"),
+    path("institutions/<int:pk>/identity/", views.institution_identity, name="institution-identity"),
     path("org-units/<int:pk>/", views.orgunit_detail, name="orgunit-detail"),
     path("officers/<int:pk>/", views.officer_detail, name="officer-detail"),
     path("financial-years/<int:pk>/", views.financialyear_detail, name="financialyear-detail"),

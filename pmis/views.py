@@ -1,14 +1,19 @@
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.validators import FileExtensionValidator
 from django.db import connection, transaction
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import org, selectors
 from .models import FinancialYear, Institution, Officer, OrgUnit
 from .tenancy import scoped, visible_object
 
@@ -48,8 +53,43 @@ def institution_detail(request, pk):
             "units": units,
             "years": institution.financial_years.all(),
             "officer_count": institution.officers.count(),
+            "may_edit_identity": org.may_edit_identity(request.user, institution),
         },
     )
+
+
+class IdentityForm(forms.Form):
+    name_sw = forms.CharField(label=_l("Name in Swahili"), max_length=200, required=False,
+                              help_text=_l("Shown on Swahili pages; the name is used when left empty."))
+    coat_of_arms = forms.ImageField(
+        label=_l("Coat of arms or logo"), required=False, validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+        help_text=_l("PNG or JPEG, printed on the cover of the institution's contracts and reports."))
+    clear = forms.BooleanField(label=_l("Remove the coat of arms"), required=False)
+
+    def clean_coat_of_arms(self):
+        image = self.cleaned_data.get("coat_of_arms")
+        if image and image.size > settings.EMBLEM_MAX_BYTES:
+            raise forms.ValidationError(_l("The image is larger than %(kb)s KB.") % {
+                "kb": settings.EMBLEM_MAX_BYTES // 1024})
+        return image
+
+
+@login_required
+@scoped(Institution)
+def institution_identity(request, pk):
+    """The institution's administrator sets its Swahili name and its coat of arms or logo."""
+    institution = visible_or_404(Institution, request.user, pk)
+    if not org.may_edit_identity(request.user, institution):
+        raise PermissionDenied(_("Only the institution's administrator may change its name and coat of arms."))
+    form = IdentityForm(request.POST or None, request.FILES or None,
+                        initial={"name_sw": institution.name_sw})
+    if request.method == "POST" and form.is_valid():
+        org.set_identity(request.user, institution, name_sw=form.cleaned_data["name_sw"],
+                         coat_of_arms=form.cleaned_data["coat_of_arms"] or None,
+                         clear_coat_of_arms=form.cleaned_data["clear"])
+        messages.success(request, _("Saved."))
+        return redirect("institution-detail", pk=institution.pk)
+    return render(request, "pmis/institution_identity.html", {"institution": institution, "form": form})
 
 
 @login_required

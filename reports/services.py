@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from pmis import audit, spreadsheets
+from pmis import addresses, audit, spreadsheets
 from pmis.models import FinancialYear, Institution
 
 from . import builders
@@ -81,6 +81,7 @@ def render_pdf(report, kind, data, digest, generated_at) -> bytes:
     html = render_to_string(kind.template, {
         "data": data, "report": report, "data_hash": digest, "generated_at": builders.when(generated_at),
         "requested_by": report.requested_by_name, "kind": kind,
+        "emblem": addresses.emblem_uri(report.institution) if report.institution_id else None,
     })
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
@@ -118,14 +119,9 @@ def render_xlsx(report, kind, data, digest, generated_at) -> bytes:
             name = name[:28] + f"~{len(used)}"
         used.add(name)
         sheet = book.create_sheet(name)
-        spreadsheets.append(sheet, table["columns"])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table["rows"]:
-            spreadsheets.append(sheet, row)
+        spreadsheets.write_table(sheet, table["columns"], table["rows"])
         if table.get("note"):
             spreadsheets.append(sheet, [table["note"]])
-        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -63,3 +63,11 @@ def table_label(name: str) -> str:
     """A band table's name as people read it (a department's own table keeps the name it was given)."""
     known = TABLE_NAMES.get(name)
     return str(known) if known is not None else name
+
+
+# A target's or score's traffic light as people read it.
+TONES = {"green": _("On track"), "amber": _("At risk"), "red": _("Off track")}
+
+
+def tone_label(tone) -> str:
+    return str(TONES[tone]) if tone in TONES else (tone or "")

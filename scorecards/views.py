@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 
 from pmis import spreadsheets
 from pmis.models import FinancialYear, Institution
+from pmis.numbers import financial_year
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
 from . import dashboards, profiles, selectors, setup
+from .grades import grade_label, tone_label
 from .models import PROFILE_STAGES, ContractLevel, Profile, Scheme
 from .precision import composite
 
@@ -65,11 +67,10 @@ def _export(rows, header, name, fmt, composite_columns=()):
         book = Workbook()
         sheet = book.active
         sheet.title = name[:31]
-        spreadsheets.append(sheet, header)
-        for row in rows:
-            spreadsheets.append(sheet, row)
-            for column in composite_columns:
-                sheet.cell(row=sheet.max_row, column=column + 1).number_format = "0.0000"
+        spreadsheets.write_table(sheet, header, rows)
+        for column in composite_columns:  # composites read to four places in Excel too
+            for row in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+                row[0].number_format = "0.0000"
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(
@@ -107,8 +108,9 @@ def league_export(request, fmt):
               _("Previous rank"), _("Movement"), _("Targets"), _("Verified"), _("On track"), _("At risk"),
               _("Off track"), _("Reporting"), *_lateness_header()]
     reports = dashboards.quarter_reports([r.score.contract_id for r in table.rows], table.period)
-    rows = [[r.rank or None, r.score.institution.name, r.score.institution.get_kind_display(), table.year,
-             f"Q{table.period}", composite(r.score.composite), r.score.grade, r.previous_rank, r.movement,
+    year = financial_year(table.year)
+    rows = [[r.rank or None, str(r.score.institution), r.score.institution.get_kind_display(), year, f"Q{table.period}",
+             composite(r.score.composite), grade_label(r.score.grade), r.previous_rank, r.movement,
              r.score.targets_total, r.score.targets_verified, r.score.green, r.score.amber, r.score.red,
              r.score.get_reporting_display(), *_lateness(reports.get(r.score.contract_id))] for r in table.rows]
     return _export(rows, header, f"league-{table.year}-Q{table.period}", fmt, composite_columns=(5,))
@@ -128,12 +130,14 @@ def institution_export(request, pk, fmt):
         report = dashboards.quarter_reports([board.score.contract_id], board.period).get(board.score.contract_id)
     lateness = _lateness(report)  # the institution contract's report of the quarter, on every row
     for t in board.score.targets if board.score else []:
-        rows.append([institution.name, f"Q{board.period}", t["description"], t["perspective"],
+        rows.append([str(institution), f"Q{board.period}", t["description"], t["perspective"],
                      _number(t["weight"]), _number(t["target"]), _number(t["actual"]), _number(t["raw"]),
-                     t["grade"], t["tone"], _number(t["budget_allocated"]), _number(t["budget_spent"]), *lateness])
+                     grade_label(t["grade"]), tone_label(t["tone"]), _number(t["budget_allocated"]),
+                     _number(t["budget_spent"]), *lateness])
     if board.score is not None:
-        rows.append([institution.name, f"Q{board.period}", _("Composite"), "", 100, None, None,
-                     composite(board.score.composite), board.score.grade, board.score.tone, None, None, *lateness])
+        rows.append([str(institution), f"Q{board.period}", _("Composite"), "", 100, None, None,
+                     composite(board.score.composite), grade_label(board.score.grade), tone_label(board.score.tone),
+                     None, None, *lateness])
     return _export(rows, header, f"{institution.slug}-Q{board.period}", fmt, composite_columns=(7,))
 
 
@@ -150,7 +154,7 @@ def participation_export(request, pk, fmt):
     rows = []
     for contract, report in dashboards.participation_rows(institution.pk, year.pk, period) if year else []:
         state = report.get_state_display() if report is not None else _("Not started")
-        rows.append([institution.name, f"Q{period}", contract.title, contract.level_label, contract.status_label,
+        rows.append([str(institution), f"Q{period}", contract.title, contract.level_label, contract.status_label,
                      state, *_lateness(report)])
     return _export(rows, header, f"{institution.slug}-participation-Q{period}", fmt)
 

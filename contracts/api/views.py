@@ -225,7 +225,7 @@ class ContractViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     def document(self, request, pk=None):
         contract = self.get_object()
         if request.method == "POST":
-            document = printing.request_document(request.user, contract)
+            document = printing.request_document(request.user, contract, request)
             return Response(s.DocumentSerializer(document, context=self.get_serializer_context()).data,
                             status=status.HTTP_202_ACCEPTED)
         document = pdf.document_for(contract)

@@ -422,7 +422,8 @@ def template_xlsx(contract=None) -> bytes:
         sheet.column_dimensions[letter].width = max(12, min(48, len(column.example) + 4))
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet(str(_("Column guide")))
-    spreadsheets.append(guide, [str(_("Column")), str(_("Required")), str(_("What to write")), str(_("Example"))])
+    spreadsheets.write_table(guide, [str(_("Column")), str(_("Required")), str(_("What to write")),
+                                     str(_("Example"))], [])
     for column in COLUMNS:
         spreadsheets.append(guide, [column.name, str(_("yes")) if column.required else "", str(column.help),
                                     column.example])

@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from pmis import addresses
+from scorecards.grades import grade_label, table_label
 from scorecards.models import Perspective, Scheme
 
 from ..cycle import content as canonical
@@ -85,8 +87,9 @@ def printable(contract, number=None) -> Printable:
     return Printable(contract, data, canonical.fingerprint(data), version, False, signatures)
 
 
-def verify_url(code) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("contract-verify", args=[code])
+def verify_url(code, base=None) -> str:
+    """The public verification page of a signed version, on ``base`` (see ``pmis.addresses``)."""
+    return (base or addresses.public_base()).rstrip("/") + reverse("contract-verify", args=[code])
 
 
 def _date(value):
@@ -191,7 +194,7 @@ def watermark_uri(word) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def context_for(doc: Printable) -> dict:
+def context_for(doc: Printable, base=None) -> dict:
     contract = doc.contract
     data = doc.content
     head = data["contract"]
@@ -219,7 +222,7 @@ def context_for(doc: Printable) -> dict:
     qr, link = None, None
     if doc.version is not None:
         try:
-            link = verify_url(doc.version.verify_code)
+            link = verify_url(doc.version.verify_code, base)
         except NoReverseMatch:  # the public page is not wired in this deployment
             link = None
         if link:
@@ -245,6 +248,10 @@ def context_for(doc: Printable) -> dict:
         "generated_at": timezone.localtime(),
         "scheme_label": Scheme(head["scheme"]).label if head.get("scheme") in Scheme.values else head.get("scheme"),
         "lower_is_better": _lower_is_better(head.get("scheme")),
+        "bands": [{**band, "label": grade_label(band.get("grade"), head.get("bands"))}
+                  for band in head.get("bands") or []],
+        "band_table_name": table_label((head.get("band_table") or {}).get("name", "")),
+        "emblem": addresses.emblem_uri(contract.institution) if contract.institution_id else None,
         "criteria_labels": [_("Excellent"), _("Very good"), _("Good"), _("Fair"), _("Poor")] if criteria else [],
         "matrix_columns": 5 + (len(CRITERIA) if criteria else 0),
     }
@@ -349,7 +356,7 @@ def warm_up():
     # The QR code a vetted contract prints, for its SVG image path. The link is made up rather than
     # reversed: ``reverse`` imports the project's whole URLconf (~19 MB, 0.45 s), which a Celery
     # worker has loaded anyway (Celery's Django fix-up runs the system checks) and pdfrun never needs.
-    context["verify_link"] = settings.SITE_URL.rstrip("/") + "/verify/specimen/"
+    context["verify_link"] = addresses.public_base() + "/verify/specimen/"
     context["qr"] = segno.make(context["verify_link"], error="m").svg_data_uri(scale=4, border=2, dark="#0f1720")
     _render(context)
 
@@ -395,8 +402,8 @@ def _render(context) -> PDF:
     return pdf
 
 
-def render_printable(doc: Printable) -> PDF:
-    return _render(context_for(doc))
+def render_printable(doc: Printable, base=None) -> PDF:
+    return _render(context_for(doc, base))
 
 
 def render_contract_pdf(contract) -> PDF:

@@ -38,7 +38,7 @@ def contract_pdf(request, pk):
     """GET: the PDF's progress and download. POST: ask for it (anyone who can see the contract)."""
     contract = visible_or_404(PerformanceContract, request.user, pk, selectors.contracts())
     if request.method == "POST":
-        document = printing.request_document(request.user, contract)
+        document = printing.request_document(request.user, contract, request)
         if request.headers.get("HX-Request"):  # asked from a page: its status, which then polls itself
             return render(request, "contracts/_document_status.html", {"contract": contract, "document": document})
         return redirect("contract-pdf", pk=contract.pk)

@@ -119,7 +119,7 @@ def test_a_failing_render_is_retried_then_marked_failed(demo, media, eager, monk
         contract=contract, version=contract.version, defaults={"institution": demo.water})
     calls = []
 
-    def broken(doc):
+    def broken(doc, base=None):
         calls.append(doc)
         raise OSError("disk full")
 

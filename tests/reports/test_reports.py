@@ -109,8 +109,11 @@ def test_annual_csv_and_xlsx(demo, media, eager, django_capture_on_commit_callba
     assert book["About"]["B4"].value == report.data_hash
     targets = book["Targets"]
     assert targets.max_row == card.target_count + 1
-    raws = {None if r.raw is None else str(r.raw) for g in card.groups for r in g.rows}
-    assert {targets.cell(row=i, column=15).value for i in range(2, targets.max_row + 1)} == raws
+    raws = {None if r.raw is None else float(r.raw) for g in card.groups for r in g.rows}
+    assert {targets.cell(row=i, column=15).value for i in range(2, targets.max_row + 1)} == raws  # numbers
+    assert targets.freeze_panes == "A2" and targets["A1"].font.bold
+    assert all(targets.cell(row=i, column=15).number_format.startswith("#,##0")
+               for i in range(2, targets.max_row + 1) if targets.cell(row=i, column=15).value is not None)
 
 
 def test_league_table_ranks_with_the_scorecard_composites(demo, media, eager, django_capture_on_commit_callbacks):

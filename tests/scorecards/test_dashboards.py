@@ -141,6 +141,17 @@ def test_exports(demo, as_user):
         reverse("institution-export-xlsx", args=[demo.water.pk]), {"period": 2}).content)).active
     assert sheet["A2"].value == demo.water.name and sheet.max_row == 8  # header, 6 targets, composite
     assert client.get(reverse("institution-export-csv", args=[demo.outside.pk])).status_code == 404
+    # A sheet a ministry files: frozen header, columns sized, numbers grouped, statuses and grades labelled.
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    assert sheet.column_dimensions["C"].width > 20
+    statuses = {sheet.cell(row=i, column=10).value for i in range(2, sheet.max_row + 1)}
+    assert statuses <= {"On track", "At risk", "Off track", None} and statuses - {None}
+    budget = [sheet.cell(row=i, column=11) for i in range(2, sheet.max_row) if sheet.cell(row=i, column=11).value]
+    assert budget and all(c.number_format.startswith("#,##0") for c in budget)
+    rows = list(csv.reader(io.StringIO(client.get(
+        reverse("institution-export-csv", args=[demo.water.pk]), {"period": 2}).content.decode())))
+    numbers = [cell for row in rows[1:] for cell in row[4:8] + row[10:12] if cell]
+    assert numbers and not [n for n in numbers if n.endswith(".0") or "e+" in n]
 
 
 def test_api_league_and_scores(demo, client):
