@@ -89,7 +89,7 @@ def officers(institution_id, financial_year_id, period, unit=None):
     """The institution's officers (in ``unit`` and below, when given), each with ``plan_status`` (None
     without a plan this year) and ``reported`` (their plan's report for ``period`` is submitted)."""
     return _in(institution_id, unit).annotate(
-        plan_status=Subquery(_plans(financial_year_id).values("status")[:1]),
+        plan_status=Subquery(_plans(financial_year_id).order_by().values("status")[:1]),
         reported=Exists(_reports(financial_year_id, period)),
     )
 
@@ -120,6 +120,12 @@ def _counts(financial_year_id, period):
                 reported=Count("pk", filter=Q(Exists(_reports(financial_year_id, period)))))
 
 
+def total(rows) -> Coverage:
+    """The whole of ``by_unit``'s rows: the institution's (or unit's) figures without a statement more."""
+    return Coverage(*(sum(getattr(c, name) for _u, c in rows) for name in ("officers", "planned", "signed",
+                                                                            "reported")))
+
+
 def coverage(institution_id, financial_year_id, period, unit=None) -> Coverage:
     """The N of M figures of the institution (or unit and below): one statement."""
     return Coverage(**_in(institution_id, unit).aggregate(**_counts(financial_year_id, period)))
@@ -133,9 +139,10 @@ def by_unit(institution_id, financial_year_id, period, unit=None) -> list:
 
 
 def missing(institution_id, financial_year_id, period, figure, unit=None):
-    """The officers not counted in ``figure``, by name (a queryset to paginate)."""
+    """The officers not counted in ``figure``, by name (a queryset to paginate; their units' names come
+    with ``by_unit``'s, not joined to every row)."""
     return (officers(institution_id, financial_year_id, period, unit).filter(_MISSING[figure])
-            .select_related("user", "org_unit").order_by("user__last_name", "user__first_name", "pk"))
+            .select_related("user").order_by("user__last_name", "user__first_name", "pk"))
 
 
 def with_plan_status(queryset, financial_year_id):
@@ -143,7 +150,7 @@ def with_plan_status(queryset, financial_year_id):
     (``plan_label``, when read through ``plan_label``): the org-unit page's column, in its page query."""
     plans = PerformanceContract.objects.filter(
         financial_year_id=financial_year_id, level=ContractLevel.OFFICER, officer=OuterRef("pk"))
-    return queryset.annotate(plan_status=Subquery(plans.values("status")[:1]))
+    return queryset.annotate(plan_status=Subquery(plans.order_by().values("status")[:1]))
 
 
 def status_label(status) -> str:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,22 +50,25 @@ def _url(institution, unit=None, figure=None):
     return reverse("notifications:coverage", args=[institution.pk]) + (f"?{urlencode(query)}" if query else "")
 
 
+# Read-only: outside a transaction (ATOMIC_REQUESTS would add BEGIN and COMMIT round trips).
+@transaction.non_atomic_requests
 @login_required
-@scoped(Institution)
+@scoped(Institution, confidential=True)  # the performance department, the head, a unit's director
 def coverage_page(request, pk):
     institution, unit, year = _place(request, pk, request.GET.get("unit"))
     context = {"institution": institution, "unit": unit, "year": year}
     if year is not None:
         period = current_period(year)
         figure = coverage.figure_or_default(request.GET.get("missing"))
-        found = coverage.coverage(institution.pk, year.pk, period, unit)
         by_unit = coverage.by_unit(institution.pk, year.pk, period, unit)
+        found = coverage.total(by_unit)  # the same statement's rows, added up
         names = dict(OrgUnit.objects.filter(pk__in=[u for u, _c in by_unit if u]).values_list("pk", "name"))
         units = sorted(((u, names.get(u), c) for u, c in by_unit), key=lambda r: (r[1] is None, r[1] or ""))
         page = Paginator(coverage.missing(institution.pk, year.pk, period, figure, unit),
                          MISSING_PAGE_SIZE).get_page(request.GET.get("page"))
         for officer in page:
             officer.plan_label = coverage.status_label(officer.plan_status)
+            officer.unit_name = names.get(officer.org_unit_id)
         last = nudges.latest(institution, figure, period, year.pk, unit)
         links = {key: _url(institution, unit, key) for key in coverage.FIGURES}
         context.update(period=period, figure=figure, figure_label=coverage.FIGURES[figure], coverage=found,
@@ -78,7 +82,7 @@ def coverage_page(request, pk):
 
 @require_POST
 @login_required
-@scoped(Institution)
+@scoped(Institution, post_only=True, confidential=True)
 def coverage_remind(request, pk):
     institution, unit, year = _place(request, pk, request.POST.get("unit"))
     figure = coverage.figure_or_default(request.POST.get("figure"))

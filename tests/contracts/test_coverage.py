@@ -51,7 +51,9 @@ def test_a_unit_counts_its_officers_and_those_below(demo):
     top = OrgUnit.objects.filter(institution=demo.water, path=unit.path[:OrgUnit.steplen]).get()
     under_top = Officer.objects.filter(institution=demo.water, org_unit__path__startswith=top.path).count()
     assert coverage.coverage(demo.water.pk, year.pk, 1, top).officers == under_top
-    by_unit = dict(coverage.by_unit(demo.water.pk, year.pk, 1))
+    rows = coverage.by_unit(demo.water.pk, year.pk, 1)
+    assert coverage.total(rows) == coverage.coverage(demo.water.pk, year.pk, 1)
+    by_unit = dict(rows)
     assert sum(c.officers for c in by_unit.values()) == 25
     assert by_unit[unit.pk].planned >= 1
 
