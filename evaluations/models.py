@@ -15,12 +15,11 @@ USER = settings.AUTH_USER_MODEL
 
 
 class EvaluationPolicy(models.Model):
-    """What an oversight body sets for the evaluation of the institutions under it (data, not code)."""
+    """What an oversight body sets for the evaluation of the institutions under it (data, not code). The
+    self-evaluation's deadline is the cycle calendar's (``notifications``: the "self_evaluation" stage)."""
 
     institution = models.OneToOneField(Institution, on_delete=models.CASCADE, related_name="evaluation_policy",
                                        verbose_name=_("oversight body"))
-    due_days = models.PositiveSmallIntegerField(
-        _("self-evaluation due (days after the year ends)"), default=30)
     grade_non_submission = models.BooleanField(
         _("grade institutions that do not submit"), default=True,
         help_text=_("An institution that has not submitted its self-evaluation by the deadline gets the "

@@ -61,11 +61,13 @@ def grade_non_submission(actor, body, day=None) -> int:
     contracts = (PerformanceContract.objects.filter(
         institution__in=_under(body), level="institution", status__in=[*REPORTABLE, PerformanceContract.Status.CLOSED],
         financial_year__end_date__lt=day).select_related("institution", "financial_year"))
+    contracts = list(contracts)
+    due = rules.due_dates({c.financial_year for c in contracts})
     policies = {}
     for contract in contracts:
         institution = contract.institution
         policy = policies.setdefault(institution.pk, rules.policy_for(institution))
-        if not policy.grade_non_submission or rules.due_on(contract.financial_year, policy) >= day:
+        if not policy.grade_non_submission or due[contract.financial_year_id] >= day:
             continue
         with transaction.atomic(), audit.together():
             evaluation = Evaluation.objects.select_for_update().filter(contract=contract).first()
@@ -76,7 +78,7 @@ def grade_non_submission(actor, body, day=None) -> int:
             if evaluation is None:
                 evaluation = Evaluation(institution=institution, contract=contract,
                                         financial_year=contract.financial_year, year_start=contract.year_start.year,
-                                        due_date=rules.due_on(contract.financial_year, policy))
+                                        due_date=due[contract.financial_year_id])
             evaluation.state, evaluation.composite, evaluation.grade = State.NOT_SUBMITTED, composite, grade
             evaluation.concluded_at = timezone.now()
             evaluation.save()

@@ -12,6 +12,7 @@ from contracts import scorecard, scores
 from contracts.cycle import signing
 from evaluations import exogenous, independent, release, results, rules, selfevaluation
 from evaluations.models import Achievement, Evaluation, ExogenousFactor, PhysicalVerification
+from notifications import cycle
 from pmis.access import NotAllowed
 from pmis.models import AuditEvent
 from scorecards import scoring
@@ -51,7 +52,8 @@ def test_the_demo_ministry_from_q4_to_released_results(demo, ministry, targets, 
     head, perfdept = demo.users["head"], demo.users["perfdept"]
     evaluation = opened
     assert evaluation.state == Evaluation.State.DRAFT
-    assert evaluation.due_date == ministry.financial_year.end_date + datetime.timedelta(days=30)
+    # The deadline is the cycle calendar's self-evaluation stage: a month after a July year, by default.
+    assert evaluation.due_date == ministry.financial_year.start_date + datetime.timedelta(days=395)
     first = Achievement.objects.get(evaluation=evaluation, target=targets[0])
     assert first.self_actual == short_of(targets[0])  # the year's verified Q4 actual, offered
 
@@ -201,7 +203,7 @@ def test_not_submitted_by_the_deadline_gets_the_worst_grade(demo, ministry):
 
     county = PerformanceContract.objects.select_related("financial_year").get(
         institution=demo.machakos, level="institution", financial_year__is_current=True)
-    after = county.financial_year.end_date + datetime.timedelta(days=31)
+    after = county.financial_year.end_date + datetime.timedelta(days=45)
     perfdept = demo.users["perfdept"]
     assert release.grade_non_submission(perfdept, demo.pmco, county.financial_year.end_date) == 0  # not yet due
     assert release.grade_non_submission(perfdept, demo.pmco, after) >= 1
@@ -219,10 +221,12 @@ def test_the_non_submission_rule_is_data_per_oversight_body(demo):
     after = county.financial_year.end_date + datetime.timedelta(days=61)
     release.set_policy(demo.users["perfdept"], demo.pmco, grade_non_submission=False)
     assert release.grade_non_submission(demo.users["perfdept"], demo.pmco, after) == 0
-    release.set_policy(demo.users["perfdept"], demo.pmco, grade_non_submission=True, due_days=90,
+    release.set_policy(demo.users["perfdept"], demo.pmco, grade_non_submission=True,
                        non_submission_grade="Poor (not submitted)")
+    # The deadline is the calendar's, which the performance department moves for every institution under it.
+    cycle.set_stage_default(demo.users["perfdept"], demo.pmco, "self_evaluation", 365 + 120)
     assert release.grade_non_submission(demo.users["perfdept"], demo.pmco, after) == 0  # due later now
-    release.grade_non_submission(demo.users["perfdept"], demo.pmco, after + datetime.timedelta(days=30))
+    release.grade_non_submission(demo.users["perfdept"], demo.pmco, after + datetime.timedelta(days=90))
     assert Evaluation.objects.get(contract=county).grade == "Poor (not submitted)"
 
 
