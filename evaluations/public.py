@@ -58,7 +58,20 @@ def year_results(request, year):
     return render(request, "evaluations/public_results.html", {
         "year": year, "label": _label(year), "ranked": ranked, "chart": chart,
         "total": sum(len(rows) for _c, rows in ranked),
+        # Each institution's card is this page's address and its slug (results-institution): one reverse.
+        "here": request.path,
     })
+
+
+@require_GET
+def institution_result(request, year, slug):
+    """One institution's released result: composite, grade, summary scorecard, rewards and sanctions."""
+    evaluation = (Evaluation.objects.filter(results.released_filter(), year_start=year, institution__slug=slug)
+                  .select_related("institution").prefetch_related("consequences").first())
+    if evaluation is None:
+        raise Http404(_("No results have been released for this year."))
+    return render(request, "evaluations/public_institution.html", {
+        "year": year, "label": _label(year), "e": evaluation})
 
 
 def _table(year):

@@ -41,7 +41,10 @@ def released_filter(day=None):
 def released_for_year(year_start, day=None):
     """The released results of ``year_start``: one query with their institutions and contracts."""
     return (Evaluation.objects.filter(released_filter(day), year_start=year_start)
-            .select_related("institution", "contract"))
+            .select_related("institution", "contract")
+            .only("institution__name", "institution__slug", "institution__kind", "contract__scheme",
+                  "contract__bands", "year_start", "state", "composite", "grade", "moderated_composite",
+                  "moderated_grade", "released_on"))
 
 
 def standing(evaluation):
@@ -68,3 +71,21 @@ def ranked(evaluations):
         rows = sorted(groups[kind], key=lambda e: (standing(e), e.institution.name))
         out.append((labels.get(kind, kind), [(i + 1, e) for i, e in enumerate(rows)]))
     return out
+
+
+def for_report(contract, user) -> dict | None:
+    """The evaluated result of ``contract`` as reports show it (None before one exists or while ``user``
+    may not see it): the same figures as the evaluation page and the public results."""
+    evaluation = (Evaluation.objects.filter(contract=contract, state__in=rules.RESULT_STATES)
+                  .select_related("institution").prefetch_related("consequences").first())
+    if evaluation is None or not rules.sees_result(user, evaluation):
+        return None
+    return {
+        "composite": f"{evaluation.final_composite:.4f}", "grade": evaluation.final_grade,
+        "not_submitted": evaluation.not_submitted,
+        "before_moderation": (f"{evaluation.composite:.4f}" if evaluation.moderated_composite is not None
+                              else ""),
+        "moderation_reason": evaluation.moderation_reason,
+        "released_on": evaluation.released_on.isoformat() if evaluation.released_on else "",
+        "consequences": [str(c.get_kind_display()) for c in evaluation.consequences.all()],
+    }

@@ -8,7 +8,7 @@ module of its kind (``pages``, ``queries``, ``scoping``, ``pdfs``).
 
 # Importing a module registers its measurements: the order here is the order of the table.
 # isort: off
-from . import pages, peers, queries, scoping, pdfs  # noqa: F401
+from . import pages, peers, queries, scoping, pdfs, results  # noqa: F401
 # isort: on
 from .context import Context, page_queries, reverse_or_skip, session_cookie
 from .queries import institutions_ratio, targets_ratio
