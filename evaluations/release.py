@@ -5,8 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,11 +15,11 @@ from pmis import audit
 from pmis.models import Institution
 from scorecards import scoring
 
-from . import rules
+from . import results, rules
 from .models import Consequence, ConsequenceRule, Evaluation, EvaluationPolicy
 
 State = Evaluation.State
-FINAL_GRADE = Coalesce(NullIf(F("moderated_grade"), Value("")), F("grade"))
+FINAL_GRADE = results.FINAL_GRADE
 
 
 def moderate(actor, evaluation, composite, reason):

@@ -223,3 +223,13 @@ def test_the_institution_page_and_the_api_show_the_result_and_its_consequences(d
     assert draft is None or draft["result"] is None
     client.logout()
     assert client.get("/api/v1/evaluations/").status_code in (401, 403)
+
+
+def test_the_public_rows_escape_what_institutions_are_called(demo, client, concluded):
+    from pmis.models import Institution
+
+    Institution.objects.filter(pk=demo.water.pk).update(name='Water <script>alert("x")</script>')
+    Evaluation.objects.filter(pk=concluded.pk).update(released_on=timezone.localdate())
+    client.logout()
+    body = client.get(reverse("results-year", args=[concluded.year_start])).content.decode()
+    assert "<script>alert" not in body and "&lt;script&gt;alert(&quot;x&quot;)" in body
