@@ -15,12 +15,11 @@ USER = settings.AUTH_USER_MODEL
 
 
 class EvaluationPolicy(models.Model):
-    """What an oversight body sets for the evaluation of the institutions under it (data, not code)."""
+    """What an oversight body sets for the evaluation of the institutions under it (data, not code). The
+    self-evaluation's deadline is the cycle calendar's (``notifications``: the "self_evaluation" stage)."""
 
     institution = models.OneToOneField(Institution, on_delete=models.CASCADE, related_name="evaluation_policy",
                                        verbose_name=_("oversight body"))
-    due_days = models.PositiveSmallIntegerField(
-        _("self-evaluation due (days after the year ends)"), default=30)
     grade_non_submission = models.BooleanField(
         _("grade institutions that do not submit"), default=True,
         help_text=_("An institution that has not submitted its self-evaluation by the deadline gets the "
@@ -201,3 +200,48 @@ class ExogenousFactor(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+
+class ConsequenceKind(models.TextChoices):
+    RECOGNITION = "recognition", _("Recognition")
+    IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan required")
+
+
+class ConsequenceRule(models.Model):
+    """An oversight body's rule: institutions released with ``grade`` get ``kind`` (data, per body)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("oversight body"))
+    grade = models.CharField(_("grade"), max_length=64)
+    kind = models.CharField(_("consequence"), max_length=32, choices=ConsequenceKind.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("reward or sanction rule")
+        verbose_name_plural = _("reward and sanction rules")
+        constraints = [models.UniqueConstraint(fields=["institution", "grade", "kind"], name="consequence_rule_once")]
+
+    def __str__(self):
+        return f"{self.grade}: {self.get_kind_display()}"
+
+
+class Consequence(models.Model):
+    """A reward or sanction an institution received with a released result."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="consequences")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("consequence"), max_length=32, choices=ConsequenceKind.choices)
+    grade = models.CharField(_("grade"), max_length=64)
+    note = models.TextField(_("note"), blank=True)
+    applied_on = models.DateField(_("applied on"))
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("reward or sanction")
+        verbose_name_plural = _("rewards and sanctions")
+        ordering = ["-applied_on", "kind"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "kind"], name="consequence_once")]
+
+    def __str__(self):
+        return self.get_kind_display()

@@ -3,9 +3,11 @@ four decimals and the grade, the grade distribution as a chart, each institution
 the same rows as CSV and XLSX. Only released results are read (``results.released_for_year``)."""
 
 import io
+from html import escape
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -25,20 +27,15 @@ def _label(year):
     return f"{year}/{str(year + 1)[-2:]}"
 
 
-def _grades(ranked):
-    """[(grade, count, tone)] in band order (the first result's bands), then any other grade."""
-    counts, tones, order = {}, {}, []
+def _grades(ranked, bands):
+    """[(grade, count, tone)] in the bands' order, then any other grade (a policy's own for non-submission)."""
+    counts = {}
     for _category, rows in ranked:
         for _rank, e in rows:
-            bands = e.contract.bands or []
-            for band in bands:
-                if band["grade"] not in order:
-                    order.append(band["grade"])
-            grade = e.final_grade
-            counts[grade] = counts.get(grade, 0) + 1
-            tones[grade] = summary.tone_for(grade, bands) or ("red" if e.not_submitted else "")
+            counts[e.final_grade] = counts.get(e.final_grade, 0) + 1
+    order = [b["grade"] for b in bands]
     order += [g for g in counts if g not in order]
-    return [(g, counts.get(g, 0), tones.get(g, "")) for g in order if g in counts]
+    return [(g, counts[g], summary.tone_for(g, bands) or "red") for g in order if g in counts]
 
 
 @require_GET
@@ -46,30 +43,57 @@ def year_list(request):
     return render(request, "evaluations/public_years.html", {"years": [(y, _label(y)) for y in _years()]})
 
 
+def _rows_html(ranked, here, not_submitted):
+    """Each category's table body, built in one pass (a national year is hundreds of rows); every value
+    is escaped."""
+    flag = f' <span class="badge red" data-not-submitted>{escape(not_submitted)}</span>'
+    out = []
+    for category, rows in ranked:
+        body = "".join(
+            f'<tr data-institution="{escape(e.institution.slug)}"><td class="num" data-rank>{rank}</td>'
+            f'<td><a href="{escape(here)}{escape(e.institution.slug)}/">{escape(e.institution.name)}</a></td>'
+            f'<td class="num" data-composite>{e.final_composite}</td>'
+            f'<td data-grade>{escape(e.final_grade)}{flag if e.not_submitted else ""}</td></tr>'
+            for rank, e in rows)
+        out.append((category, mark_safe(body)))  # noqa: S308 (built above from escaped values)
+    return out
+
+
 @require_GET
 def year_results(request, year):
-    ranked = results.ranked(results.released_for_year(year))
+    ranked = results.ranked(results.released_rows(year))
     if not ranked:
         raise Http404(_("No results have been released for this year."))
-    grades = _grades(ranked)
+    grades = _grades(ranked, results.released_bands(year))
     chart = charts.bar_chart([(g, n, tone) for g, n, tone in grades],
                              title=_("Grade distribution, %(year)s") % {"year": _label(year)},
                              scale_max=max(n for _g, n, _t in grades))
     return render(request, "evaluations/public_results.html", {
-        "year": year, "label": _label(year), "ranked": ranked, "chart": chart,
+        "year": year, "label": _label(year), "chart": chart,
+        "tables": _rows_html(ranked, request.path, _("not submitted")),
         "total": sum(len(rows) for _c, rows in ranked),
     })
 
 
+@require_GET
+def institution_result(request, year, slug):
+    """One institution's released result: composite, grade, summary scorecard, rewards and sanctions."""
+    evaluation = (Evaluation.objects.filter(results.released_filter(), year_start=year, institution__slug=slug)
+                  .select_related("institution").prefetch_related("consequences").first())
+    if evaluation is None:
+        raise Http404(_("No results have been released for this year."))
+    return render(request, "evaluations/public_institution.html", {
+        "year": year, "label": _label(year), "e": evaluation})
+
+
 def _table(year):
-    header = [_("Category"), _("Rank"), _("Institution"), _("Composite"), _("Grade"), _("Not submitted"),
-              _("Released on")]
+    header = [_("Category"), _("Rank"), _("Institution"), _("Composite"), _("Grade"), _("Not submitted")]
     rows = []
-    for category, ranked in results.ranked(results.released_for_year(year)):
+    for category, ranked in results.ranked(results.released_rows(year)):
         for rank, e in ranked:
             rows.append([str(category), rank, e.institution.name,
                          None if e.final_composite is None else f"{e.final_composite:.4f}", e.final_grade,
-                         _("yes") if e.not_submitted else "", e.released_on.isoformat()])
+                         _("yes") if e.not_submitted else ""])
     return header, rows
 
 

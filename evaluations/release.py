@@ -5,8 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,11 +15,11 @@ from pmis import audit
 from pmis.models import Institution
 from scorecards import scoring
 
-from . import rules
-from .models import Evaluation, EvaluationPolicy
+from . import results, rules
+from .models import Consequence, ConsequenceRule, Evaluation, EvaluationPolicy
 
 State = Evaluation.State
-FINAL_GRADE = Coalesce(NullIf(F("moderated_grade"), Value("")), F("grade"))
+FINAL_GRADE = results.FINAL_GRADE
 
 
 def moderate(actor, evaluation, composite, reason):
@@ -61,11 +60,13 @@ def grade_non_submission(actor, body, day=None) -> int:
     contracts = (PerformanceContract.objects.filter(
         institution__in=_under(body), level="institution", status__in=[*REPORTABLE, PerformanceContract.Status.CLOSED],
         financial_year__end_date__lt=day).select_related("institution", "financial_year"))
+    contracts = list(contracts)
+    due = rules.due_dates({c.financial_year for c in contracts})
     policies = {}
     for contract in contracts:
         institution = contract.institution
         policy = policies.setdefault(institution.pk, rules.policy_for(institution))
-        if not policy.grade_non_submission or rules.due_on(contract.financial_year, policy) >= day:
+        if not policy.grade_non_submission or due[contract.financial_year_id] >= day:
             continue
         with transaction.atomic(), audit.together():
             evaluation = Evaluation.objects.select_for_update().filter(contract=contract).first()
@@ -76,7 +77,7 @@ def grade_non_submission(actor, body, day=None) -> int:
             if evaluation is None:
                 evaluation = Evaluation(institution=institution, contract=contract,
                                         financial_year=contract.financial_year, year_start=contract.year_start.year,
-                                        due_date=rules.due_on(contract.financial_year, policy))
+                                        due_date=due[contract.financial_year_id])
             evaluation.state, evaluation.composite, evaluation.grade = State.NOT_SUBMITTED, composite, grade
             evaluation.concluded_at = timezone.now()
             evaluation.save()
@@ -100,8 +101,48 @@ def release(actor, body, year_start, on: datetime.date | None = None) -> int:
             evaluation.released_on, evaluation.released_by = on, actor
             evaluation.save(update_fields=["released_on", "released_by"])
             audit.record(actor, "evaluation.release", evaluation, None, {"released_on": on})
+            apply_consequences(actor, evaluation)
             count += 1
     return count
+
+
+def consequence_rules(institution) -> list:
+    """The reward and sanction rules of the nearest oversight body above ``institution`` that has any."""
+    ids = [int(i) for i in institution.oversight_path.strip("/").split("/") if i]
+    found: dict = {}
+    for rule in ConsequenceRule.objects.filter(institution_id__in=ids):
+        found.setdefault(rule.institution_id, []).append(rule)
+    for pk in reversed(ids):
+        if pk in found:
+            return found[pk]
+    return []
+
+
+def apply_consequences(actor, evaluation) -> list:
+    """Give the released ``evaluation`` what its body's rules say for its grade (once each)."""
+    given = []
+    for rule in consequence_rules(evaluation.institution):
+        if rule.grade != evaluation.final_grade:
+            continue
+        consequence, created = Consequence.objects.get_or_create(
+            evaluation=evaluation, kind=rule.kind, defaults={
+                "institution_id": evaluation.institution_id, "grade": rule.grade, "note": rule.note,
+                "applied_on": evaluation.released_on})
+        if created:
+            audit.record(actor, "evaluation.consequence", consequence, None,
+                         {"kind": rule.kind, "grade": rule.grade, "evaluation": evaluation.pk})
+            given.append(consequence)
+    return given
+
+
+def set_consequence(actor, body, grade, kind, note=""):
+    """Add (or change the note of) an oversight body's reward or sanction rule for ``grade``."""
+    rules.check(rules.may_release(actor, body), _("The performance department sets rewards and sanctions."))
+    with transaction.atomic(), audit.together():
+        rule, _created = ConsequenceRule.objects.update_or_create(
+            institution=body, grade=grade, kind=kind, defaults={"note": note})
+        audit.record(actor, "evaluation.consequence_rule", body, None, {"grade": grade, "kind": kind, "note": note})
+    return rule
 
 
 def distribution(body, year_start):

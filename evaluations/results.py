@@ -1,13 +1,19 @@
 """An evaluation's figures: the evaluated composite through the one score path
 (``contracts.scores.evaluated``), and the rows the results pages and downloads read."""
 
-from django.db.models import Q
+from dataclasses import dataclass
+
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from contracts import scores
 from scorecards import scoring
 
 from . import rules
 from .models import Evaluation, ExogenousFactor
+
+#: the result's grade as released: the moderated one where the panel set one
+FINAL_GRADE = Coalesce(NullIf(F("moderated_grade"), Value("")), F("grade"))
 
 
 def inputs(evaluation, achievements=None):
@@ -38,10 +44,50 @@ def released_filter(day=None):
     return Q(released_on__isnull=False, released_on__lte=day or rules.today())
 
 
+def released_bands(year_start, day=None) -> list:
+    """The band table of the year's released results (the first one's: a year's schemes share it), best first."""
+    return (Evaluation.objects.filter(released_filter(day), year_start=year_start).order_by("pk")
+            .values_list("contract__bands", flat=True).first()) or []
+
+
 def released_for_year(year_start, day=None):
     """The released results of ``year_start``: one query with their institutions and contracts."""
     return (Evaluation.objects.filter(released_filter(day), year_start=year_start)
-            .select_related("institution", "contract"))
+            .select_related("institution", "contract")
+            .only("institution__name", "institution__slug", "institution__kind", "contract__scheme",
+                  "contract__bands", "year_start", "state", "composite", "grade", "moderated_composite",
+                  "moderated_grade", "released_on"))
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str = ""
+    slug: str = ""
+    kind: str = ""
+    scheme: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """A released result as the public page reads it (the attribute paths of an ``Evaluation``), read
+    as plain values: a national year is hundreds of rows."""
+
+    pk: int
+    institution: Named
+    contract: Named
+    final_composite: object
+    final_grade: str
+    not_submitted: bool
+
+
+def released_rows(year_start, day=None) -> list:
+    """The released results of ``year_start`` as ``Row`` values: one query."""
+    found = (Evaluation.objects.filter(released_filter(day), year_start=year_start)
+             .annotate(final=Coalesce("moderated_composite", "composite"), final_grade=FINAL_GRADE)
+             .values_list("pk", "institution__name", "institution__slug", "institution__kind", "contract__scheme",
+                          "final", "final_grade", "state"))
+    return [Row(pk, Named(name, slug, kind), Named(scheme=scheme), final, grade, state == "not_submitted")
+            for pk, name, slug, kind, scheme, final, grade, state in found]
 
 
 def standing(evaluation):
@@ -68,3 +114,21 @@ def ranked(evaluations):
         rows = sorted(groups[kind], key=lambda e: (standing(e), e.institution.name))
         out.append((labels.get(kind, kind), [(i + 1, e) for i, e in enumerate(rows)]))
     return out
+
+
+def for_report(contract, user) -> dict | None:
+    """The evaluated result of ``contract`` as reports show it (None before one exists or while ``user``
+    may not see it): the same figures as the evaluation page and the public results."""
+    evaluation = (Evaluation.objects.filter(contract=contract, state__in=rules.RESULT_STATES)
+                  .select_related("institution").prefetch_related("consequences").first())
+    if evaluation is None or not rules.sees_result(user, evaluation):
+        return None
+    return {
+        "composite": f"{evaluation.final_composite:.4f}", "grade": evaluation.final_grade,
+        "not_submitted": evaluation.not_submitted,
+        "before_moderation": (f"{evaluation.composite:.4f}" if evaluation.moderated_composite is not None
+                              else ""),
+        "moderation_reason": evaluation.moderation_reason,
+        "released_on": evaluation.released_on.isoformat() if evaluation.released_on else "",
+        "consequences": [str(c.get_kind_display()) for c in evaluation.consequences.all()],
+    }

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from contracts.monitoring import REPORTABLE, period_dates
+from notifications.cycle import ensure_deadlines
+from notifications.models import CycleDeadline, Stage
 from pmis import access
 from pmis.access import NotAllowed
 from pmis.models import Institution, Role
@@ -50,8 +52,17 @@ def opens_on(year) -> datetime.date:
     return period_dates(year, 4)[0]
 
 
-def due_on(year, policy) -> datetime.date:
-    return year.end_date + datetime.timedelta(days=policy.due_days)
+def due_dates(years) -> dict:
+    """{financial year id: the self-evaluation's deadline}: the cycle calendar's "self_evaluation" stage
+    (the oversight body's default or the institution's own date; a month after a July year by default)."""
+    years = list(years)
+    ensure_deadlines(years)
+    return dict(CycleDeadline.objects.filter(financial_year__in=years, stage=Stage.SELF_EVALUATION)
+                .values_list("financial_year_id", "due_date"))
+
+
+def due_on(year) -> datetime.date:
+    return due_dates([year])[year.pk]
 
 
 def worst(scheme, bands, policy):

@@ -40,7 +40,7 @@ def start(actor, contract, day=None) -> Evaluation:
         evaluation = Evaluation.objects.create(
             institution_id=contract.institution_id, contract=contract, financial_year=year,
             year_start=contract.year_start.year,
-            due_date=rules.due_on(year, rules.policy_for(contract.institution)),
+            due_date=rules.due_on(year),
         )
         Achievement.objects.bulk_create([
             Achievement(evaluation=evaluation, institution_id=contract.institution_id, target=t, self_actual=t.actual)

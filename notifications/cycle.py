@@ -30,6 +30,7 @@ BUILT_IN_OFFSETS = {
     Stage.Q4_REPORT: 380,
     Stage.APPRAISAL: 395,
     Stage.APPEAL_WINDOW: 425,
+    Stage.SELF_EVALUATION: 395,  # a month after a July year ends
 }
 
 MAX_OFFSET = 800

@@ -35,6 +35,7 @@ class Stage(models.TextChoices):
     Q4_REPORT = "q4_report", _("Fourth quarter report")
     APPRAISAL = "appraisal", _("Appraisal")
     APPEAL_WINDOW = "appeal_window", _("Appeal window closes")
+    SELF_EVALUATION = "self_evaluation", _("Institution's year-end self-evaluation")
 
 
 class StageDefault(models.Model):

@@ -18,6 +18,7 @@ api_urlpatterns = [
     path("", include("charters.api")),
     path("", include("notifications.api")),
     path("", include("appraisals.api")),
+    path("", include("evaluations.api")),
 ]
 
 urlpatterns = [

@@ -8,7 +8,7 @@ module of its kind (``pages``, ``queries``, ``scoping``, ``pdfs``, ``reporting``
 
 # Importing a module registers its measurements: the order here is the order of the table.
 # isort: off
-from . import pages, peers, queries, scoping, pdfs, reporting  # noqa: F401
+from . import pages, peers, queries, scoping, pdfs, reporting, results  # noqa: F401
 # isort: on
 from .context import Context, page_queries, reverse_or_skip, session_cookie
 from .queries import institutions_ratio, targets_ratio

@@ -17,6 +17,7 @@ from .parameters import institution_year
 def build_annual(params, *, user, progress):
     from contracts import scores, selectors
     from contracts.models import PerformanceContract
+    from evaluations import results
 
     institution, year = institution_year(params)
     progress(10)
@@ -31,7 +32,7 @@ def build_annual(params, *, user, progress):
         "year": year.name if year else "",
         "year_dates": f"{year.start_date:%d %b %Y} – {year.end_date:%d %b %Y}" if year else "",
         "contract": None, "targets": [], "versions": [], "signatures": [], "transitions": [], "evidence": [],
-        "contracts": [],
+        "contracts": [], "evaluation": None,
     }
     if main is not None:
         card = selectors.scorecard_for(main)
@@ -42,6 +43,8 @@ def build_annual(params, *, user, progress):
         data["signatures"] = _signatures(main)
         data["transitions"] = _transitions(main)
         data["evidence"] = evidence_for(main)
+        # The year-end evaluation's result, once it exists: what the public results and the API show.
+        data["evaluation"] = results.for_report(main, user)
     progress(50)
     figures = scores.for_contracts([c for c in contracts if c is not main])
     for n, contract in enumerate(contracts, start=1):
@@ -70,5 +73,13 @@ def build_annual(params, *, user, progress):
          "rows": [[t["when"], t["action"], t["from"], t["to"], t["version"], t["by"], t["comment"]]
                   for t in data["transitions"]]},
     ]
+    evaluated = data["evaluation"]
+    if evaluated:
+        data["tables"].append({"name": _("Year-end evaluation"), "columns": [
+            _("Evaluated composite"), _("Grade"), _("Not submitted"), _("Before moderation"),
+            _("Reason for the moderation"), _("Released on"), _("Rewards and sanctions")],
+            "rows": [[evaluated["composite"], evaluated["grade"], _("yes") if evaluated["not_submitted"] else "",
+                      evaluated["before_moderation"], evaluated["moderation_reason"], evaluated["released_on"],
+                      "; ".join(evaluated["consequences"])]]})
     progress(90)
     return data

@@ -228,8 +228,18 @@ def make_appraisals(demo, n):
     return {}
 
 
+def make_evaluations(demo, n):
+    from evaluations.models import Evaluation
+
+    contracts = _extra_contracts(demo, n)
+    Evaluation.objects.filter(institution=demo.water).update(state="concluded", composite="2.0000", grade="Excellent")
+    clone(Evaluation.objects.filter(institution=demo.water).first(), n, contract=lambda i: contracts[i])
+    return {}
+
+
 LISTS = [
     ("/api/v1/appraisals/", make_appraisals),
+    ("/api/v1/evaluations/", make_evaluations),
     ("/api/v1/progress-reports/", make_progress_reports),
     ("/api/v1/progress-entries/", make_progress_entries),
     ("/api/v1/evidence/", make_evidence),

@@ -7,13 +7,16 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from contracts import scorecard, scores
 from contracts.cycle import signing
 from evaluations import exogenous, independent, release, results, rules, selfevaluation
 from evaluations.models import Achievement, Evaluation, ExogenousFactor, PhysicalVerification
+from notifications import cycle
 from pmis.access import NotAllowed
 from pmis.models import AuditEvent
+from reports import builders
 from scorecards import scoring
 
 from .conftest import request_of, short_of, submit
@@ -47,11 +50,13 @@ def expected_composite(contract, targets, achievements, exempt):
     return scoring.evaluate({"scheme": contract.scheme, "bands": contract.bands, "items": items})["composite"]
 
 
-def test_the_demo_ministry_from_q4_to_released_results(demo, ministry, targets, opened, evaluator, q4_day):
+def test_the_demo_ministry_from_q4_to_released_results(demo, ministry, targets, opened, evaluator, q4_day, client,
+                                                       monkeypatch):
     head, perfdept = demo.users["head"], demo.users["perfdept"]
     evaluation = opened
     assert evaluation.state == Evaluation.State.DRAFT
-    assert evaluation.due_date == ministry.financial_year.end_date + datetime.timedelta(days=30)
+    # The deadline is the cycle calendar's self-evaluation stage: a month after a July year, by default.
+    assert evaluation.due_date == ministry.financial_year.start_date + datetime.timedelta(days=395)
     first = Achievement.objects.get(evaluation=evaluation, target=targets[0])
     assert first.self_actual == short_of(targets[0])  # the year's verified Q4 actual, offered
 
@@ -109,6 +114,9 @@ def test_the_demo_ministry_from_q4_to_released_results(demo, ministry, targets, 
     assert not results.released_for_year(evaluation.year_start, release_day).filter(pk=evaluation.pk).exists()
     with pytest.raises(NotAllowed):
         release.release(head, demo.pmco, evaluation.year_start, release_day)
+    # Rewards and sanctions by grade, data of the oversight body, applied on release.
+    release.set_consequence(perfdept, demo.pmco, evaluation.final_grade, "recognition", "Certificate at the gala.")
+    release.set_consequence(perfdept, demo.pmco, "Poor", "improvement_plan")
     released = release.release(perfdept, demo.pmco, evaluation.year_start, release_day)
     assert released >= 1
     public = list(results.released_for_year(evaluation.year_start, release_day))
@@ -117,13 +125,34 @@ def test_the_demo_ministry_from_q4_to_released_results(demo, ministry, targets, 
     ranks = dict((e.pk, rank) for _label, rows in results.ranked(public) for rank, e in rows)
     assert ranks[evaluation.pk] == 1
 
+    assert [(c.kind, c.note) for c in evaluation.consequences.all()] == [("recognition", "Certificate at the gala.")]
+    county = Evaluation.objects.get(institution=demo.machakos)  # not submitted: worst grade, improvement plan
+    assert county.not_submitted and [c.kind for c in county.consequences.all()] == ["improvement_plan"]
+    release.release(perfdept, demo.pmco, evaluation.year_start, release_day)  # again: nothing given twice
+    assert evaluation.consequences.count() == 1
+
+    # The public page on the release day shows its rank and grade; the annual report and the API agree.
+    monkeypatch.setattr(rules, "today", lambda: release_day)
+    client.logout()
+    page = client.get(reverse("results-year", args=[evaluation.year_start])).content.decode()
+    row = page[page.index('data-institution="water"'):]
+    assert "data-rank>1<" in row[:200] and f"{moderated:.4f}" in row[:400] and evaluation.final_grade in row[:600]
+    assert 'data-institution="machakos"' in page and "data-not-submitted" in page
+    built = builders.get("annual").build({"institution": demo.water.pk}, user=demo.users["auditor"],
+                                         progress=lambda p: None)
+    assert built["evaluation"]["composite"] == f"{moderated:.4f}"
+    assert built["evaluation"]["grade"] == evaluation.final_grade
+    client.force_login(demo.users["auditor"])
+    api = next(r for r in client.get("/api/v1/evaluations/").json()["results"] if r["id"] == evaluation.pk)
+    assert api["result"]["composite"] == f"{moderated:.4f}" and api["result"]["grade"] == evaluation.final_grade
+
     # Every decision is on the audit trail.
     actions = set(AuditEvent.objects.filter(institution=demo.water, action__startswith="evaluation.")
                   .values_list("action", flat=True))
     assert {"evaluation.open", "evaluation.self_entry", "evaluation.factor_claim", "evaluation.submit",
             "evaluation.assess", "evaluation.verify", "evaluation.factor_decide", "evaluation.share",
             "evaluation.respond", "evaluation.conclude", "evaluation.moderate", "evaluation.release",
-            "evaluation.assign_evaluator"} <= actions
+            "evaluation.assign_evaluator", "evaluation.consequence"} <= actions
     assert PhysicalVerification.objects.filter(achievement__evaluation=evaluation).count() == 1
 
 
@@ -201,7 +230,7 @@ def test_not_submitted_by_the_deadline_gets_the_worst_grade(demo, ministry):
 
     county = PerformanceContract.objects.select_related("financial_year").get(
         institution=demo.machakos, level="institution", financial_year__is_current=True)
-    after = county.financial_year.end_date + datetime.timedelta(days=31)
+    after = county.financial_year.end_date + datetime.timedelta(days=45)
     perfdept = demo.users["perfdept"]
     assert release.grade_non_submission(perfdept, demo.pmco, county.financial_year.end_date) == 0  # not yet due
     assert release.grade_non_submission(perfdept, demo.pmco, after) >= 1
@@ -219,10 +248,12 @@ def test_the_non_submission_rule_is_data_per_oversight_body(demo):
     after = county.financial_year.end_date + datetime.timedelta(days=61)
     release.set_policy(demo.users["perfdept"], demo.pmco, grade_non_submission=False)
     assert release.grade_non_submission(demo.users["perfdept"], demo.pmco, after) == 0
-    release.set_policy(demo.users["perfdept"], demo.pmco, grade_non_submission=True, due_days=90,
+    release.set_policy(demo.users["perfdept"], demo.pmco, grade_non_submission=True,
                        non_submission_grade="Poor (not submitted)")
+    # The deadline is the calendar's, which the performance department moves for every institution under it.
+    cycle.set_stage_default(demo.users["perfdept"], demo.pmco, "self_evaluation", 365 + 120)
     assert release.grade_non_submission(demo.users["perfdept"], demo.pmco, after) == 0  # due later now
-    release.grade_non_submission(demo.users["perfdept"], demo.pmco, after + datetime.timedelta(days=30))
+    release.grade_non_submission(demo.users["perfdept"], demo.pmco, after + datetime.timedelta(days=90))
     assert Evaluation.objects.get(contract=county).grade == "Poor (not submitted)"
 
 

@@ -160,7 +160,10 @@ def test_the_panel_moderates_with_a_reason_and_releases_then_the_public_page_sho
     body = page.content.decode()
     assert page.status_code == 200 and "<svg" in body
     assert "Ministry of Water, Sanitation and Irrigation" in body and "2.2000" in body
-    assert 'data-rank>1<' in body and "Core Mandate" in body
+    assert 'data-rank>1<' in body
+    card = client.get(reverse("results-institution", args=[concluded.year_start, "water"])).content.decode()
+    assert "Core Mandate" in card and "2.2000" in card
+    assert client.get(reverse("results-institution", args=[concluded.year_start, "machakos"])).status_code == 404
     # Machakos had not submitted (a draft): released as not submitted only once its deadline passed.
     assert "machakos" not in body
     rows = list(csv.reader(io.StringIO(client.get(reverse("results-download", args=[concluded.year_start, "csv"]))
@@ -201,3 +204,32 @@ def test_the_self_evaluation_is_not_opened_before_the_last_quarter(demo, client,
     assert response.status_code == 302 and not Evaluation.objects.filter(contract=ministry).exists()
     listed = client.get(reverse("evaluation-list")).content.decode()
     assert reverse("evaluation-start", args=[ministry.pk]) not in listed
+
+
+def test_the_institution_page_and_the_api_show_the_result_and_its_consequences(demo, client, concluded):
+    from evaluations.models import Consequence
+
+    Evaluation.objects.filter(pk=concluded.pk).update(released_on=timezone.localdate())
+    Consequence.objects.create(evaluation=concluded, institution=demo.water, kind="recognition",
+                               grade="Excellent", note="Gala", applied_on=timezone.localdate())
+    client.force_login(demo.users["officer"])
+    page = client.get(reverse("institution-detail", args=[demo.water.pk])).content.decode()
+    assert "data-institution-results" in page and 'data-consequence="recognition"' in page and "2.1234" in page
+    rows = client.get("/api/v1/evaluations/").json()["results"]
+    mine = next(r for r in rows if r["id"] == concluded.pk)
+    assert mine["result"]["composite"] == "2.1234" and mine["result"]["grade"] == "Excellent"
+    assert mine["result"]["consequences"][0]["kind"] == "recognition"
+    draft = next(r for r in rows if r["id"] != concluded.pk) if len(rows) > 1 else None
+    assert draft is None or draft["result"] is None
+    client.logout()
+    assert client.get("/api/v1/evaluations/").status_code in (401, 403)
+
+
+def test_the_public_rows_escape_what_institutions_are_called(demo, client, concluded):
+    from pmis.models import Institution
+
+    Institution.objects.filter(pk=demo.water.pk).update(name='Water <script>alert("x")</script>')
+    Evaluation.objects.filter(pk=concluded.pk).update(released_on=timezone.localdate())
+    client.logout()
+    body = client.get(reverse("results-year", args=[concluded.year_start])).content.decode()
+    assert "<script>alert" not in body and "&lt;script&gt;alert(&quot;x&quot;)" in body
