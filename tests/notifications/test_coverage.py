@@ -103,6 +103,18 @@ def test_an_officer_may_neither_see_nor_remind(demo, as_user):
     assert not Nudge.objects.exists()
 
 
+def test_the_coverage_link_shows_only_to_who_may_open_it(demo, as_user):
+    unit = OrgUnit.objects.get(pk=demo.officer.org_unit_id)
+    link = _url(demo.water).encode()
+    assert link in as_user(demo.users["head"]).get(unit.get_absolute_url()).content
+    assert link in as_user(demo.users["perfdept"]).get(
+        reverse("institution-dashboard", args=[demo.water.pk])).content
+    officer = as_user(demo.users["officer"])
+    for url in (unit.get_absolute_url(), reverse("institution-dashboard", args=[demo.water.pk])):
+        page = officer.get(url)
+        assert page.status_code == 200 and link not in page.content
+
+
 def test_the_button_shows_only_to_who_may_remind(demo, as_user):
     page = as_user(demo.users["secretariat"]).get(_url(demo.water))
     assert b"Remind them (23 officers)" in page.content
