@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ..views import cycle as views
+from ..views import tasks as task_views
 
 urlpatterns = [
     path("", views.contract_list, name="contract-list"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/sign/", views.contract_sign, name="contract-sign"),
     path("<int:pk>/versions/", views.contract_versions, name="contract-versions"),
     path("<int:pk>/scorecard/", views.contract_scorecard, name="contract-scorecard"),
+    path("<int:pk>/tasks/", task_views.plan_tasks, name="contract-tasks"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target-edit"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target-delete"),
     path("targets/<int:pk>/propose/", views.target_propose, name="target-propose"),
