@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -209,7 +210,7 @@ def week_rows(contract, week_start) -> PlanWeek:
 def team_plans(user):
     """The signed plans ``user`` supervises that have sub-tasks, officers by name."""
     return (PerformanceContract.objects.filter(counterparty=user, level="officer", status__in=PLAN_STATES)
-            .filter(sub_tasks__isnull=False).distinct()
+            .filter(Exists(SubTask.objects.filter(contract=OuterRef("pk"))))
             .select_related("officer__user", "financial_year").order_by("officer__user__last_name", "pk"))
 
 
@@ -219,8 +220,8 @@ def team_week(contracts, week_start) -> list[PlanWeek]:
 
 def plans_with_weekly_log():
     """Signed officer plans with sub-tasks (whether their profile logs weeks is asked separately)."""
-    return (PerformanceContract.objects.filter(level="officer", status__in=PLAN_STATES,
-                                               sub_tasks__isnull=False).distinct()
+    return (PerformanceContract.objects.filter(level="officer", status__in=PLAN_STATES)
+            .filter(Exists(SubTask.objects.filter(contract=OuterRef("pk"))))
             .select_related("financial_year"))
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ..views import cycle as views
+from ..views import tasks as task_views
 from ..views import vetting
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/sign/", views.contract_sign, name="contract-sign"),
     path("<int:pk>/versions/", views.contract_versions, name="contract-versions"),
     path("<int:pk>/scorecard/", views.contract_scorecard, name="contract-scorecard"),
+    path("<int:pk>/tasks/", task_views.plan_tasks, name="contract-tasks"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target-edit"),
     path("targets/<int:pk>/move/", views.target_move, name="target-move"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target-delete"),
