@@ -80,7 +80,9 @@ def institution_identity(request, pk):
     """The institution's administrator sets its Swahili name and its coat of arms or logo."""
     institution = visible_or_404(Institution, request.user, pk)
     if not org.may_edit_identity(request.user, institution):
-        raise PermissionDenied(_("Only the institution's administrator may change its name and coat of arms."))
+        if request.method == "POST":
+            raise PermissionDenied(_("Only the institution's administrator may change its name and coat of arms."))
+        return render(request, "pmis/institution_identity.html", {"institution": institution, "form": None})
     form = IdentityForm(request.POST or None, request.FILES or None,
                         initial={"name_sw": institution.name_sw})
     if request.method == "POST" and form.is_valid():

@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pmis.models import Institution
@@ -42,6 +43,11 @@ class Signature(models.Model):
         if self.pk:
             raise ContractFrozen(_("A signature cannot be changed."))
         super().save(*args, **kwargs)
+
+    @property
+    def role_label(self):
+        """The role signed as (stored in the words of the day it was signed), in the reader's language."""
+        return gettext(self.role)
 
 
 class ContractDocument(models.Model):

@@ -112,7 +112,7 @@ def _signatures(contract):
     from contracts.models import Signature
 
     return [
-        {"version": s.version.number, "side": str(s.get_side_display()), "signer": s.signer_name, "role": s.role,
+        {"version": s.version.number, "side": str(s.get_side_display()), "signer": s.signer_name, "role": s.role_label,
          "content_hash": s.content_hash, "signed_at": when(s.signed_at), "ip": s.ip or "",
          "second_factor": s.second_factor}
         for s in Signature.objects.filter(contract=contract).select_related("version").order_by("signed_at", "pk")
