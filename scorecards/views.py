@@ -19,7 +19,7 @@ from pmis.views import visible_or_404
 from . import dashboards, profiles, selectors, setup
 from .grades import grade_label, tone_label
 from .models import PROFILE_STAGES, ContractLevel, Profile, Scheme
-from .precision import composite
+from .precision import composite, composite_text
 
 
 @login_required
@@ -59,7 +59,9 @@ def _export(rows, header, name, fmt, composite_columns=()):
         buffer = io.StringIO()
         writer = spreadsheets.CsvWriter(buffer)  # every cell through the one formula-injection rule
         writer.writerow(header)
-        writer.writerows(rows)
+        # Composites keep their four places in CSV too ("2.5000"), like the table and the workbook.
+        writer.writerows([[composite_text(v) if i in composite_columns and v is not None else v
+                           for i, v in enumerate(row)] for row in rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         from openpyxl import Workbook

@@ -77,9 +77,9 @@ def test_a_colleague_does_not_see_appraisal_events_in_the_audit_trail(demo, clie
     assert {"appraisal.countersign", "appraisal.result", "appraisal.appeal", "appeal.decide"} <= actions
     for login in ("officer", "vetting", "officer2"):
         client.force_login(user(login))
-        for prefix in ("appeal.", "appraisal."):
-            html = client.get(reverse("audit-event-list"), {"action": prefix}).content.decode()
-            assert not any(event_link(e) in html for e in events), (login, prefix)
+        for action in {e.action for e in events}:  # the trail filters by one action, as its list offers
+            html = client.get(reverse("audit-event-list"), {"action": action}).content.decode()
+            assert not any(event_link(e) in html for e in events), (login, action)
         for event in events:
             assert client.get(reverse("audit-event-detail", args=[event.pk])).status_code == 404, (login, event)
     # Events about other things stay in the colleague's trail.
@@ -95,7 +95,7 @@ def test_the_readers_of_the_appraisal_see_its_events(demo, client):
                    user("auditor")):
         client.force_login(reader)
         assert client.get(reverse("audit-event-detail", args=[decided.pk])).status_code == 200, reader
-        html = client.get(reverse("audit-event-list"), {"action": "appeal."}).content.decode()
+        html = client.get(reverse("audit-event-list"), {"action": "appeal.decide"}).content.decode()
         assert event_link(decided) in html, reader
     # The committee reads an appraisal only while its appeal is open: decided, it is closed to them.
     client.force_login(user("appeals"))
