@@ -48,6 +48,8 @@ lint: install
 browser:
 	@command -v chromium >/dev/null || (test "$$(id -u)" = 0 && (apt-get install -y chromium || (apt-get update -q && apt-get install -y chromium))) \
 	  || echo "The browser tests need Chromium: sudo apt-get install chromium (they skip without it, and fail in CI)."
+	@command -v pdftoppm >/dev/null || (test "$$(id -u)" = 0 && (apt-get install -y poppler-utils || (apt-get update -q && apt-get install -y poppler-utils))) \
+	  || echo "The PDF tests read pages back with pdftoppm: sudo apt-get install poppler-utils."
 
 test: messages lint browser
 	$(PY) manage.py check
