@@ -70,6 +70,16 @@ def _lockout_cache_of_this_run(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A Swahili request through the test client leaves Swahili active in this thread (LocaleMiddleware
+    # activates a language and nothing resets it): the next test starts in the default language.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_failures_carried_over():
     # The lockout's counts live in a cache outside the test's rolled-back transaction.
     from django.core.cache import caches

@@ -63,9 +63,8 @@ class Writer:
     def _default(self, f):
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             return self.now
-        if f.has_default():
-            return f.get_default()
-        return None
+        # A text or file field without a default is "" (Django's own default for it), never NULL.
+        return f.get_default()
 
     def finish(self):
         """Move the id sequences past the ids assigned here."""

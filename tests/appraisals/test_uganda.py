@@ -24,7 +24,8 @@ def _plan():
 def test_the_ugandan_plan_is_on_the_balanced_scorecard_and_the_1_to_5_scale():
     plan = _plan()
     assert plan.scheme == "likert_5" and plan.status == "in_force"
-    assert plan.bands == [{"grade": "Excellent", "limit": "4.50"}, {"grade": "Very Good", "limit": "3.50"},
+    stored = [{k: b[k] for k in ("grade", "limit")} for b in plan.bands]
+    assert stored == [{"grade": "Excellent", "limit": "4.50"}, {"grade": "Very Good", "limit": "3.50"},
                           {"grade": "Good", "limit": "2.50"}, {"grade": "Fair", "limit": "1.50"},
                           {"grade": "Poor", "limit": "1.00"}]
     names = list(Perspective.objects.filter(financial_year=plan.financial_year).order_by("order")
