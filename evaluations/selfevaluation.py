@@ -15,6 +15,7 @@ from contracts.monitoring import parse_actual
 from pmis import audit
 from scorecards import scoring
 
+from . import evidence as evidence_files
 from . import rules
 from .models import Achievement, Evaluation
 
@@ -72,8 +73,9 @@ def _short(target, actual) -> bool:
 
 def save(actor, evaluation, values: dict) -> Saved:
     """Keep what was typed on the one form: ``values`` {achievement id: {"actual", "explanation",
-    "evidence"}}. Every value that reads is kept; each one that does not is named beside its target and
-    the rest is still saved."""
+    "evidence", "files" (uploaded evidence files)}}. Every value that reads is kept; each one that does not
+    is named beside its target and the rest is still saved. An achievement's files are stored only when
+    every one of them passes the evidence rules."""
     rules.check(rules.may_file(actor, evaluation), _("This self-evaluation can no longer be changed here."))
     errors = {}
     with transaction.atomic(), audit.together():
@@ -97,6 +99,11 @@ def save(actor, evaluation, values: dict) -> Saved:
             if after != before:
                 a.save(update_fields=["self_actual", "explanation", "evidence"])
                 audit.record(actor, "evaluation.self_entry", a, before, after)
+            if row.get("files"):
+                try:
+                    evidence_files.store(actor, a, evidence_files.checked(row["files"]))
+                except ValidationError as exc:
+                    errors.setdefault(a.pk, {})["files"] = [m for ms in exc.message_dict.values() for m in ms]
     return Saved(evaluation, errors)
 
 

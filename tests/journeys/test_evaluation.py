@@ -87,9 +87,15 @@ def test_from_self_evaluation_to_public_results(journey, viewport):
         assert page.locator(f"#actual-{a.pk}").input_value() == ("twelve" if a.pk == first.pk else typed[a.pk])
         assert page.locator(f"#evidence-{a.pk}").input_value() == f"Annual report, page {a.pk}"
     page.locator(f"#actual-{first.pk}").fill(typed[first.pk])
+    # Evidence as files: two at once beside the first target.
+    page.locator(f"#files-{first.pk}").set_input_files([
+        {"name": "annual-returns.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"},
+        {"name": "site.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * 32}])
     submit_in(page, "main form[action$='/save/'] .report-actions button[type=submit]")
     step(j, viewport, "2-saved")
     assert Achievement.objects.get(pk=first.pk).self_actual == Decimal(typed[first.pk])
+    links = page.locator(f"section[data-achievement='{first.pk}'] [data-files] a")
+    assert links.all_inner_texts()[-2:] == ["annual-returns.pdf", "site.png"]
 
     # The head signs: password and authentication code again.
     head = get_user_model().objects.get(username="head")
