@@ -41,7 +41,8 @@ def evaluated_score(evaluation, achievements=None):
 
 
 def released_filter(day=None):
-    return Q(released_on__isnull=False, released_on__lte=day or rules.today())
+    """Released institution results (a unit's evaluation is never public)."""
+    return Q(released_on__isnull=False, released_on__lte=day or rules.today(), contract__level="institution")
 
 
 def released_bands(year_start, day=None) -> list:

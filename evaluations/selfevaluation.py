@@ -23,12 +23,12 @@ FIELDS = ("actual", "explanation", "evidence")
 
 
 def start(actor, contract, day=None) -> Evaluation:
-    """The self-evaluation of institution contract ``contract``, opened (and audited) if not yet."""
+    """The self-evaluation of institution or unit contract ``contract``, opened (and audited) if not yet."""
     found = Evaluation.objects.filter(contract=contract).first()
     if found is not None:
         return found
     rules.check(rules.may_start(actor, contract, day) or (
-        actor.is_superuser and contract.level == "institution"),
+        actor.is_superuser and contract.level in rules.LEVELS),
         _("The self-evaluation is opened by the head or the performance officer once the year's last quarter "
           "has begun."))
     with transaction.atomic(), audit.together():
@@ -126,14 +126,15 @@ def submit(request, evaluation, *, password, code=None, day=None) -> Evaluation:
     if (day or rules.today()) > evaluation.due_date:
         rules.refuse(_("The deadline for the self-evaluation has passed; it can no longer be submitted."))
     rules.check(rules.may_sign(user, evaluation, day),
-                _("The self-evaluation is signed by the head of the institution."))
+                _("The self-evaluation is signed by the head of the institution, or of the unit for a unit's."))
     missing = problems(evaluation)
     if missing:
         raise ValidationError(_("Complete every target before submitting: %(count)s still need attention.")
                               % {"count": len(missing)})
     second_factor = signing.reauthenticate(request, user, password, code)
     with transaction.atomic(), audit.together():
-        evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("contract").get(
+            pk=evaluation.pk)
         if not rules.may_sign(user, evaluation, day):
             rules.refuse(_("This self-evaluation has already been submitted."))
         evaluation.state = Evaluation.State.SUBMITTED

@@ -27,7 +27,8 @@ from .models import Achievement, Evaluation, EvidenceFile, ExogenousFactor
 
 
 def _evaluations():
-    return Evaluation.objects.select_related("institution", "contract", "financial_year", "signed_by")
+    return Evaluation.objects.select_related("institution", "contract", "contract__org_unit", "financial_year",
+                                             "signed_by")
 
 
 def _flash(request, exc):
@@ -49,7 +50,8 @@ def evaluation_list(request):
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     # The institution contracts whose self-evaluation this user may open now (and which have none yet).
     startable = [c for c in contract_rows().visible_to(request.user).filter(
-        level="institution", status__in=rules.REPORTABLE, evaluation__isnull=True).order_by("institution__name")[:20]
+        level__in=rules.LEVELS, status__in=rules.REPORTABLE, evaluation__isnull=True).select_related(
+        "institution", "financial_year", "org_unit").order_by("institution__name", "level", "title")[:20]
         if rules.may_start(request.user, c)]
     return render(request, "evaluations/list.html", {"page": page, "bodies": rules.bodies_of(request.user),
                                                      "startable": startable})
@@ -275,7 +277,8 @@ def panel(request):
     years = list(Evaluation.objects.filter(institution__oversight_path__startswith=body.oversight_path)
                  .values_list("year_start", flat=True).distinct().order_by("-year_start"))
     year = in_range(request.GET.get("year")) or (years[0] if years else None)
-    rows = (_evaluations().filter(institution__oversight_path__startswith=body.oversight_path, year_start=year)
+    rows = (_evaluations().filter(institution__oversight_path__startswith=body.oversight_path, year_start=year,
+                                  contract__level="institution")
             .order_by("institution__kind", "institution__name"))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     kinds = dict(Institution.Kind.choices)
