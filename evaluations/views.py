@@ -73,7 +73,7 @@ def _rows(evaluation, posted=None, errors=None):
 def _page(request, evaluation, rows=None, status=200, general=()):
     user = request.user
     sees = rules.sees_result(user, evaluation)
-    institution_side = rules.is_filer(user, evaluation.institution_id)
+    institution_side = rules.files_for(user, evaluation.contract)
     evaluator = rules.may_evaluate(user, evaluation)
     figures = results.evaluated_score(evaluation) if sees and evaluation.state != Evaluation.State.DRAFT and (
         evaluator or evaluation.state in rules.RESULT_STATES) else None
