@@ -13,6 +13,7 @@ from contracts.monitoring import parse_actual
 from pmis import access, audit
 from scorecards import scoring
 
+from . import evidence as evidence_files
 from . import results, rules
 from .models import Achievement, Evaluation, ExogenousFactor, PhysicalVerification
 
@@ -60,8 +61,9 @@ def assess(actor, achievement, value, reason=""):
     return achievement
 
 
-def verify(actor, achievement, *, visited_on, place, finding, evidence=""):
-    """Record a physical verification of a reported result."""
+def verify(actor, achievement, *, visited_on, place, finding, evidence="", files=()):
+    """Record a physical verification of a reported result, with its evidence ``files`` (all checked
+    before anything is recorded)."""
     if isinstance(visited_on, str):
         try:
             visited_on = datetime.date.fromisoformat(visited_on)
@@ -74,6 +76,10 @@ def verify(actor, achievement, *, visited_on, place, finding, evidence=""):
         errors["place"] = [_("Say where the result was verified.")]
     if not (finding or "").strip():
         errors["finding"] = [_("Record what was found.")]
+    try:
+        attached = evidence_files.checked(files)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(), audit.together():
@@ -83,6 +89,7 @@ def verify(actor, achievement, *, visited_on, place, finding, evidence=""):
             place=place.strip(), finding=finding.strip(), evidence=(evidence or "").strip(), recorded_by=actor)
         audit.record(actor, "evaluation.verify", found, None, audit.snapshot(
             found, ["achievement", "visited_on", "place", "finding", "evidence"]))
+        evidence_files.store(actor, achievement, attached, verification=found)
     return found
 
 

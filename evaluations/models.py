@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from contracts.models import evidence_name  # a random stored name, as for reported actuals
 from pmis.models import Institution
 from pmis.tenancy import TenantManager
 from scorecards.models import NUMBER
@@ -165,6 +166,35 @@ class PhysicalVerification(models.Model):
 
     def __str__(self):
         return f"{self.place} {self.visited_on}"
+
+
+class EvidenceFile(models.Model):
+    """A file backing an achievement of the self-evaluation, or an evaluator's physical verification of it;
+    served only through the scoped download view."""
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="files")
+    verification = models.ForeignKey(PhysicalVerification, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="files")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("file"), upload_to=evidence_name, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("evaluation-evidence", args=[self.pk])
 
 
 class ExogenousFactor(models.Model):

@@ -89,7 +89,8 @@ def grade_non_submission(actor, body, day=None) -> int:
 
 def release(actor, body, year_start, on: datetime.date | None = None) -> int:
     """Release the ``year_start`` results of the institutions under ``body`` on ``on`` (today by
-    default): the concluded ones and those graded for not submitting. Returns how many were released."""
+    default): the concluded ones and those graded for not submitting. Returns how many were released.
+    Units' self-evaluations stay inside their institution: only institution contracts are released."""
     rules.check(rules.may_release(actor, body), _("The performance department releases the results."))
     on = on or rules.today()
     grade_non_submission(actor, body, on)
@@ -97,7 +98,7 @@ def release(actor, body, year_start, on: datetime.date | None = None) -> int:
     with transaction.atomic(), audit.together():
         for evaluation in Evaluation.objects.select_for_update().filter(
                 institution__in=_under(body), year_start=year_start, state__in=rules.RESULT_STATES,
-                released_on__isnull=True):
+                released_on__isnull=True, contract__level="institution"):
             evaluation.released_on, evaluation.released_by = on, actor
             evaluation.save(update_fields=["released_on", "released_by"])
             audit.record(actor, "evaluation.release", evaluation, None, {"released_on": on})
@@ -149,7 +150,7 @@ def distribution(body, year_start):
     """{category: {grade: count}} of the year's results under ``body``: one aggregate query."""
     found: dict = {}
     for row in (Evaluation.objects.filter(institution__in=_under(body), year_start=year_start,
-                                          state__in=rules.RESULT_STATES)
+                                          state__in=rules.RESULT_STATES, contract__level="institution")
                 .annotate(final=FINAL_GRADE).values("institution__kind", "final").annotate(n=Count("pk"))
                 .order_by("institution__kind", "final")):
         found.setdefault(row["institution__kind"], {})[row["final"]] = row["n"]

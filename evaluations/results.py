@@ -41,7 +41,8 @@ def evaluated_score(evaluation, achievements=None):
 
 
 def released_filter(day=None):
-    return Q(released_on__isnull=False, released_on__lte=day or rules.today())
+    """Released institution results (a unit's evaluation is never public)."""
+    return Q(released_on__isnull=False, released_on__lte=day or rules.today(), contract__level="institution")
 
 
 def released_bands(year_start, day=None) -> list:
@@ -116,6 +117,17 @@ def ranked(evaluations):
     return out
 
 
+def figures_of(evaluation) -> dict:
+    """The released figures of ``evaluation`` as every page shows them: the final (moderated where the
+    panel moderated) composite to four decimals and its grade, fixed at conclusion through
+    ``contracts.scores.evaluated``."""
+    return {
+        "composite": f"{evaluation.final_composite:.4f}", "grade": evaluation.final_grade,
+        "not_submitted": evaluation.not_submitted,
+        "released_on": evaluation.released_on.isoformat() if evaluation.released_on else "",
+    }
+
+
 def for_report(contract, user) -> dict | None:
     """The evaluated result of ``contract`` as reports show it (None before one exists or while ``user``
     may not see it): the same figures as the evaluation page and the public results."""
@@ -124,11 +136,25 @@ def for_report(contract, user) -> dict | None:
     if evaluation is None or not rules.sees_result(user, evaluation):
         return None
     return {
-        "composite": f"{evaluation.final_composite:.4f}", "grade": evaluation.final_grade,
-        "not_submitted": evaluation.not_submitted,
+        **figures_of(evaluation),
         "before_moderation": (f"{evaluation.composite:.4f}" if evaluation.moderated_composite is not None
                               else ""),
         "moderation_reason": evaluation.moderation_reason,
-        "released_on": evaluation.released_on.isoformat() if evaluation.released_on else "",
         "consequences": [str(c.get_kind_display()) for c in evaluation.consequences.all()],
     }
+
+
+def for_dashboard(user, institution, financial_year_id) -> dict | None:
+    """The institution contract's evaluated result for the institution dashboard (registered with
+    ``scorecards.dashboards``): None before one exists or while ``user`` may not see it. One query,
+    plus the access module's own when the result is not yet released."""
+    evaluation = (Evaluation.objects.filter(institution_id=institution.pk, financial_year_id=financial_year_id,
+                                            contract__level="institution", state__in=rules.RESULT_STATES)
+                  .only("pk", "institution_id", "state", "composite", "grade", "moderated_composite",
+                        "moderated_grade", "released_on").first())
+    if evaluation is None:
+        return None
+    evaluation.institution = institution
+    if not rules.sees_result(user, evaluation):
+        return None
+    return {**figures_of(evaluation), "released": rules.released(evaluation), "url": evaluation.get_absolute_url()}

@@ -24,6 +24,8 @@ State = Evaluation.State
 FILERS = {Role.HEAD, Role.PERFORMANCE_OFFICER}
 #: the evaluator works on a self-evaluation in these states
 UNDER_EVALUATION = {State.SUBMITTED, State.ADJUSTED, State.RESPONDED}
+#: the contracts that file a self-evaluation: the institution's, and each unit's for its unit contract
+LEVELS = ("institution", "unit")
 #: states with a result to moderate and release
 RESULT_STATES = {State.CONCLUDED, State.NOT_SUBMITTED}
 #: the worst value of each scheme's scale, given for non-submission (methodology: non-submission)
@@ -85,31 +87,50 @@ def is_filer(user, institution_id) -> bool:
     return user.is_superuser or bool(access.roles_in(user, institution_id) & FILERS)
 
 
+def files_for(user, contract) -> bool:
+    """Whether ``user`` prepares the self-evaluation of ``contract``: for the institution's contract its head
+    and performance officers; for a unit's, the unit's head (the contract's performer) and the institution's
+    performance officers."""
+    if contract.level == "unit":
+        return (user.is_superuser or contract.performer_id == user.pk
+                or access.holds(user, Role.PERFORMANCE_OFFICER, contract.institution_id))
+    return is_filer(user, contract.institution_id)
+
+
+def signs_for(user, contract) -> bool:
+    """Who signs the self-evaluation: the institution's head, or for a unit the unit's head."""
+    if user.is_superuser:
+        return True
+    if contract.level == "unit":
+        return contract.performer_id == user.pk
+    return access.holds(user, Role.HEAD, contract.institution_id)
+
+
 def may_start(user, contract, day=None) -> bool:
-    """Whether ``user`` may open the self-evaluation of institution contract ``contract`` now."""
-    return (contract.level == "institution" and contract.status in REPORTABLE
-            and (day or today()) >= opens_on(contract.financial_year) and is_filer(user, contract.institution_id))
+    """Whether ``user`` may open the self-evaluation of institution or unit contract ``contract`` now."""
+    return (contract.level in LEVELS and contract.status in REPORTABLE
+            and (day or today()) >= opens_on(contract.financial_year) and files_for(user, contract))
 
 
 def may_file(user, evaluation) -> bool:
     """Whether ``user`` may fill in (save) the self-evaluation now."""
-    return evaluation.state == State.DRAFT and is_filer(user, evaluation.institution_id)
+    return evaluation.state == State.DRAFT and files_for(user, evaluation.contract)
 
 
 def may_sign(user, evaluation, day=None) -> bool:
     """Whether ``user`` may sign and submit the self-evaluation: the head, before the deadline."""
     return (evaluation.state == State.DRAFT and (day or today()) <= evaluation.due_date
-            and (user.is_superuser or access.holds(user, Role.HEAD, evaluation.institution_id)))
+            and signs_for(user, evaluation.contract))
 
 
 def may_claim(user, evaluation) -> bool:
     """Exogenous factors are claimed with the self-evaluation, or in reply to the evaluator's adjustments."""
-    return evaluation.state in (State.DRAFT, State.ADJUSTED) and is_filer(user, evaluation.institution_id)
+    return evaluation.state in (State.DRAFT, State.ADJUSTED) and files_for(user, evaluation.contract)
 
 
 def may_respond(user, evaluation) -> bool:
-    """The institution answers the evaluator's adjustments once."""
-    return evaluation.state == State.ADJUSTED and is_filer(user, evaluation.institution_id)
+    """The institution (or the unit) answers the evaluator's adjustments once."""
+    return evaluation.state == State.ADJUSTED and files_for(user, evaluation.contract)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from contracts.monitoring import parse_actual
 from pmis import audit
 from scorecards import scoring
 
+from . import evidence as evidence_files
 from . import rules
 from .models import Achievement, Evaluation
 
@@ -22,12 +23,12 @@ FIELDS = ("actual", "explanation", "evidence")
 
 
 def start(actor, contract, day=None) -> Evaluation:
-    """The self-evaluation of institution contract ``contract``, opened (and audited) if not yet."""
+    """The self-evaluation of institution or unit contract ``contract``, opened (and audited) if not yet."""
     found = Evaluation.objects.filter(contract=contract).first()
     if found is not None:
         return found
     rules.check(rules.may_start(actor, contract, day) or (
-        actor.is_superuser and contract.level == "institution"),
+        actor.is_superuser and contract.level in rules.LEVELS),
         _("The self-evaluation is opened by the head or the performance officer once the year's last quarter "
           "has begun."))
     with transaction.atomic(), audit.together():
@@ -72,8 +73,9 @@ def _short(target, actual) -> bool:
 
 def save(actor, evaluation, values: dict) -> Saved:
     """Keep what was typed on the one form: ``values`` {achievement id: {"actual", "explanation",
-    "evidence"}}. Every value that reads is kept; each one that does not is named beside its target and
-    the rest is still saved."""
+    "evidence", "files" (uploaded evidence files)}}. Every value that reads is kept; each one that does not
+    is named beside its target and the rest is still saved. An achievement's files are stored only when
+    every one of them passes the evidence rules."""
     rules.check(rules.may_file(actor, evaluation), _("This self-evaluation can no longer be changed here."))
     errors = {}
     with transaction.atomic(), audit.together():
@@ -97,6 +99,11 @@ def save(actor, evaluation, values: dict) -> Saved:
             if after != before:
                 a.save(update_fields=["self_actual", "explanation", "evidence"])
                 audit.record(actor, "evaluation.self_entry", a, before, after)
+            if row.get("files"):
+                try:
+                    evidence_files.store(actor, a, evidence_files.checked(row["files"]))
+                except ValidationError as exc:
+                    errors.setdefault(a.pk, {})["files"] = [m for ms in exc.message_dict.values() for m in ms]
     return Saved(evaluation, errors)
 
 
@@ -119,14 +126,15 @@ def submit(request, evaluation, *, password, code=None, day=None) -> Evaluation:
     if (day or rules.today()) > evaluation.due_date:
         rules.refuse(_("The deadline for the self-evaluation has passed; it can no longer be submitted."))
     rules.check(rules.may_sign(user, evaluation, day),
-                _("The self-evaluation is signed by the head of the institution."))
+                _("The self-evaluation is signed by the head of the institution, or of the unit for a unit's."))
     missing = problems(evaluation)
     if missing:
         raise ValidationError(_("Complete every target before submitting: %(count)s still need attention.")
                               % {"count": len(missing)})
     second_factor = signing.reauthenticate(request, user, password, code)
     with transaction.atomic(), audit.together():
-        evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("contract").get(
+            pk=evaluation.pk)
         if not rules.may_sign(user, evaluation, day):
             rules.refuse(_("This self-evaluation has already been submitted."))
         evaluation.state = Evaluation.State.SUBMITTED

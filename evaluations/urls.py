@@ -7,6 +7,7 @@ urlpatterns = [
     path("panel/", views.panel, name="evaluation-panel"),
     path("panel/release/", views.panel_release, name="evaluation-release"),
     path("start/<int:pk>/", views.evaluation_start, name="evaluation-start"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evaluation-evidence"),
     path("<int:pk>/", views.evaluation_detail, name="evaluation-detail"),
     path("<int:pk>/save/", views.evaluation_save, name="evaluation-save"),
     path("<int:pk>/sign/", views.evaluation_sign, name="evaluation-sign"),

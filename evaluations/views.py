@@ -4,14 +4,15 @@ and answers 404 outside it."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from contracts.models import PerformanceContract
 from contracts.selectors import contracts as contract_rows
@@ -22,11 +23,12 @@ from pmis.views import visible_or_404
 
 from . import exogenous, independent, release, results, rules, selfevaluation
 from .forms import SelfEvaluationSignForm as SignForm
-from .models import Achievement, Evaluation, ExogenousFactor
+from .models import Achievement, Evaluation, EvidenceFile, ExogenousFactor
 
 
 def _evaluations():
-    return Evaluation.objects.select_related("institution", "contract", "financial_year", "signed_by")
+    return Evaluation.objects.select_related("institution", "contract", "contract__org_unit", "financial_year",
+                                             "signed_by")
 
 
 def _flash(request, exc):
@@ -48,7 +50,8 @@ def evaluation_list(request):
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     # The institution contracts whose self-evaluation this user may open now (and which have none yet).
     startable = [c for c in contract_rows().visible_to(request.user).filter(
-        level="institution", status__in=rules.REPORTABLE, evaluation__isnull=True).order_by("institution__name")[:20]
+        level__in=rules.LEVELS, status__in=rules.REPORTABLE, evaluation__isnull=True).select_related(
+        "institution", "financial_year", "org_unit").order_by("institution__name", "level", "title")[:20]
         if rules.may_start(request.user, c)]
     return render(request, "evaluations/list.html", {"page": page, "bodies": rules.bodies_of(request.user),
                                                      "startable": startable})
@@ -58,7 +61,7 @@ def _rows(evaluation, posted=None, errors=None):
     errors = errors or {}
     rows = []
     for a in evaluation.achievements.select_related("target", "exogenous_factor", "evaluated_by").prefetch_related(
-            "verifications"):
+            "verifications__files", "files"):
         shown = posted.get(a.pk) if posted and a.pk in posted else {
             "actual": "" if a.self_actual is None else format(a.self_actual.normalize(), "f"),
             "explanation": a.explanation, "evidence": a.evidence}
@@ -70,7 +73,7 @@ def _rows(evaluation, posted=None, errors=None):
 def _page(request, evaluation, rows=None, status=200, general=()):
     user = request.user
     sees = rules.sees_result(user, evaluation)
-    institution_side = rules.is_filer(user, evaluation.institution_id)
+    institution_side = rules.files_for(user, evaluation.contract)
     evaluator = rules.may_evaluate(user, evaluation)
     figures = results.evaluated_score(evaluation) if sees and evaluation.state != Evaluation.State.DRAFT and (
         evaluator or evaluation.state in rules.RESULT_STATES) else None
@@ -85,6 +88,7 @@ def _page(request, evaluation, rows=None, status=200, general=()):
         "sign_form": SignForm(), "rules_choices": ExogenousFactor.Rule.choices,
         "open_points": independent.open_points(evaluation) if evaluator else [],
         "released": rules.released(evaluation), "general": general,
+        "files_limit": settings.PMIS_EVIDENCE_MAX_BYTES,
     }, status=status)
 
 
@@ -92,6 +96,22 @@ def _page(request, evaluation, rows=None, status=200, general=()):
 @scoped(Evaluation)
 def evaluation_detail(request, pk):
     return _page(request, visible_or_404(Evaluation, request.user, pk, _evaluations()))
+
+
+@login_required
+@require_GET
+@scoped(EvidenceFile)
+def evidence_download(request, pk):
+    """An evidence file, to whoever sees its institution (404 otherwise, and for a missing file)."""
+    item = visible_or_404(EvidenceFile, request.user, pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The evidence file is missing.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name,
+                            content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -118,6 +138,7 @@ def evaluation_save(request, pk):
     for a_pk in evaluation.achievements.values_list("pk", flat=True):
         if f"actual-{a_pk}" in request.POST:
             posted[a_pk] = {name: request.POST.get(f"{name}-{a_pk}", "") for name in selfevaluation.FIELDS}
+            posted[a_pk]["files"] = request.FILES.getlist(f"files-{a_pk}")
     try:
         saved = selfevaluation.save(request.user, evaluation, posted)
     except NotAllowed as exc:
@@ -184,7 +205,8 @@ def evaluation_verify(request, pk):
     return _action(request, pk, lambda e: independent.verify(
         request.user, _achievement(e, request.POST.get("achievement")),
         visited_on=request.POST.get("visited_on", ""), place=request.POST.get("place", ""),
-        finding=request.POST.get("finding", ""), evidence=request.POST.get("evidence", "")),
+        finding=request.POST.get("finding", ""), evidence=request.POST.get("evidence", ""),
+        files=request.FILES.getlist("files")),
         _("Physical verification recorded."))
 
 
@@ -255,7 +277,8 @@ def panel(request):
     years = list(Evaluation.objects.filter(institution__oversight_path__startswith=body.oversight_path)
                  .values_list("year_start", flat=True).distinct().order_by("-year_start"))
     year = in_range(request.GET.get("year")) or (years[0] if years else None)
-    rows = (_evaluations().filter(institution__oversight_path__startswith=body.oversight_path, year_start=year)
+    rows = (_evaluations().filter(institution__oversight_path__startswith=body.oversight_path, year_start=year,
+                                  contract__level="institution")
             .order_by("institution__kind", "institution__name"))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     kinds = dict(Institution.Kind.choices)

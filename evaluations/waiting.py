@@ -56,21 +56,27 @@ class Evaluations(Provider):
 
     def wanted(self, ids, today):
         evaluations = list(Evaluation.objects.filter(pk__in=ids).exclude(state__in=rules.RESULT_STATES)
-                           .select_related("institution"))
+                           .select_related("institution", "contract", "contract__org_unit"))
         if not evaluations:
             return []
         institutions = {e.institution_id for e in evaluations}
         filers = holders(institutions, list(rules.FILERS))
         evaluators = {i: set(access.evaluators(i).values_list("user_id", flat=True)) for i in institutions}
-        users = active_users({u for by in filers.values() for u in by} | {u for s in evaluators.values() for u in s})
+        # A unit's self-evaluation is also its head's (the unit contract's performer).
+        unit_heads = {e.pk: {e.contract.performer_id} for e in evaluations if e.contract.level == "unit"}
+        users = active_users({u for by in filers.values() for u in by} | {u for s in evaluators.values() for u in s}
+                             | {u for heads in unit_heads.values() for u in heads})
         wants = []
         for e in evaluations:
-            title = f"{e.institution.name} {e.year_start}/{str(e.year_start + 1)[-2:]}"
+            name = e.contract.org_unit.name if e.contract.org_unit_id else e.institution.name
+            title = f"{name} {e.year_start}/{str(e.year_start + 1)[-2:]}"
             url = e.get_absolute_url()
             if e.state == State.DRAFT:
-                people, kind, check = filers.get(e.institution_id, {}), "evaluation_self", rules.may_file
+                people, kind, check = ({*filers.get(e.institution_id, {}), *unit_heads.get(e.pk, ())},
+                                       "evaluation_self", rules.may_file)
             elif e.state == State.ADJUSTED:
-                people, kind, check = filers.get(e.institution_id, {}), "evaluation_respond", rules.may_respond
+                people, kind, check = ({*filers.get(e.institution_id, {}), *unit_heads.get(e.pk, ())},
+                                       "evaluation_respond", rules.may_respond)
             else:
                 people, kind, check = evaluators.get(e.institution_id, set()), "evaluation_evaluate", rules.may_evaluate
             for user_id in sorted(set(people) & set(users)):

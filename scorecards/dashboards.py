@@ -49,6 +49,8 @@ class Dashboard:
     participation: list = field(default_factory=list)
     partners: dict = field(default_factory=dict)  # institution id → ContractScore of the period
     charts: dict = field(default_factory=dict)
+    #: the year-end evaluation's result where one exists and the reader may see it (``evaluated_reader``)
+    evaluated: dict | None = None
 
     @property
     def shared_targets(self):
@@ -103,10 +105,26 @@ def participation_rows(institution_id, financial_year_id, period) -> list:
     return reader(institution_id, financial_year_id, period) if reader else []
 
 
-def institution_dashboard(institution, period=None, participation=None) -> Dashboard:
+#: evaluated(user, institution, year_id): the year-end evaluation's result as the reader may see it
+#: ({"composite", "grade", …} or None). The evaluations app owns evaluations and sits above scorecards:
+#: it registers the function from its AppConfig.ready.
+_evaluated = []
+
+
+def register_evaluated(reader):
+    _evaluated[:] = [reader]
+
+
+def evaluated_reader():
+    """The registered evaluated-result function, or None when no app has registered one."""
+    return _evaluated[0] if _evaluated else None
+
+
+def institution_dashboard(institution, period=None, participation=None, evaluated=None) -> Dashboard:
     """The institution's current year: its institution-level contract's score for ``period`` (the
     latest quarter with a score when not given), the trend by quarter, and charts.
-    ``participation(institution_id, year_id, period)`` supplies the reporting-compliance rows."""
+    ``participation(institution_id, year_id, period)`` supplies the reporting-compliance rows;
+    ``evaluated(institution, year_id)`` the year-end evaluation's result (bound to the reader)."""
     year = next(iter(_current_year(institution.pk)), None)
     if year is None:
         return Dashboard(institution, None, _period(period, 1), None, [])
@@ -119,6 +137,8 @@ def institution_dashboard(institution, period=None, participation=None) -> Dashb
     board = Dashboard(institution, year, period, score, trend, lower)
     if participation is not None:
         board.participation = participation(institution.pk, year.pk, period)
+    if evaluated is not None:
+        board.evaluated = evaluated(institution, year.pk)
     partner_ids = {p["id"] for t in board.shared_targets for p in t["partners"]}
     if partner_ids:
         board.partners = {s.institution_id: s for s in ContractScore.objects.filter(

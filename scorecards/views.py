@@ -1,3 +1,4 @@
+import functools
 import io
 
 from django.contrib import messages
@@ -40,8 +41,10 @@ def framework(request, pk):
 @scoped(Institution)
 def institution_dashboard(request, pk):
     institution = visible_or_404(Institution, request.user, pk)
+    reader = dashboards.evaluated_reader()
+    evaluated = None if reader is None else functools.partial(reader, request.user)
     board = dashboards.institution_dashboard(institution, request.GET.get("period"),
-                                             dashboards.participation_reader())
+                                             dashboards.participation_reader(), evaluated)
     return render(request, "scorecards/dashboard.html", {"board": board, "periods": dashboards.PERIODS})
 
 

@@ -206,7 +206,12 @@ def _evaluation_rows():
     """A year-end evaluation (self-evaluation in draft, one achievement per target) in water, machakos and
     outside, so the evaluation pages have own and foreign objects to open. Plain rows: the demo's year
     has not reached its last quarter."""
-    from evaluations.models import Achievement, Evaluation
+    from django.core.files.base import ContentFile
+
+    from evaluations.models import Achievement, Evaluation, EvidenceFile
+
+    pdf = b"%PDF-1.4\n% test evidence\n%%EOF\n"
+    admin = get_user_model().objects.get(username="admin")
 
     for slug in ("water", "machakos", "outside"):
         contract = PerformanceContract.objects.select_related("financial_year").get(
@@ -218,6 +223,11 @@ def _evaluation_rows():
             for target in contract.targets.order_by("pk"):
                 Achievement.objects.create(evaluation=evaluation, institution_id=contract.institution_id,
                                            target=target, self_actual=target.actual)
+            first = evaluation.achievements.order_by("pk").first()
+            item = EvidenceFile(achievement=first, institution_id=first.institution_id, original_name="returns.pdf",
+                                content_type="application/pdf", size=len(pdf), uploaded_by=admin)
+            item.file.save("upload", ContentFile(pdf), save=False)
+            item.save()
 
 
 def _outside_institution():

@@ -1,10 +1,13 @@
-"""Reading an uploaded CSV or XLSX file of targets, within limits: its size, an XLSX archive's members, unpacked
-size and cells, its rows and columns. A file that cannot be read raises ``FileProblem``; nothing is imported."""
+"""Uploaded files, within limits. Evidence files (of reported actuals, of the year-end evaluation): their size
+and what their content (not their name) shows, against an allow-list. A CSV or XLSX file of targets: its size,
+an XLSX archive's members, unpacked size and cells, its rows and columns; a file that cannot be read raises
+``FileProblem`` and nothing is imported."""
 
 import csv
 import io
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 # The widest sheet read: every column once and room for columns people add (reported as unknown);
@@ -172,3 +175,61 @@ def read_rows(uploaded_file) -> list[list]:
     else:
         rows = _csv_rows(data)
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence files
+
+
+ALLOWED_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "application/vnd.openxmlformats-officedocument": "Office document",
+    "application/x-ole-storage": "Office 97-2003 document",
+    "text/csv": "CSV or text",
+}
+
+
+def sniff(head: bytes) -> str | None:
+    """The allowed type a file's first bytes show, or None. Office Open XML files are zip archives
+    whose first entry is ``[Content_Types].xml`` or sits under ``word/``, ``xl/``, ``ppt/`` or ``_rels``."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "application/x-ole-storage"
+    if head.startswith(b"PK\x03\x04") and any(
+        marker in head[:2048] for marker in (b"[Content_Types].xml", b"word/", b"xl/", b"ppt/", b"_rels/")
+    ):
+        return "application/vnd.openxmlformats-officedocument"
+    control = set(range(32)) - {9, 10, 12, 13} | {127}
+    if head and not control.intersection(head):
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+                return None
+        return "text/csv"
+    return None
+
+
+def evidence_kind(upload, field="file") -> str:
+    """The allowed type of an evidence ``upload`` after checking its size and its content (not its name);
+    ``ValidationError`` on ``field`` otherwise. Nothing is written here."""
+    limit = settings.PMIS_EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError({field: _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+            "size": round(upload.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)}})
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    kind = sniff(head)
+    if kind is None:
+        raise ValidationError({field: _(
+            "This file's content is not an allowed type, whatever its name says. Upload a PDF, a PNG or JPEG "
+            "image, an office document (Word, Excel, PowerPoint) or a CSV or text file.")})
+    return kind

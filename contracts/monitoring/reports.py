@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
@@ -17,6 +16,8 @@ from scorecards import summary
 
 from .. import scorecard, scores
 from ..cycle import targets
+from ..documents import uploads
+from ..documents.uploads import ALLOWED_TYPES, sniff  # noqa: F401 - the evidence rules, re-exported here
 from ..models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
 from .rules import (
     ENTRY_FIELDS,
@@ -367,60 +368,13 @@ def submit_report(actor, report):
 # Evidence
 
 
-ALLOWED_TYPES = {
-    "application/pdf": "PDF",
-    "image/png": "PNG",
-    "image/jpeg": "JPEG",
-    "application/vnd.openxmlformats-officedocument": "Office document",
-    "application/x-ole-storage": "Office 97-2003 document",
-    "text/csv": "CSV or text",
-}
-
-
-def sniff(head: bytes) -> str | None:
-    """The allowed type a file's first bytes show, or None. Office Open XML files are zip archives
-    whose first entry is ``[Content_Types].xml`` or sits under ``word/``, ``xl/``, ``ppt/`` or ``_rels``."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "application/x-ole-storage"
-    if head.startswith(b"PK\x03\x04") and any(
-        marker in head[:2048] for marker in (b"[Content_Types].xml", b"word/", b"xl/", b"ppt/", b"_rels/")
-    ):
-        return "application/vnd.openxmlformats-officedocument"
-    control = set(range(32)) - {9, 10, 12, 13} | {127}
-    if head and not control.intersection(head):
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
-                return None
-        return "text/csv"
-    return None
-
-
 @transaction.atomic
 def add_evidence(actor, entry, upload) -> Evidence:
     """Store an uploaded file for ``entry`` under a random name, after checking its size and its
     content (not its name) against the allow-list. Refused files are never written."""
     entry = ProgressEntry.objects.select_related("report__contract__financial_year", "target").get(pk=entry.pk)
     _check_reporter(actor, entry.report.contract)
-    limit = settings.PMIS_EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError({"file": _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
-            "size": round(upload.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)}})
-    upload.seek(0)
-    head = upload.read(4096)
-    upload.seek(0)
-    kind = sniff(head)
-    if kind is None:
-        raise ValidationError({"file": _(
-            "This file's content is not an allowed type, whatever its name says. Upload a PDF, a PNG or JPEG "
-            "image, an office document (Word, Excel, PowerPoint) or a CSV or text file.")})
+    kind = uploads.evidence_kind(upload)
     evidence = Evidence(
         entry=entry, institution_id=entry.institution_id, original_name=(upload.name or "evidence")[-200:],
         content_type=kind, size=upload.size, uploaded_by=actor,

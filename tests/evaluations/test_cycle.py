@@ -131,7 +131,8 @@ def test_the_demo_ministry_from_q4_to_released_results(demo, ministry, targets, 
     release.release(perfdept, demo.pmco, evaluation.year_start, release_day)  # again: nothing given twice
     assert evaluation.consequences.count() == 1
 
-    # The public page on the release day shows its rank and grade; the annual report and the API agree.
+    # The public page on the release day shows its rank and grade; the dashboard, the annual report and the API
+    # agree.
     monkeypatch.setattr(rules, "today", lambda: release_day)
     client.logout()
     page = client.get(reverse("results-year", args=[evaluation.year_start])).content.decode()
@@ -143,6 +144,9 @@ def test_the_demo_ministry_from_q4_to_released_results(demo, ministry, targets, 
     assert built["evaluation"]["composite"] == f"{moderated:.4f}"
     assert built["evaluation"]["grade"] == evaluation.final_grade
     client.force_login(demo.users["auditor"])
+    board = client.get(reverse("institution-dashboard", args=[demo.water.pk])).content.decode()
+    assert f'data-evaluated-composite="{moderated:.4f}"' in board
+    assert f"data-evaluated-grade>{evaluation.final_grade}<" in board
     api = next(r for r in client.get("/api/v1/evaluations/").json()["results"] if r["id"] == evaluation.pk)
     assert api["result"]["composite"] == f"{moderated:.4f}" and api["result"]["grade"] == evaluation.final_grade
 
