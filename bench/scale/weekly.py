@@ -13,6 +13,7 @@ from django.db.models import Count, Min
 
 from appraisals.models import WeeklyLog, WeekReview
 from contracts.models import PerformanceContract, SubTask, SubTaskMark, Task
+from scorecards import setup
 from scorecards.models import InstitutionProfile, Profile
 
 from .identity import PREFIX
@@ -102,6 +103,7 @@ def write_weekly_logs(officers, seed=42, out=None) -> dict:
                           .values_list("pk", "performer_id"))
         counts["weekly_logs"] = writer.write(WeeklyLog, logs())
         counts["week_reviews"] = writer.write(WeekReview, reviews())
+        setup.ensure_profiles()  # a flushed database (a transactional test) has lost the seeded profiles
         pepmis = Profile.objects.get(code="tz-pepmis")
         institutions = {p[1] for p in plans}
         taken = set(InstitutionProfile.objects.filter(institution_id__in=institutions)
