@@ -190,15 +190,24 @@ def has_mark(sub):
         return False
 
 
-def _weeks(contracts, week_start) -> list[PlanWeek]:
-    """Each plan's sub-tasks with the week's logs and review: three queries for any number of plans."""
+def _weeks(contracts, week_start, *, overview=False) -> list[PlanWeek]:
+    """Each plan's sub-tasks with the week's logs and review: three queries for any number of plans.
+    ``overview`` reads only what the team page shows (titles, the logs' progress and notes, whether
+    reviewed): a team's week builds a few hundred rows, and their tasks, targets and marks are not shown."""
     plans = {c.pk: PlanWeek(c) for c in contracts}
     if not plans:
         return []
-    logs = {row.sub_task_id: row for row in WeeklyLog.objects.filter(contract_id__in=plans, week_start=week_start)}
-    for sub in marks.sub_tasks_of(list(plans)):
+    logs = WeeklyLog.objects.filter(contract_id__in=plans, week_start=week_start)
+    sub_tasks = marks.sub_tasks_of(list(plans))
+    reviews = WeekReview.objects.filter(contract_id__in=plans, week_start=week_start)
+    if overview:
+        logs = logs.only("pk", "contract_id", "sub_task_id", "progress", "note")
+        sub_tasks = sub_tasks.select_related(None).only("pk", "contract_id", "title")
+        reviews = reviews.only("pk", "contract_id")
+    logs = {row.sub_task_id: row for row in logs}
+    for sub in sub_tasks:
         plans[sub.contract_id].rows.append(Row(sub, logs.get(sub.pk)))
-    for review in WeekReview.objects.filter(contract_id__in=plans, week_start=week_start):
+    for review in reviews:
         plans[review.contract_id].review = review
     return list(plans.values())
 
@@ -215,7 +224,7 @@ def team_plans(user):
 
 
 def team_week(contracts, week_start) -> list[PlanWeek]:
-    return _weeks(contracts, week_start)
+    return _weeks(contracts, week_start, overview=True)
 
 
 def plans_with_weekly_log():

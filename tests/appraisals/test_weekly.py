@@ -190,7 +190,12 @@ def test_the_week_page_and_the_team_page_take_a_constant_number_of_queries(clien
     with django_assert_max_num_queries(small_team):
         page = client.get(team_url)  # a team of 30
     assert page.status_code == 200
-    assert page.content.decode().count('class="card"') == 30
+    body = page.content.decode()
+    assert body.count('class="card"') == 30
+    # What the team page shows of each plan's week: every logged sub-task with its progress and note.
+    first = sub_tasks(many[0])[0]
+    assert f"<li>{first.title}: 50% · kazi</li>" in body
+    assert body.count("to review") >= 29
 
     client.force_login(few[0].performer)
     small_week = _count(client, _url(few[0]))
