@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from contracts.documents import uploads
 from contracts.models import PerformanceContract
 from contracts.selectors import contracts as contract_rows
 from pmis.access import NotAllowed
@@ -104,14 +105,7 @@ def evaluation_detail(request, pk):
 def evidence_download(request, pk):
     """An evidence file, to whoever sees its institution (404 otherwise, and for a missing file)."""
     item = visible_or_404(EvidenceFile, request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The evidence file is missing.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=item.original_name,
-                            content_type="application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.attachment(item.file, item.original_name)
 
 
 @login_required

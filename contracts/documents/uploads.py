@@ -233,3 +233,18 @@ def evidence_kind(upload, field="file") -> str:
             "This file's content is not an allowed type, whatever its name says. Upload a PDF, a PNG or JPEG "
             "image, an office document (Word, Excel, PowerPoint) or a CSV or text file.")})
     return kind
+
+
+def attachment(file, original_name):
+    """An uploaded evidence file as a download under the name it was uploaded with, never rendered by
+    the browser; 404 when the stored file has gone."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The evidence file is missing.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=original_name,
+                            content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

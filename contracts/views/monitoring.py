@@ -4,7 +4,7 @@ verification queue, and the scoped evidence download. Every change goes through 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
 from .. import monitoring, selectors
+from ..documents import uploads
 from ..models import Evidence, PerformanceContract, ProgressEntry, ProgressReport, Target
 from .cycle import bad_request, target_of
 
@@ -220,14 +221,7 @@ def evidence_upload(request, pk):
 @scoped(Evidence)
 def evidence_download(request, pk):
     evidence = visible_or_404(Evidence, request.user, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The evidence file is missing.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                            content_type="application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.attachment(evidence.file, evidence.original_name)
 
 
 @login_required
