@@ -31,6 +31,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pmis import addresses
+
 from . import kinds
 from .models import LanguagePreference, Notification, NotificationPreference, Outbox
 
@@ -102,7 +104,7 @@ def handoff_texts(item) -> tuple[str, str, str]:
 
 
 def build_email(row: Outbox, subject: str, body: str, url: str) -> EmailMessage:
-    body += "\n\n" + settings.SITE_URL.rstrip("/") + url
+    body += "\n\n" + addresses.link(url)
     return EmailMessage(
         subject=subject, body=body, to=[row.recipient.email],
         headers={"Message-ID": message_id(row), "X-PMIS-Outbox": str(row.pk)},

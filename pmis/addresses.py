@@ -1,5 +1,6 @@
-"""The public address printed for people to follow (a contract PDF's verification link and QR code):
-``PMIS_PUBLIC_URL`` when the deployment sets it, else the host the request came in on, else ``SITE_URL``."""
+"""The public address printed for people to follow (a contract PDF's verification link and QR code, every
+link in an email): ``PMIS_PUBLIC_URL`` when the deployment sets it, else the host the request came in on,
+else ``SITE_URL`` (a worker sending the outbox has no request)."""
 
 from django.conf import settings
 
@@ -12,6 +13,12 @@ def public_base(request=None) -> str:
     if request is not None:
         return request.build_absolute_uri("/").rstrip("/")
     return settings.SITE_URL.rstrip("/")
+
+
+def link(path: str, request=None) -> str:
+    """The full address of a page (``path`` as ``reverse`` or ``get_absolute_url`` gives it) for a person
+    to follow from outside PMIS: an email, a PDF."""
+    return public_base(request) + path
 
 
 def emblem_uri(institution) -> str | None:

@@ -5,13 +5,14 @@ have accounts) but sends nothing more; past the client's limit it says to wait.
 """
 
 import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from . import lockout
+from . import addresses, lockout
 from .middleware import client_ip
 
 HOUR = 3600
@@ -29,4 +30,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         digest = hashlib.sha256(email.encode()).hexdigest()  # no address kept in the cache
         if lockout.count_attempt(f"password-reset:address:{digest}", HOUR) > settings.PASSWORD_RESET_PER_ADDRESS_HOURLY:
             return HttpResponseRedirect(self.get_success_url())
+        # The link and the site's name come from the public address, not the host this request used.
+        base = addresses.public_base(self.request)
+        self.extra_email_context = {"public_base": base, "site_name": urlsplit(base).netloc or base}
         return super().form_valid(form)

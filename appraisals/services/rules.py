@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import PerformanceContract
 from notifications.models import Notification
-from pmis import access
+from pmis import access, addresses
 from pmis.access import NotAllowed
 from pmis.models import Role
 
@@ -129,8 +129,9 @@ def notify(user, appraisal, title, body=""):
     Notification.objects.create(user=user, institution_id=appraisal.institution_id, kind="appraisal",
                                 critical=True, title=title[:200], body=body, url=url)
     if user.email:
-        send_mail(title, f"{body}\n\n{settings.SITE_URL.rstrip('/')}{url}" if body else title,
-                  settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
+        # Every email carries the link to the appraisal, on the public address, even when it has no body.
+        send_mail(title, f"{body or title}\n\n{addresses.link(url)}", settings.DEFAULT_FROM_EMAIL, [user.email],
+                  fail_silently=True)
 
 
 def _hr(actor, institution_id):
