@@ -29,7 +29,9 @@ from .views import visible_or_404
 class EventFilter(forms.Form):
     institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
     ct = forms.ChoiceField(label=_("Object type"), required=False)
-    object = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    about = forms.CharField(label=_("About (name, title or number)"), required=False, max_length=100)
+    # Set by the links "Audit trail" on a record's page and "All events of this object": nobody types an id.
+    object = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     actor = forms.CharField(label=_("Who (name or user name)"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("Action"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -50,8 +52,11 @@ class EventFilter(forms.Form):
         if data.get("ct"):
             app_label, model = data["ct"].split(".", 1)
             events = events.filter(content_type__app_label=app_label, content_type__model=model)
-        if data.get("object"):
+        if data.get("object") and data.get("ct"):  # an id means something only with its type
             events = events.filter(object_id=data["object"].strip())
+        if data.get("about", "").strip():
+            # The name each event recorded for its object ("Water (2026/27)", a target's description, a person).
+            events = events.filter(object_repr__icontains=data["about"].strip())
         if data.get("actor"):
             who = data["actor"].strip()
             events = events.filter(Q(actor_name__iexact=who) | Q(actor__last_name__iexact=who)
@@ -102,9 +107,15 @@ def event_list(request):
         event.sentence = activity.sentence(event)
     query = request.GET.copy()
     query.pop("page", None)
+    # Narrowed to one record by a link: name it (as its latest event on the page recorded it) and offer the way out.
+    narrowed = form.is_valid() and bool(form.cleaned_data.get("object") and form.cleaned_data.get("ct"))
+    subject = page.object_list[0].object_repr if narrowed and page.object_list else ""
+    widened = query.copy()
+    widened.pop("object", None)
     chain = cache.get(chain_cache_key(institution.pk)) if institution else None
     return render(request, "pmis/audit_event_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "institution": institution, "chain": chain,
+        "narrowed": narrowed, "subject": subject, "widened": widened.urlencode(),
     })
 
 

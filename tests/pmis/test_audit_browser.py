@@ -134,3 +134,41 @@ def test_events_read_as_sentences_with_labelled_fields(demo, as_user):
     with translation.override("sw"):
         rows = diff_rows(moved.before, moved.after, PerformanceContract)
     assert any(label == "Hali" for label, *_ in rows), rows
+
+
+def test_search_by_what_a_person_knows_not_an_id(demo, as_user, django_assert_max_num_queries):
+    """The filter asks for part of a record's name (a contract, a target, a person), never a database id; the
+    search stays within what the user may read."""
+    client = as_user(demo.users["auditor"])
+    html = client.get(reverse("audit-event-list")).content.decode()
+    assert "Object id" not in html and "About (name, title or number)" in html
+    assert re.search(r'<input type="hidden" name="object"', html) and not re.search(r'type="text" name="object"', html)
+
+    contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    name = str(contract)
+    with django_assert_max_num_queries(14):
+        html = client.get(reverse("audit-event-list"), {"about": name[2:-2].upper()}).content.decode()
+    found = AuditEvent.objects.filter(pk__in=rows_of(html))
+    assert found and all(name[2:-2].lower() in e.object_repr.lower() for e in found)
+    assert AuditEvent.objects.for_object(contract).filter(pk__in=rows_of(html)).exists()
+
+    # Another institution's contract exists in the trail but the water auditor cannot find it by its name.
+    other = PerformanceContract.objects.filter(institution=demo.machakos).first()
+    assert AuditEvent.objects.filter(institution=demo.machakos, object_repr=str(other)).exists()
+    html = client.get(reverse("audit-event-list"), {"about": str(other)}).content.decode()
+    assert not AuditEvent.objects.filter(pk__in=rows_of(html), institution=demo.machakos).exists()
+
+
+def test_a_record_s_link_names_it_and_offers_the_whole_trail(demo, as_user):
+    contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    client = as_user(demo.users["auditor"])
+    html = client.get(reverse("audit-event-list"), {"ct": "contracts.performancecontract",
+                                                     "object": contract.pk}).content.decode()
+    latest = AuditEvent.objects.for_object(contract).order_by("-pk").first()
+    assert f"Only the events of {latest.object_repr}." in html
+    assert 'href="/audit/?ct=contracts.performancecontract">Show every record' in html
+    client.cookies["django_language"] = "sw"
+    html = client.get(reverse("audit-event-list"), {"ct": "contracts.performancecontract",
+                                                     "object": contract.pk}).content.decode()
+    assert f"Matukio ya {latest.object_repr} pekee." in html and "Kuhusu (jina, kichwa au nambari)" in html
+    assert "Only the events of" not in html and "About (name, title or number)" not in html
