@@ -85,7 +85,9 @@ class Charter(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title_en} (v{self.version}, {self.get_status_display()})"
+        # No status: the audit trail records this name once, and a status (in whichever language was active)
+        # would be stale after the next publication.
+        return f"{self.title_en} (v{self.version})"
 
     def save(self, *args, **kwargs):
         stored = self.stored_status()

@@ -53,3 +53,28 @@ def test_publishing_needs_services_and_a_way_to_complain(demo):
                          office_en="Secretariat")
     with pytest.raises(ValidationError, match="how citizens can complain"):
         services.publish(admin, charter)
+
+
+def test_the_recorded_name_carries_no_status_in_any_language(demo, water_charter, as_user):
+    """The audit trail keeps a charter's name as it was recorded: a status in it (English, or whichever language
+    was active) would read wrong in the other language and go stale at the next publication."""
+    from django.utils import translation
+
+    from pmis.models import AuditEvent
+
+    admin = demo.users["admin"]
+    with translation.override("sw"):
+        draft = services.new_draft(admin, water_charter)
+        services.publish(admin, draft)
+    recorded = set(AuditEvent.objects.filter(action__in=["charter.new_draft", "charter.publish", "charter.supersede"],
+                                             institution=demo.water).values_list("object_repr", flat=True))
+    assert recorded >= {f"{water_charter.title_en} (v1)", f"{water_charter.title_en} (v2)"}
+    statuses = {"Draft", "Published", "Superseded", "draft", "published", "superseded"}
+    with translation.override("sw"):
+        statuses |= {str(label) for _code, label in Charter.Status.choices}
+    assert not [name for name in recorded for word in statuses if word in name]
+
+    client = as_user(admin)
+    client.cookies["django_language"] = "sw"
+    html = client.get("/audit/", {"action": "charter.publish"}).content.decode()
+    assert f"{water_charter.title_en} (v2)" in html and "Published)" not in html
