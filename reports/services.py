@@ -74,15 +74,20 @@ def header_lines(report, data, digest, generated_at):
     ]
 
 
-def render_pdf(report, kind, data, digest, generated_at) -> bytes:
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    from weasyprint import HTML
-
-    html = render_to_string(kind.template, {
+def render_html(report, kind, data, digest, generated_at) -> str:
+    """The HTML a report's PDF is printed from."""
+    return render_to_string(kind.template, {
         "data": data, "report": report, "data_hash": digest, "generated_at": builders.when(generated_at),
         "requested_by": report.requested_by_name, "kind": kind,
         "emblem": addresses.emblem_uri(report.institution) if report.institution_id else None,
     })
+
+
+def render_pdf(report, kind, data, digest, generated_at) -> bytes:
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint import HTML
+
+    html = render_html(report, kind, data, digest, generated_at)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
