@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pmis import audit
-from pmis.models import FinancialYear, Institution
+from pmis import access, audit
+from pmis.models import FinancialYear, Institution, Role
 
 from . import grades, profile_defaults, profiles, scoring
 from .models import (
@@ -138,6 +138,20 @@ def update_band_table(actor, table, bands):
     table.full_clean()
     table.save()
     audit.record(actor, "band_table.update", table, before, _band_state(table))
+    return table
+
+
+@transaction.atomic
+def start_own_band_table(actor, source, name):
+    """A table of the institution's own under ``name``, a copy of ``source`` (version 1) to edit; the source
+    and the contracts that copied it stay as they are."""
+    access.require_role(actor, source.institution_id, [Role.ADMIN],
+                        "Only the institution's administrator may add a band table.")
+    table = BandTable(institution_id=source.institution_id, financial_year_id=source.financial_year_id,
+                      name=name, scheme=source.scheme, bands=grades.with_swahili(source.bands))
+    table.full_clean()
+    table.save()
+    audit.record(actor, "band_table.create", table, None, _band_state(table))
     return table
 
 
