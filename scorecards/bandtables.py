@@ -155,8 +155,10 @@ class BaseBandFormSet(forms.BaseFormSet):
                 mine, field = (low, "lower") if lower_is_better else (high, "upper")
                 theirs = previous.cleaned_data["upper" if lower_is_better else "lower"]
                 if mine is not None and theirs is not None and mine != theirs:
-                    values = {"mine": plain(mine), "theirs": plain(theirs)}
                     overlaps = mine < theirs if lower_is_better else mine > theirs
+                    values = {"mine": plain(mine), "theirs": plain(theirs)}
+                    if not overlaps:  # the gap's ends, low to high
+                        values = dict(zip(("mine", "theirs"), map(plain, sorted((mine, theirs))), strict=True))
                     form.add_error(field, (
                         _("This band overlaps the band above it: it reaches %(mine)s, and the band above "
                           "reaches %(theirs)s. Make them meet.") if overlaps else

@@ -220,7 +220,8 @@ def band_tables(request, pk):
     starts a table of the institution's own from a national one."""
     institution = visible_or_404(Institution, request.user, pk)
     years, year = _year_of(institution, request.GET.get("year") or request.POST.get("year"))
-    tables = list(BandTable.objects.filter(financial_year=year)) if year else []
+    # The institution's own tables first: those are the ones it works on.
+    tables = sorted(BandTable.objects.filter(financial_year=year) if year else [], key=bandtables.is_national)
     may_edit = bandtables.may_edit_bands(request.user, institution)
     national = [t for t in tables if bandtables.is_national(t)]
     form = bandtables.NewTableForm(request.POST if request.method == "POST" else None,
