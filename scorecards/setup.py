@@ -155,6 +155,26 @@ def start_own_band_table(actor, source, name):
     return table
 
 
+@transaction.atomic
+def use_band_table(actor, table, levels):
+    """Score the new contracts of ``levels`` (those of the table's scheme this year) with ``table``; a level it
+    scored and no longer listed goes back to the scheme's national table. Contracts already made keep the
+    bands they copied."""
+    access.require_role(actor, table.institution_id, [Role.ADMIN],
+                        "Only the institution's administrator may choose the band table contracts use.")
+    national = BandTable.objects.filter(financial_year_id=table.financial_year_id, name=table.scheme).first()
+    policies = ScoringPolicy.objects.filter(financial_year_id=table.financial_year_id, scheme=table.scheme)
+    for policy in policies.select_related("institution", "financial_year"):
+        if policy.level in levels and policy.band_table_id != table.pk:
+            chosen = table
+        elif policy.level not in levels and policy.band_table_id == table.pk and national is not None:
+            chosen = national
+        else:
+            continue
+        set_policy(actor, policy.institution, policy.financial_year, policy.level, scheme=table.scheme,
+                   band_table=chosen, category_weights=policy.category_weights)
+
+
 def _band_state(table):
     return {"name": table.name, "scheme": table.scheme, "bands": table.bands, "version": table.version}
 

@@ -20,7 +20,7 @@ from pmis.views import visible_or_404
 
 from . import bandtables, dashboards, profiles, selectors, setup
 from .grades import grade_label, table_label, tone_label
-from .models import PROFILE_STAGES, BandTable, ContractLevel, Profile, Scheme, ScoringPolicy
+from .models import PROFILE_STAGES, BandTable, ContractLevel, Profile, Scheme, ScoringPolicy, level_order
 from .precision import composite, composite_text
 
 
@@ -260,6 +260,13 @@ def band_table(request, pk):
     may_edit = bandtables.may_edit_bands(request.user, table.institution, table)
     if request.method == "POST" and not may_edit:
         raise PermissionDenied(_("Only the institution's administrator may change its band tables."))
+    policies = list(ScoringPolicy.objects.filter(financial_year_id=table.financial_year_id, scheme=table.scheme)
+                    .order_by(level_order()))
+    if request.method == "POST" and "use" in request.POST:
+        setup.use_band_table(request.user, table, set(request.POST.getlist("level")))
+        messages.success(request, _("Saved. New contracts of the levels ticked use this table; contracts already "
+                                    "made keep their bands."))
+        return redirect("band-table", pk=table.pk)
     formset = bandtables.formset(table, request.POST if request.method == "POST" else None) if may_edit else None
     if formset is not None and formset.is_bound and formset.is_valid():
         try:
@@ -276,4 +283,5 @@ def band_table(request, pk):
         "bands": bandtables.ranges(table.scheme, table.bands), "scale": bandtables.scale_text(table.scheme),
         "better": bandtables.better_end(table.scheme), "scheme": dict(Scheme.choices).get(table.scheme),
         "open_top": bandtables.open_ended(table.scheme),
+        "levels": [(p.level, p.get_level_display(), p.band_table_id == table.pk) for p in policies],
     }, status=400 if formset is not None and formset.is_bound else 200)

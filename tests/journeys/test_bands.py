@@ -30,7 +30,7 @@ def test_the_administrator_edits_the_grade_bands_on_a_phone(journey, viewport):
     # Band 3 starts at 3.2 while band 2 ends at 3: a gap, refused beside band 3.
     page.locator("#id_band-2-lower").fill("3.2")
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form.band-form button[type=submit]").click()
     j.check()
     band = page.locator("fieldset[data-band='2']")
     assert "Kuna pengo kati ya kiwango hiki" in band.inner_text()
@@ -39,7 +39,7 @@ def test_the_administrator_edits_the_grade_bands_on_a_phone(journey, viewport):
     page.locator("#id_band-2-lower").fill("3")
     page.locator("#id_band-4-grade_sw").fill("Dhaifu sana")
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form.band-form button[type=submit]").click()
     j.check()
     assert "Dhaifu sana" in page.locator("main").inner_text()
     table = BandTable.objects.get(institution=water, name="Madaraja ya Wizara")

@@ -11,7 +11,7 @@ from contracts.models import ContractVersion, PerformanceContract
 from pmis import access, org
 from pmis.models import AuditEvent, FinancialYear, OrgUnit
 from scorecards import setup
-from scorecards.models import BandTable
+from scorecards.models import BandTable, ScoringPolicy
 
 # The Kenya performance-contract scale runs from 1 (best) to 5; each band as (English, Swahili, from, to).
 OURS = [("Excellent", "Bora kabisa", "1", "2.2"), ("Very Good", "Vizuri sana", "2.2", "3"),
@@ -124,9 +124,12 @@ def test_editing_leaves_a_signed_contract_as_signed_and_reaches_the_next_contrac
     assert content.fingerprint(content.contract_content(contract)) == signed_hash
 
     table = own_table(keeper, year)
-    for level in ("institution", "unit"):
-        setup.set_policy(keeper, demo.water, year, level, scheme=table.scheme, band_table=table)
-    response = as_user(keeper).post(reverse("band-table", args=[table.pk]), posted(OURS))
+    client = as_user(keeper)
+    url = reverse("band-table", args=[table.pk])
+    assert client.post(url, {"use": "1", "level": ["institution", "unit"]}).status_code == 302
+    used = dict(ScoringPolicy.objects.filter(financial_year=year).values_list("level", "band_table__name"))
+    assert used["institution"] == used["unit"] == "Water ministry grades"
+    response = client.post(url, posted(OURS))
     assert response.status_code == 302
 
     contract.refresh_from_db()
@@ -141,6 +144,10 @@ def test_editing_leaves_a_signed_contract_as_signed_and_reaches_the_next_contrac
                                     performer=demo.users["director"], org_unit=unit)
     assert later.band_table_name == "Water ministry grades" and later.band_table_version == 2
     assert later.bands[0]["limit"] == "2.2"
+    # Unticked, a level goes back to the national table.
+    client.post(url, {"use": "1", "level": ["unit"]})
+    used = dict(ScoringPolicy.objects.filter(financial_year=year).values_list("level", "band_table__name"))
+    assert used["institution"] == "kenya_pc" and used["unit"] == "Water ministry grades"
 
 
 def test_only_the_administrator_edits_and_only_its_own_table(demo, keeper, year, as_user):
@@ -155,6 +162,8 @@ def test_only_the_administrator_edits_and_only_its_own_table(demo, keeper, year,
         page = client.get(reverse("band-table", args=[table.pk]))
         assert page.status_code == 200 and "<form" not in page.content.decode().split("<main")[1]
         assert client.post(reverse("band-table", args=[table.pk]), posted(OURS)).status_code == 403
+        assert client.post(reverse("band-table", args=[table.pk]), {"use": "1", "level": ["unit"]}
+                           ).status_code == 403
         assert client.post(bands_url, {"source": national.pk, "name": "Mine"}).status_code == 403
     # The national table stays as published, even for the administrator.
     client = as_user(keeper)
