@@ -131,6 +131,8 @@ def set_policy(actor, institution, year, level, *, scheme, band_table, category_
 @transaction.atomic
 def update_band_table(actor, table, bands):
     """Replace a band table's limits and bump its version. Existing contracts keep their snapshot."""
+    access.require_role(actor, table.institution_id, [Role.ADMIN],
+                        "Only the institution's administrator may change its band tables.")
     table = BandTable.objects.select_for_update().get(pk=table.pk)
     before = _band_state(table)
     table.bands = audit.to_json(bands)

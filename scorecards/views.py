@@ -230,9 +230,10 @@ def band_tables(request, pk):
         if not may_edit:
             raise PermissionDenied(_("Only the institution's administrator may change its band tables."))
         source = next((t for t in national if str(t.pk) == request.POST.get("source")), None)
+        valid = form.is_valid()
         if source is None:
             form.add_error(None, _("Choose the national table to start from."))
-        if form.is_valid():
+        elif valid:
             table = setup.start_own_band_table(request.user, source, form.cleaned_data["name"])
             messages.success(request, _("Your table is ready: set its bands and their names in both languages."))
             return redirect("band-table", pk=table.pk)

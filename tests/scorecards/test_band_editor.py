@@ -165,6 +165,12 @@ def test_only_the_administrator_edits_and_only_its_own_table(demo, keeper, year,
         assert client.post(reverse("band-table", args=[table.pk]), {"use": "1", "level": ["unit"]}
                            ).status_code == 403
         assert client.post(bands_url, {"source": national.pk, "name": "Mine"}).status_code == 403
+    # The functions behind the page refuse them too.
+    for call in (lambda u: setup.update_band_table(u, table, table.bands),
+                 lambda u: setup.start_own_band_table(u, national, "Mine"),
+                 lambda u: setup.use_band_table(u, table, {"unit"})):
+        with pytest.raises(access.NotAllowed):
+            call(demo.users["head"])
     # The national table stays as published, even for the administrator.
     client = as_user(keeper)
     assert "<form" not in client.get(reverse("band-table", args=[national.pk])).content.decode().split("<main")[1]
