@@ -331,9 +331,10 @@ def moderation_list(request):
 def moderation_detail(request, pk):
     session = _moderation_or_404(request.user, pk)
     appraisals = services.in_scope(session).exclude(grade="").select_related("officer__user", "org_unit")
-    grades = [b["grade"] for b in services.session_bands(session)]
+    bands = services.session_bands(session)
     return render(request, "appraisals/moderation_detail.html", {
-        "session": session, "rows": services.distribution(session), "appraisals": appraisals, "grades": grades,
+        "session": session, "rows": services.distribution(session), "appraisals": appraisals,
+        "grades": [b["grade"] for b in bands], "bands": bands,
         "adjustments": session.adjustments.select_related("appraisal__officer__user", "adjusted_by"),
         "can_act": not confidentiality.is_auditor(request.user, session.institution_id) or request.user.is_superuser,
     })

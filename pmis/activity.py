@@ -20,6 +20,7 @@ ACTIONS = {
     "institution.identity": (_("Name and coat of arms set"),
                              _("%(who)s set the Swahili name and coat of arms of %(object)s")),
     "org_unit.create": (_("Unit created"), _("%(who)s created the unit %(object)s")),
+    "org_unit.name": (_("Unit's Swahili name set"), _("%(who)s set the Swahili name of the unit %(object)s")),
     "officer.create": (_("Officer added"), _("%(who)s added the officer %(object)s")),
     "role.grant": (_("Role granted"), _("%(who)s granted a role: %(object)s")),
     "financial_year.open": (_("Financial year opened"), _("%(who)s opened the financial year %(object)s")),

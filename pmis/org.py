@@ -130,3 +130,17 @@ def set_identity(actor, institution, *, name_sw, coat_of_arms=None, clear_coat_o
     institution.save()
     audit.record(actor, "institution.identity", institution, before, state())
     return institution
+
+
+@transaction.atomic
+def set_unit_name_sw(actor, unit, name_sw):
+    """Set a unit's Swahili name; the institution's administrator names its units as it names the institution."""
+    access.require_role(actor, unit.institution_id, [Role.ADMIN],
+                        "Only the institution's administrator may change the names of its units.")
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    before = {"name_sw": unit.name_sw}
+    unit.name_sw = name_sw.strip()
+    unit.full_clean()
+    unit.save(update_fields=["name_sw"])
+    audit.record(actor, "org_unit.name", unit, before, {"name_sw": unit.name_sw})
+    return unit

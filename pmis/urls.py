@@ -38,6 +38,7 @@ urlpatterns = [
     path("institutions/<int:pk>/", views.institution_detail, name="institution-detail"),
     path("institutions/<int:pk>/identity/", views.institution_identity, name="institution-identity"),
     path("org-units/<int:pk>/", views.orgunit_detail, name="orgunit-detail"),
+    path("org-units/<int:pk>/name/", views.orgunit_name, name="orgunit-name"),
     path("officers/<int:pk>/", views.officer_detail, name="officer-detail"),
     path("financial-years/<int:pk>/", views.financialyear_detail, name="financialyear-detail"),
     path("audit/", audit_views.event_list, name="audit-event-list"),

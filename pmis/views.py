@@ -91,7 +91,31 @@ def institution_identity(request, pk):
                          clear_coat_of_arms=form.cleaned_data["clear"])
         messages.success(request, _("Saved."))
         return redirect("institution-detail", pk=institution.pk)
-    return render(request, "pmis/institution_identity.html", {"institution": institution, "form": form})
+    units = OrgUnit.objects.filter(institution=institution).only("name", "name_sw", "depth", "path")
+    return render(request, "pmis/institution_identity.html", {"institution": institution, "form": form,
+                                                              "units": units})
+
+
+class UnitNameForm(forms.Form):
+    name_sw = forms.CharField(label=_l("Name in Swahili"), max_length=200, required=False,
+                              help_text=_l("Shown on Swahili pages; the name is used when left empty."))
+
+
+@login_required
+@scoped(OrgUnit)
+def orgunit_name(request, pk):
+    """The institution's administrator sets a unit's Swahili name."""
+    unit = visible_or_404(OrgUnit, request.user, pk, OrgUnit.objects.select_related("institution"))
+    if not org.may_edit_identity(request.user, unit.institution):
+        if request.method == "POST":
+            raise PermissionDenied(_("Only the institution's administrator may change the names of its units."))
+        return render(request, "pmis/orgunit_name.html", {"unit": unit, "form": None})
+    form = UnitNameForm(request.POST or None, initial={"name_sw": unit.name_sw})
+    if request.method == "POST" and form.is_valid():
+        org.set_unit_name_sw(request.user, unit, form.cleaned_data["name_sw"])
+        messages.success(request, _("Saved."))
+        return redirect("orgunit-detail", pk=unit.pk)
+    return render(request, "pmis/orgunit_name.html", {"unit": unit, "form": form})
 
 
 @login_required
@@ -109,8 +133,9 @@ def orgunit_detail(request, pk):
     if label is not None:
         for officer in page:
             officer.plan_label = label(officer.plan_status)
-    return render(request, "pmis/orgunit_detail.html", {"unit": unit, "subtree": subtree, "page": page,
-                                                        "plan_column": label is not None})
+    return render(request, "pmis/orgunit_detail.html", {
+        "unit": unit, "subtree": subtree, "page": page, "plan_column": label is not None,
+        "may_name": org.may_edit_identity(request.user, unit.institution)})
 
 
 @login_required

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pmis import audit
-from pmis.models import FinancialYear, Institution
+from pmis import access, audit
+from pmis.models import FinancialYear, Institution, Role
 
 from . import grades, profile_defaults, profiles, scoring
 from .models import (
@@ -131,6 +131,8 @@ def set_policy(actor, institution, year, level, *, scheme, band_table, category_
 @transaction.atomic
 def update_band_table(actor, table, bands):
     """Replace a band table's limits and bump its version. Existing contracts keep their snapshot."""
+    access.require_role(actor, table.institution_id, [Role.ADMIN],
+                        "Only the institution's administrator may change its band tables.")
     table = BandTable.objects.select_for_update().get(pk=table.pk)
     before = _band_state(table)
     table.bands = audit.to_json(bands)
@@ -139,6 +141,40 @@ def update_band_table(actor, table, bands):
     table.save()
     audit.record(actor, "band_table.update", table, before, _band_state(table))
     return table
+
+
+@transaction.atomic
+def start_own_band_table(actor, source, name):
+    """A table of the institution's own under ``name``, a copy of ``source`` (version 1) to edit; the source
+    and the contracts that copied it stay as they are."""
+    access.require_role(actor, source.institution_id, [Role.ADMIN],
+                        "Only the institution's administrator may add a band table.")
+    table = BandTable(institution_id=source.institution_id, financial_year_id=source.financial_year_id,
+                      name=name, scheme=source.scheme, bands=grades.with_swahili(source.bands))
+    table.full_clean()
+    table.save()
+    audit.record(actor, "band_table.create", table, None, _band_state(table))
+    return table
+
+
+@transaction.atomic
+def use_band_table(actor, table, levels):
+    """Score the new contracts of ``levels`` (those of the table's scheme this year) with ``table``; a level it
+    scored and no longer listed goes back to the scheme's national table. Contracts already made keep the
+    bands they copied."""
+    access.require_role(actor, table.institution_id, [Role.ADMIN],
+                        "Only the institution's administrator may choose the band table contracts use.")
+    national = BandTable.objects.filter(financial_year_id=table.financial_year_id, name=table.scheme).first()
+    policies = ScoringPolicy.objects.filter(financial_year_id=table.financial_year_id, scheme=table.scheme)
+    for policy in policies.select_related("institution", "financial_year"):
+        if policy.level in levels and policy.band_table_id != table.pk:
+            chosen = table
+        elif policy.level not in levels and policy.band_table_id == table.pk and national is not None:
+            chosen = national
+        else:
+            continue
+        set_policy(actor, policy.institution, policy.financial_year, policy.level, scheme=table.scheme,
+                   band_table=chosen, category_weights=policy.category_weights)
 
 
 def _band_state(table):

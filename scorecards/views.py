@@ -3,10 +3,11 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,9 +18,9 @@ from pmis.numbers import financial_year
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import dashboards, profiles, selectors, setup
-from .grades import grade_label, tone_label
-from .models import PROFILE_STAGES, ContractLevel, Profile, Scheme
+from . import bandtables, dashboards, profiles, selectors, setup
+from .grades import grade_label, table_label, tone_label
+from .models import PROFILE_STAGES, BandTable, ContractLevel, Profile, Scheme, ScoringPolicy, level_order
 from .precision import composite, composite_text
 
 
@@ -196,3 +197,92 @@ def institution_profile(request, pk):
         "choices": Profile.objects.all(), "error": error,
         "schemes": dict(Scheme.choices), "levels": dict(ContractLevel.choices),
     }, status=400 if error else 200)
+
+
+# ---------------------------------------------------------------------------------------------
+# The institution's band tables: the national ones for reference, its own edited in both languages
+
+
+def _year_of(institution, value):
+    years = list(institution.financial_years.order_by("-start_date"))
+    if value:
+        chosen = next((y for y in years if str(y.pk) == value), None)
+        if chosen is None:
+            raise Http404
+        return years, chosen
+    return years, next((y for y in years if y.is_current), years[0] if years else None)
+
+
+@login_required
+@scoped(Institution)
+def band_tables(request, pk):
+    """A year's band tables, each band as a range with its grade in English and Swahili; the administrator
+    starts a table of the institution's own from a national one."""
+    institution = visible_or_404(Institution, request.user, pk)
+    years, year = _year_of(institution, request.GET.get("year") or request.POST.get("year"))
+    # The institution's own tables first: those are the ones it works on.
+    tables = sorted(BandTable.objects.filter(financial_year=year) if year else [], key=bandtables.is_national)
+    may_edit = bandtables.may_edit_bands(request.user, institution)
+    national = [t for t in tables if bandtables.is_national(t)]
+    form = bandtables.NewTableForm(request.POST if request.method == "POST" else None,
+                                   taken=[t.name for t in tables])
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("Only the institution's administrator may change its band tables."))
+        source = next((t for t in national if str(t.pk) == request.POST.get("source")), None)
+        valid = form.is_valid()
+        if source is None:
+            form.add_error(None, _("Choose the national table to start from."))
+        elif valid:
+            table = setup.start_own_band_table(request.user, source, form.cleaned_data["name"])
+            messages.success(request, _("Your table is ready: set its bands and their names in both languages."))
+            return redirect("band-table", pk=table.pk)
+    used = {}
+    for policy in ScoringPolicy.objects.filter(financial_year=year).order_by("level") if year else ():
+        used.setdefault(policy.band_table_id, []).append(policy.get_level_display())
+    schemes = dict(Scheme.choices)
+    shown = [{
+        "table": t, "label": table_label(t.name), "scheme": schemes.get(t.scheme, t.scheme),
+        "national": bandtables.is_national(t), "bands": bandtables.ranges(t.scheme, t.bands),
+        "used_by": used.get(t.pk, []), "editable": bandtables.may_edit_bands(request.user, institution, t),
+    } for t in tables]
+    return render(request, "scorecards/band_tables.html", {
+        "institution": institution, "years": years, "year": year, "tables": shown, "may_edit": may_edit,
+        "national": [(t, table_label(t.name)) for t in national], "form": form,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@scoped(BandTable)
+def band_table(request, pk):
+    """One of the institution's own tables, edited band by band; contracts already made keep their copy."""
+    table = visible_or_404(BandTable, request.user, pk,
+                           BandTable.objects.select_related("institution", "financial_year"))
+    may_edit = bandtables.may_edit_bands(request.user, table.institution, table)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied(_("Only the institution's administrator may change its band tables."))
+    policies = list(ScoringPolicy.objects.filter(financial_year_id=table.financial_year_id, scheme=table.scheme)
+                    .order_by(level_order()))
+    if request.method == "POST" and "use" in request.POST:
+        setup.use_band_table(request.user, table, set(request.POST.getlist("level")))
+        messages.success(request, _("Saved. New contracts of the levels ticked use this table; contracts already "
+                                    "made keep their bands."))
+        return redirect("band-table", pk=table.pk)
+    formset = bandtables.formset(table, request.POST if request.method == "POST" else None) if may_edit else None
+    if formset is not None and formset.is_bound and formset.is_valid():
+        try:
+            setup.update_band_table(request.user, table, formset.bands())
+        except ValidationError as exc:  # the engine's own check, should the form have let something by
+            formset._non_form_errors = formset.error_class(exc.messages)
+        else:
+            messages.success(request, _("Saved. New contracts use these bands; contracts already made keep "
+                                        "theirs."))
+            return redirect(f"{reverse('institution-bands', args=[table.institution_id])}"
+                            f"?year={table.financial_year_id}")
+    return render(request, "scorecards/band_table.html", {
+        "table": table, "label": table_label(table.name), "formset": formset, "may_edit": may_edit,
+        "bands": bandtables.ranges(table.scheme, table.bands), "scale": bandtables.scale_text(table.scheme),
+        "better": bandtables.better_end(table.scheme), "scheme": dict(Scheme.choices).get(table.scheme),
+        "open_top": bandtables.open_ended(table.scheme),
+        "levels": [(p.level, p.get_level_display(), p.band_table_id == table.pk) for p in policies],
+    }, status=400 if formset is not None and formset.is_bound else 200)
