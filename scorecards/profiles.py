@@ -50,7 +50,7 @@ def stage_names_in_request(request, institution) -> dict:
 
 
 def remember_stage_names(request, institution_ids) -> None:
-    """A list naming the stages of many institutions' contracts reads them all at once (four queries)."""
+    """A list naming the stages of many institutions' contracts reads them all at once (three queries)."""
     cache = _request_cache(request)
     missing = set(institution_ids) - set(cache)
     if missing:
@@ -66,7 +66,7 @@ def _request_cache(request) -> dict:
 
 
 def stage_names_by_institution(institution_ids) -> dict:
-    """{institution id: its profile's stage names} for any number of institutions, in four queries."""
+    """{institution id: its profile's stage names} for any number of institutions, in three queries."""
     ids = set(institution_ids)
     if not ids:
         return {}
