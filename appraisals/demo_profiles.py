@@ -14,6 +14,7 @@ from contracts.cycle import signing, tasks, workflow
 from contracts.cycle.targets import add_target, create_contract
 from contracts.demo.cycle import demo_request, demo_totp
 from contracts.models import PerformanceContract, SubTask, Target
+from notifications.models import LanguagePreference
 from pmis import org, twofactor
 from pmis.models import FinancialYear, Institution, Role
 from scorecards import setup
@@ -128,6 +129,9 @@ def seed_tanzania(admin):
     ])
     for login in ("tz-mkurugenzi", "tz-msimamizi"):
         twofactor.enrol_with_key(people[login], DEMO_TOTP_KEY)
+    # PEPMIS is run in Swahili: the council's people read PMIS in it until they choose otherwise.
+    for person in people.values():
+        LanguagePreference.objects.get_or_create(user=person, defaults={"language": "sw"})
     officer, supervisor = people["tz-afisa"], people["tz-msimamizi"]
     plan = PerformanceContract.objects.filter(financial_year=year, officer=officers["tz-afisa"]).first()
     if plan is None:

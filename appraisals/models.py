@@ -115,6 +115,11 @@ class Appraisal(models.Model):
         return reverse("appraisals:detail", args=[self.pk])
 
     @property
+    def stage(self) -> str:
+        """The country profile's stage the appraisal is in (``scorecards.models.PROFILE_STAGES``)."""
+        return "appeal" if self.status == self.Status.APPEAL else "appraise"
+
+    @property
     def effective_grade(self):
         """The grade that counts now: final, else moderated, else computed."""
         return self.final_grade or self.moderated_grade or self.grade

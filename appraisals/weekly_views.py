@@ -19,7 +19,6 @@ from contracts import scores
 from contracts.models import PerformanceContract
 from pmis.access import NotAllowed
 from pmis.tenancy import scoped
-from scorecards import profiles
 
 from . import weekly
 
@@ -76,7 +75,6 @@ def week(request, pk):
 def _render_week(request, plan, week_start, errors, posted, status=200):
     data = weekly.week_rows(plan, week_start)
     score = scores.score(plan)
-    language = request.LANGUAGE_CODE
     rows = []
     for row in data.rows:
         sub = row.sub_task
@@ -96,7 +94,6 @@ def _render_week(request, plan, week_start, errors, posted, status=200):
         "rows": rows, "review": data.review, "unmarked": data.unmarked,
         "may_log": weekly.may_log(request.user, plan), "may_review": weekly.may_review(request.user, plan),
         "errors": errors.get("__all__", []) if errors else [],
-        "stage": profiles.stage_name(plan.institution, "monitor", language),
         "score": score,
     }, status=status)
 

@@ -14,7 +14,7 @@ class NotificationsConfig(AppConfig):
         from pmis.selectors import register_leading_panel
 
         # rules registers the built-in sweep rules; tasks the Celery tasks the inbox enqueues by name
-        from . import inbox, rules, services, tasks, waiting  # noqa: F401
+        from . import inbox, language, rules, tasks, waiting  # noqa: F401
         from .context_processors import UNREAD, unread_count
         from .selectors import deadlines_panel, inbox_panel, team_panel
 
@@ -25,7 +25,7 @@ class NotificationsConfig(AppConfig):
         inbox.register(waiting.Contracts())
         inbox.register(waiting.Reports())
         audit.recorded.connect(inbox.on_recorded, dispatch_uid="notifications.inbox")
-        user_logged_in.connect(services.remember_language, dispatch_uid="notifications.language")
+        user_logged_in.connect(language.on_login, dispatch_uid="notifications.language")
         # "Waiting for you" first, then what the team has not done, then the cycle's deadlines.
         register_leading_panel(inbox_panel)
         register_leading_panel(team_panel)

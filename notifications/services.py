@@ -31,11 +31,3 @@ def set_language(user, language: str) -> None:
     """The language PMIS writes the user's notifications and emails in (an unknown code changes nothing)."""
     if language in dict(settings.LANGUAGES):
         LanguagePreference.objects.update_or_create(user=user, defaults={"language": language})
-
-
-def remember_language(sender, request, user, **kwargs):
-    """At sign-in, a user who never chose takes the language they are using, so what PMIS writes to
-    them later comes in it."""
-    language = getattr(request, "LANGUAGE_CODE", None) if request is not None else None
-    if language in dict(settings.LANGUAGES):
-        LanguagePreference.objects.get_or_create(user=user, defaults={"language": language})

@@ -16,7 +16,7 @@ from pmis.models import FinancialYear, Institution, Role
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
 
-from . import cycle, inbox, kinds, services
+from . import cycle, inbox, kinds, language, services
 from .models import LanguagePreference, Notification, NotificationPreference, Stage, StageDefault
 from .selectors import status_of, task_filters
 
@@ -75,17 +75,17 @@ def preferences(request):
         services.set_email_preferences(
             request.user, {key: request.POST.get(f"email_{key}") == "on" for key, _label in categories}
         )
-        services.set_language(request.user, request.POST.get("language", ""))
+        language.choose(request, request.POST.get("language", ""))
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
     rows = [(key, label, current.get(key, True)) for key, label in categories]
     work = set(inbox.KINDS)
     critical = [label for _key, (label, is_critical) in kinds.CATEGORIES.items() if is_critical]
-    language = (LanguagePreference.objects.filter(user=request.user).values_list("language", flat=True).first()
-                or settings.LANGUAGE_CODE)
+    chosen = (LanguagePreference.objects.filter(user=request.user).values_list("language", flat=True).first()
+            or settings.LANGUAGE_CODE)
     return render(request, "notifications/preferences.html", {
         "rows": [r for r in rows if r[0] not in work], "work_rows": [r for r in rows if r[0] in work],
-        "critical": critical, "language": language, "languages": settings.LANGUAGES})
+        "critical": critical, "language": chosen, "languages": settings.LANGUAGES})
 
 
 def can_edit_calendar(user, institution) -> bool:

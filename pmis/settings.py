@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pmis.sessions.IdleRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A signed-in user's saved language (or the one they chose this session) over the cookie's.
+    "notifications.language.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

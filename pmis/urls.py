@@ -33,7 +33,8 @@ urlpatterns = [
          name="account-logout-everywhere"),
     path("accounts/password_reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also saves a signed-in user's choice as their language preference.
+    path("i18n/", include("notifications.urls_language")),
     path("institutions/", views.institution_list, name="institution-list"),
     path("institutions/<int:pk>/", views.institution_detail, name="institution-detail"),
     path("institutions/<int:pk>/identity/", views.institution_identity, name="institution-identity"),

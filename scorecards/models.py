@@ -329,6 +329,12 @@ class ContractScore(models.Model):
 PROFILE_STAGES = ("plan", "monitor", "review", "appraise", "appeal")
 
 
+def stage_name_in(names, stage, language="en") -> str:
+    """One stage's name out of a profile's ``stage_names`` in ``language``; English, then the code, without it."""
+    entry = (names if isinstance(names, dict) else {}).get(stage) or {}
+    return entry.get("sw" if (language or "").startswith("sw") else "en") or entry.get("en") or stage
+
+
 class Profile(models.Model):
     """How one public service runs performance management: Kenya's performance contracting and SPAS,
     Tanzania's PEPMIS, Uganda's balanced scorecard. Its values are defaults an institution's new
@@ -403,8 +409,7 @@ class Profile(models.Model):
             raise ValidationError(errors)
 
     def stage_name(self, stage, language="en"):
-        names = self.stage_names.get(stage, {})
-        return names.get("sw" if (language or "").startswith("sw") else "en") or names.get("en", stage)
+        return stage_name_in(self.stage_names, stage, language)
 
 
 class InstitutionProfile(models.Model):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pmis import access
 from pmis.models import Institution, Role
 
-from .models import InstitutionProfile, Profile
+from .models import InstitutionProfile, Profile, stage_name_in
 
 KENYA = "ke-pc"
 
@@ -22,15 +22,70 @@ def of(institution) -> Profile | None:
 
 
 def stage_name(institution, stage, language="en") -> str:
-    profile = of(institution)
-    return profile.stage_name(stage, language) if profile else stage
+    return stage_name_in(stage_names(institution), stage, language)
+
+
+def _profile_once(institution):
+    """``of`` read once per institution object: a page asking several things of the profile reads it once."""
+    if not hasattr(institution, "_profile"):
+        institution._profile = of(institution)
+    return institution._profile
+
+
+def stage_names(institution) -> dict:
+    """The stage names of the institution's profile (read once per institution object)."""
+    profile = _profile_once(institution)
+    return (profile.stage_names if profile else None) or {}
+
+
+def stage_names_in_request(request, institution) -> dict:
+    """The stage names of ``institution`` (an object or an id), read once per request however many
+    objects of the same institution a page holds; the request keeps them."""
+    pk = getattr(institution, "pk", institution)
+    cache = _request_cache(request)
+    if pk not in cache:
+        cache[pk] = (stage_names(institution) if isinstance(institution, Institution)
+                     else stage_names_by_institution([pk]).get(pk, {}))
+    return cache[pk]
+
+
+def remember_stage_names(request, institution_ids) -> None:
+    """A list naming the stages of many institutions' contracts reads them all at once (three queries)."""
+    cache = _request_cache(request)
+    missing = set(institution_ids) - set(cache)
+    if missing:
+        cache.update(stage_names_by_institution(missing))
+
+
+def _request_cache(request) -> dict:
+    if request is None:
+        return {}
+    if not hasattr(request, "_stage_names"):
+        request._stage_names = {}
+    return request._stage_names
+
+
+def stage_names_by_institution(institution_ids) -> dict:
+    """{institution id: its profile's stage names} for any number of institutions, in three queries."""
+    ids = set(institution_ids)
+    if not ids:
+        return {}
+    institutions = Institution.objects.filter(pk__in=ids).values_list("pk", "country")
+    chosen = dict(InstitutionProfile.objects.filter(institution_id__in=ids)
+                  .values_list("institution_id", "profile__stage_names"))
+    by_country, fallback = {}, {}
+    for code, country, names in Profile.objects.order_by("code").values_list("code", "country", "stage_names"):
+        by_country.setdefault(country, names)
+        if code == KENYA:
+            fallback = names
+    return {pk: chosen.get(pk) or by_country.get(country) or fallback or {} for pk, country in institutions}
 
 
 def weekly_log_on(institution) -> bool:
     """The profile turns on tasks, sub-tasks and the weekly log (asked once per institution object)."""
     cached = getattr(institution, "_weekly_log_on", None)
     if cached is None:
-        profile = of(institution)
+        profile = _profile_once(institution)
         cached = institution._weekly_log_on = bool(profile and profile.weekly_log)
     return cached
 

@@ -251,6 +251,18 @@ class PerformanceContract(models.Model):
     def is_frozen(self):
         return self.status in self.FROZEN
 
+    @property
+    def stage(self) -> str:
+        """Which of a country profile's stages (``scorecards.models.PROFILE_STAGES``) the contract is in,
+        so that a page names it the way the institution's users do: contracting up to signing is the
+        plan, a signed plan is implemented and monitored, an amendment after signing is the plan's
+        review, a closed year is appraised."""
+        if self.status == self.Status.CLOSED:
+            return "appraise"
+        if self.status in (self.Status.SIGNED, self.Status.IN_FORCE):
+            return "monitor"
+        return "review" if self.version > 1 else "plan"
+
     def clean(self):
         errors = {}
         check_same_institution(

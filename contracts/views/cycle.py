@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from pmis.models import FinancialYear
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
+from scorecards import profiles
 
 from .. import selectors
 from ..cycle import cascade, content, negotiation, signing, targets, workflow
@@ -63,6 +64,8 @@ def contract_list(request):
     if mine:
         found = selectors.involving(found, request.user)
     page = Paginator(found, 25).get_page(request.GET.get("page"))
+    # Each row names its stage as its institution's profile does: all the page's institutions at once.
+    profiles.remember_stage_names(request, {c.institution_id for c in page})
     return render(request, "contracts/contract_list.html", {
         "page": page, "statuses": Status.choices, "levels": PerformanceContract.Level.choices,
         "status": status, "level": level, "mine": mine, "can_start_plan": selectors.plan_to_start(request.user),
