@@ -23,10 +23,12 @@ from .weekly_helpers import council_plan, plans_for, sub_tasks, user
 
 pytestmark = pytest.mark.django_db
 
-THIS_WEEK = weekly.week_of(timezone.localdate())
+def this_week():
+    """Asked when a test runs, not when the file loads: a long run may cross into a new week."""
+    return weekly.week_of(timezone.localdate())
 
 
-def _url(plan, name="appraisals:week", week=THIS_WEEK):
+def _url(plan, name="appraisals:week", week=this_week()):
     return f"{reverse(name, args=[plan.pk])}?week={week.isoformat()}"
 
 
@@ -69,32 +71,32 @@ def test_the_officer_logs_a_week_and_a_bad_value_loses_nothing(client):
     assert page.status_code == 200
     assert f'name="progress-{subs[0].pk}"' in page.content.decode()
 
-    bad = client.post(_url(plan), {"week": THIS_WEEK.isoformat(), f"progress-{subs[0].pk}": "150",
+    bad = client.post(_url(plan), {"week": this_week().isoformat(), f"progress-{subs[0].pk}": "150",
                                    f"note-{subs[0].pk}": "Nimefanya mengi", f"progress-{subs[1].pk}": "20"},
                       HTTP_ACCEPT_LANGUAGE="sw")
     assert bad.status_code == 400
     text = bad.content.decode()
     assert "Nimefanya mengi" in text  # what was typed is kept
     assert "Maendeleo ni namba kamili kuanzia 0 hadi 100." in text
-    assert not WeeklyLog.objects.filter(contract=plan, week_start=THIS_WEEK).exists()
+    assert not WeeklyLog.objects.filter(contract=plan, week_start=this_week()).exists()
 
     evidence = SimpleUploadedFile("ripoti.pdf", b"%PDF-1.4\nripoti", content_type="application/pdf")
-    good = client.post(_url(plan), {"week": THIS_WEEK.isoformat(), f"progress-{subs[0].pk}": "70",
+    good = client.post(_url(plan), {"week": this_week().isoformat(), f"progress-{subs[0].pk}": "70",
                                     f"note-{subs[0].pk}": "Shule 7", f"evidence-{subs[0].pk}": evidence,
                                     f"progress-{subs[1].pk}": "20"})
     assert good.status_code == 302
-    logs = {row.sub_task_id: row for row in WeeklyLog.objects.filter(contract=plan, week_start=THIS_WEEK)}
+    logs = {row.sub_task_id: row for row in WeeklyLog.objects.filter(contract=plan, week_start=this_week())}
     assert logs[subs[0].pk].progress == 70 and logs[subs[0].pk].evidence_name == "ripoti.pdf"
     assert logs[subs[1].pk].progress == 20
     # Sent again, nothing doubles.
-    client.post(_url(plan), {"week": THIS_WEEK.isoformat(), f"progress-{subs[1].pk}": "20"})
-    assert WeeklyLog.objects.filter(contract=plan, week_start=THIS_WEEK).count() == 2
+    client.post(_url(plan), {"week": this_week().isoformat(), f"progress-{subs[1].pk}": "20"})
+    assert WeeklyLog.objects.filter(contract=plan, week_start=this_week()).count() == 2
 
 
 def test_a_week_not_started_is_refused():
     plan = council_plan()
     with pytest.raises(Exception, match="started"):
-        weekly.log_week(user("tz-afisa"), plan, THIS_WEEK + datetime.timedelta(days=7),
+        weekly.log_week(user("tz-afisa"), plan, this_week() + datetime.timedelta(days=7),
                         {sub_tasks(plan)[0].pk: {"progress": "10"}})
 
 
@@ -104,11 +106,11 @@ def test_the_supervisor_marks_and_the_score_is_the_weighted_marks(client):
     marks = ["80", "60", "50", "100", "90", "70"]
     client.force_login(user("tz-msimamizi"))
     refused = client.post(_url(plan, "appraisals:week-review"), {
-        "week": THIS_WEEK.isoformat(), f"mark-{subs[0].pk}": "101", f"mark-{subs[1].pk}": "60"})
+        "week": this_week().isoformat(), f"mark-{subs[0].pk}": "101", f"mark-{subs[1].pk}": "60"})
     assert refused.status_code == 400
     assert not SubTaskMark.objects.filter(sub_task=subs[1]).exists()
     response = client.post(_url(plan, "appraisals:week-review"), {
-        "week": THIS_WEEK.isoformat(), "comment": "Vizuri",
+        "week": this_week().isoformat(), "comment": "Vizuri",
         **{f"mark-{s.pk}": m for s, m in zip(subs, marks, strict=True)}})
     assert response.status_code == 302
     # By hand: task A = (80×50 + 60×50)/100 = 70; task B = (50×60 + 100×40)/100 = 70; T1 = 70.
@@ -116,7 +118,7 @@ def test_the_supervisor_marks_and_the_score_is_the_weighted_marks(client):
     result = scores.score(plan)
     assert result.composite == Decimal("74.8000")
     assert result.grade == "Good"
-    assert WeekReview.objects.get(contract=plan, week_start=THIS_WEEK).comment == "Vizuri"
+    assert WeekReview.objects.get(contract=plan, week_start=this_week()).comment == "Vizuri"
     # The scorecard page reads the same path.
     page = client.get(reverse("contract-scorecard", args=[plan.pk]))
     assert page.status_code == 200 and "74.8" in page.content.decode()
@@ -126,9 +128,9 @@ def test_only_the_plans_officer_logs_and_only_its_supervisor_marks(client):
     plan = council_plan()
     sub = sub_tasks(plan)[0]
     with pytest.raises(NotAllowed):
-        weekly.log_week(user("tz-msimamizi"), plan, THIS_WEEK, {sub.pk: {"progress": "10"}})
+        weekly.log_week(user("tz-msimamizi"), plan, this_week(), {sub.pk: {"progress": "10"}})
     with pytest.raises(NotAllowed):
-        weekly.review_week(user("tz-afisa"), plan, THIS_WEEK, marks_given={sub.pk: "100"})
+        weekly.review_week(user("tz-afisa"), plan, this_week(), marks_given={sub.pk: "100"})
     client.force_login(user("tz-afisa"))
     assert client.post(_url(plan, "appraisals:week-review"), {f"mark-{sub.pk}": "100"}).status_code == 403
     # Same institution but not a party, and another institution: the plan is not there.
@@ -161,8 +163,8 @@ def test_a_logged_week_waits_in_the_supervisors_inbox_until_reviewed(django_capt
         weekly.review_week(supervisor, plan, second[0][1], comment="Sawa")
     assert open_items() == []
     with django_capture_on_commit_callbacks(execute=True):
-        weekly.log_week(user("tz-afisa"), plan, THIS_WEEK, {sub.pk: {"progress": "40", "note": "Shule 4"}})
-    assert open_items() == [(plan.pk, THIS_WEEK)]
+        weekly.log_week(user("tz-afisa"), plan, this_week(), {sub.pk: {"progress": "40", "note": "Shule 4"}})
+    assert open_items() == [(plan.pk, this_week())]
 
 
 def _count(client, url):
@@ -175,12 +177,12 @@ def _log_all(plans):
     for plan in plans:
         for sub in sub_tasks(plan):
             WeeklyLog.objects.create(institution_id=plan.institution_id, contract=plan, sub_task=sub,
-                                     week_start=THIS_WEEK, progress=50, note="kazi", logged_by=plan.performer)
+                                     week_start=this_week(), progress=50, note="kazi", logged_by=plan.performer)
 
 
 def test_the_week_page_and_the_team_page_take_a_constant_number_of_queries(client, django_assert_max_num_queries):
     supervisor = user("tz-msimamizi")
-    team_url = f"{reverse('appraisals:team-week')}?week={THIS_WEEK.isoformat()}"
+    team_url = f"{reverse('appraisals:team-week')}?week={this_week().isoformat()}"
     few = plans_for(supervisor, 2, subs=2, prefix="tz-few")
     _log_all(few)
     client.force_login(supervisor)
@@ -210,7 +212,7 @@ def test_a_missing_weekly_log_is_a_deadline_with_one_reminder(django_capture_on_
 
     plan = council_plan()
     officer = user("tz-afisa")
-    next_monday = THIS_WEEK + datetime.timedelta(days=7)  # this week has ended and nothing is logged for it
+    next_monday = this_week() + datetime.timedelta(days=7)  # this week has ended and nothing is logged for it
 
     def due_items():
         return list(WorkItem.objects.filter(assignee=officer, kind="weekly_log_due", closed_at__isnull=True)
@@ -220,11 +222,11 @@ def test_a_missing_weekly_log_is_a_deadline_with_one_reminder(django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         inbox.sweep(next_monday)
         inbox.sweep(next_monday)  # the daily sweep run twice opens it once
-    assert due_items() == [(plan.pk, weekly.log_due(THIS_WEEK))]
-    assert weekly.log_due(THIS_WEEK) == THIS_WEEK + datetime.timedelta(days=8)
+    assert due_items() == [(plan.pk, weekly.log_due(this_week()))]
+    assert weekly.log_due(this_week()) == this_week() + datetime.timedelta(days=8)
     assert Outbox.objects.filter(recipient=officer, kind="task.weekly_log_due").count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        weekly.log_week(officer, plan, THIS_WEEK, {sub_tasks(plan)[2].pk: {"progress": "30"}})
+        weekly.log_week(officer, plan, this_week(), {sub_tasks(plan)[2].pk: {"progress": "30"}})
         inbox.sweep(next_monday)
     assert due_items() == []
