@@ -82,5 +82,13 @@ class GeneratedReport(models.Model):
         return reverse("reports:detail", args=[self.pk])
 
     @property
+    def label(self) -> str:
+        """The kind's name in the reader's language (``title`` keeps it as the requester read it)."""
+        from . import builders
+
+        kind = builders.REGISTRY.get(self.kind)
+        return str(kind.label) if kind else str(self)
+
+    @property
     def busy(self):
         return self.state in (self.State.QUEUED, self.State.RUNNING)

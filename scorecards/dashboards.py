@@ -15,6 +15,7 @@ from pmis.models import FinancialYear, Institution
 
 from . import charts, scoring
 from .models import ContractLevel, ContractScore
+from .naming import perspective_label
 from .precision import composite_text
 
 PERIODS = (1, 2, 3, 4)
@@ -169,7 +170,8 @@ def dashboard_charts(board: Dashboard) -> dict:
     }
     if score is not None:
         found["perspectives"] = charts.bar_chart(
-            [(p["name"] or _("No perspective"), p["score"], p["tone"]) for p in score.perspectives],
+            [(perspective_label(p["name"]) if p["name"] else _("No perspective"), p["score"], p["tone"])
+             for p in score.perspectives],
             title=_("Score by perspective, %(period)s") % {"period": f"Q{board.period}"},
             scale_min=lo, scale_max=hi, lower_is_better=board.lower_is_better)
         found["rag"] = charts.rag_bar(score.green, score.amber, score.red, score.untracked,

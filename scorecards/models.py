@@ -16,6 +16,7 @@ from pmis.models import FinancialYear, Institution
 from pmis.tenancy import TenantManager, check_same_institution
 
 from . import scoring
+from .naming import perspective_label
 
 NUMBER = {"max_digits": 20, "decimal_places": 4}
 
@@ -191,7 +192,11 @@ class Perspective(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return perspective_label(self.name)
+
+    @property
+    def label(self) -> str:
+        return perspective_label(self.name)
 
     def clean(self):
         errors = {}

@@ -21,6 +21,7 @@ from pmis.views import visible_or_404
 from . import bandtables, dashboards, profiles, selectors, setup
 from .grades import grade_label, table_label, tone_label
 from .models import PROFILE_STAGES, BandTable, ContractLevel, Profile, Scheme, ScoringPolicy, level_order
+from .naming import perspective_label
 from .precision import composite, composite_text
 
 
@@ -114,7 +115,7 @@ def league_export(request, fmt):
               _("Previous rank"), _("Movement"), _("Targets"), _("Verified"), _("On track"), _("At risk"),
               _("Off track"), _("Reporting"), *_lateness_header()]
     reports = dashboards.quarter_reports([r.score.contract_id for r in table.rows], table.period)
-    year = financial_year(table.year)
+    year = financial_year(table.year) if table.year else ""  # nothing scored in sight: an empty table
     rows = [[r.rank or None, str(r.score.institution), r.score.institution.get_kind_display(), year, f"Q{table.period}",
              composite(r.score.composite), grade_label(r.score.grade), r.previous_rank, r.movement,
              r.score.targets_total, r.score.targets_verified, r.score.green, r.score.amber, r.score.red,
@@ -136,7 +137,7 @@ def institution_export(request, pk, fmt):
         report = dashboards.quarter_reports([board.score.contract_id], board.period).get(board.score.contract_id)
     lateness = _lateness(report)  # the institution contract's report of the quarter, on every row
     for t in board.score.targets if board.score else []:
-        rows.append([str(institution), f"Q{board.period}", t["description"], t["perspective"],
+        rows.append([str(institution), f"Q{board.period}", t["description"], perspective_label(t["perspective"]),
                      _number(t["weight"]), _number(t["target"]), _number(t["actual"]), _number(t["raw"]),
                      grade_label(t["grade"]), tone_label(t["tone"]), _number(t["budget_allocated"]),
                      _number(t["budget_spent"]), *lateness])

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from pmis import addresses
 from scorecards.grades import grade_label, table_label
 from scorecards.models import Perspective, Scheme
+from scorecards.naming import perspective_label
 
 from ..cycle import content as canonical
 from ..cycle.signing import ROLE_OF_SIDE
@@ -48,6 +49,11 @@ class Group:
     targets: list = field(default_factory=list)
     weight: Decimal = Decimal(0)
     declared_weight: Decimal | None = None
+
+    @property
+    def label(self) -> str:
+        """The name as printed, in the document's language (the signed text keeps the name as stored)."""
+        return perspective_label(self.name)
 
 
 @dataclass

@@ -79,7 +79,7 @@ def _target_rows(card, quarters, bands=()):
             rows.append({
                 "number": position,
                 "id": t.pk,
-                "perspective": group.perspective.name if group.perspective else "",
+                "perspective": group.perspective.label if group.perspective else "",
                 "description": t.description,
                 "indicator": text(t.indicator),
                 "unit": t.unit,

@@ -18,6 +18,7 @@ from pmis.models import Institution
 from .. import dashboards
 from ..grades import grade_label, table_label
 from ..models import ContractScore
+from ..naming import perspective_label
 from ..precision import composite_text
 
 register = template.Library()
@@ -96,6 +97,12 @@ def chase_rows(contracts):
     return format_html_join(
         "\n", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
         (cells(c) for c in contracts))
+
+
+@register.filter
+def perspective(name):
+    """A perspective's name held as text (a score's group, a signed version's row) in the reader's language."""
+    return perspective_label(name) if name else name
 
 
 @register.filter
