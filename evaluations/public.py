@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from pmis.spreadsheets import CsvWriter, append
 from scorecards import charts, summary
+from scorecards.grades import grade_label
 
 from . import results
 from .models import Evaluation
@@ -53,7 +54,7 @@ def _rows_html(ranked, here, not_submitted):
             f'<tr data-institution="{escape(e.institution.slug)}"><td class="num" data-rank>{rank}</td>'
             f'<td><a href="{escape(here)}{escape(e.institution.slug)}/">{escape(e.institution.name)}</a></td>'
             f'<td class="num" data-composite>{e.final_composite}</td>'
-            f'<td data-grade>{escape(e.final_grade)}{flag if e.not_submitted else ""}</td></tr>'
+            f'<td data-grade>{escape(grade_label(e.final_grade))}{flag if e.not_submitted else ""}</td></tr>'
             for rank, e in rows)
         out.append((category, mark_safe(body)))  # noqa: S308 (built above from escaped values)
     return out
@@ -65,7 +66,7 @@ def year_results(request, year):
     if not ranked:
         raise Http404(_("No results have been released for this year."))
     grades = _grades(ranked, results.released_bands(year))
-    chart = charts.bar_chart([(g, n, tone) for g, n, tone in grades],
+    chart = charts.bar_chart([(grade_label(g), n, tone) for g, n, tone in grades],
                              title=_("Grade distribution, %(year)s") % {"year": _label(year)},
                              scale_max=max(n for _g, n, _t in grades))
     return render(request, "evaluations/public_results.html", {

@@ -122,6 +122,8 @@ def visible_text(html: str) -> str:
     text = body.group(0) if body else html
     text = re.sub(r"<(script|style|template)\b.*?</\1>", " ", text, flags=re.S)
     text = re.sub(r'<form[^>]*class="lang-form".*?</form>', " ", text, flags=re.S)
+    # An element marked English is English on purpose (the band editor's English grade names beside the Swahili).
+    text = re.sub(r'<(\w+)\b[^>]*\blang="en"[^>]*>.*?</\1>', " ", text, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", text)
     import html as entities
 
