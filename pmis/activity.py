@@ -139,7 +139,16 @@ FIELDS = {
     "targets": _("Targets"), "reason": _("Reason"), "decision": _("Decision"), "role": _("Role"),
     "target": _("Target value"), "criteria": _("Criteria values"), "quarters": _("Quarterly targets"),
     "title": _("Title"), "parent": _("Cascades from"),
+    "grade_sw": _("Grade in Swahili"), "lower": _("From"), "upper": _("To"), "limit": _("Limit"),
 }
+
+# Labels an app gives its own stored values: {(model label, key): function}. The core cannot import the apps
+# that own band tables or grades, so they register here (``scorecards.apps``).
+VALUE_LABELS = {}
+
+
+def register_value_label(model_label: str, key: str, label):
+    VALUE_LABELS[(model_label, key)] = label
 
 
 def action_label(code: str) -> str:
@@ -203,7 +212,11 @@ def field_label(model, key: str) -> str:
 
 
 def value_label(model, key: str, value):
-    """A stored value as a person reads it: a choice's label (``ready_to_sign`` → "Ready to sign")."""
+    """A stored value as a person reads it: a choice's label (``ready_to_sign`` → "Ready to sign"), or the
+    label its app registered (a band table's name, a grade)."""
+    own = VALUE_LABELS.get((model._meta.label_lower, key)) if model is not None else None
+    if own is not None and isinstance(value, str):
+        return own(value)
     if model is not None and isinstance(value, str):
         try:
             field = model._meta.get_field(key)

@@ -128,6 +128,14 @@ def diff_rows(before, after, model=None):
             return ""
         if isinstance(value, str):
             return value
+        if isinstance(value, dict):
+            # A stored structure (a band table's bands) reads as labelled parts, not as JSON keys.
+            return ", ".join(f"{activity.field_label(model, k)}: {show(v, k)}" for k, v in value.items()
+                             if v not in (None, ""))
+        if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            return "; ".join(show(v) for v in value)
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
     if not isinstance(before, dict) and not isinstance(after, dict):

@@ -13,12 +13,9 @@ from tests.i18n import checker
 
 # Never followed: leaving the session or the language, the admin and API (not pages of the journeys), stored files.
 SKIP = re.compile(r"^/(?:accounts/logout|i18n/|admin/|api/|static/|media/|bench/|healthz)")
-# Not opened:
-# - the moderation and outcome-rule pages: their grade names are being given both languages with the band
-#   tables (the band-table change rewords them);
-# - the target import page and its template files: their column names (``very_good``, ``expected_date``)
-#   and category lists are the file's format, typed as they are.
-LEFT_OUT = {"appraisals:moderation", "appraisals:outcomes", "contract-import", "contract-import-template-csv",
+# Not opened: the target import page and its template files: their column names (``very_good``,
+# ``expected_date``) and category lists are the file's format, typed as they are.
+LEFT_OUT = {"contract-import", "contract-import-template-csv",
             "contract-import-template-xlsx"}
 PER_KIND = 1  # address opened per kind of page (a list's filters lead to many)
 
@@ -37,9 +34,10 @@ def seeds(demo):
     evaluation = Evaluation.objects.get(institution=demo.water)
     appraisal = Appraisal.objects.filter(institution=demo.water).order_by("pk").first()
     tz_plan = PerformanceContract.objects.get(institution__slug="bagamoyo", level="officer")
-    # The trail's event page opened on a signature first (one event page per role is read): the band-table
-    # events' before/after values print the stored table, whose grade names are the band-table change's.
+    # The trail's event page opened on a signature and on a band table's change (its bands are a stored
+    # structure, read as labelled parts).
     signature = AuditEvent.objects.filter(institution=demo.water, action="contract.signature").order_by("pk").first()
+    bands = AuditEvent.objects.filter(action__startswith="band_table.").order_by("pk").first()
     common = ["/", reverse("audit-event-detail", args=[signature.pk]),
               reverse("contract-verify", args=[version.verify_code]), reverse("results-years"),
               reverse("charters:directory")]
@@ -56,7 +54,9 @@ def seeds(demo):
                               reverse("scorecard-framework", args=[year.pk]),
                               reverse("notifications:coverage", args=[demo.water.pk]),
                               reverse("evaluation-panel")],
-        "auditor": common + [reverse("audit-event-list"), reverse("contract-detail", args=[ministry.pk]),
+        # One event page per role is read: the auditor's is the band table's.
+        "auditor": [reverse("audit-event-detail", args=[bands.pk])] + common + [
+            reverse("audit-event-list"), reverse("contract-detail", args=[ministry.pk]),
                              reverse("reports:list"), reverse("reports:new")],
     }
 
