@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from pmis import access
 from pmis.copying import copy_in
 from pmis.models import Officer, Role
+from scorecards import profiles
 
 from . import cycle, kinds
 from .models import CycleDeadline, Kind, Outbox
@@ -89,7 +90,11 @@ def _sweep(today):
         .order_by("pk")
     )
     rows: list[tuple] = []  # (institution, deadline, recipient, kind, critical, count)
+    deadlines = list(deadlines)
+    # The rules ask each institution's profile (quarterly reports or none): answered for all at once.
+    reporting = profiles.with_quarterly_reports({d.institution_id for d in deadlines})
     for deadline in deadlines:
+        deadline.institution._quarterly_reports_on = deadline.institution_id in reporting
         days_left = (deadline.due_date - today).days
         kind = kinds.bucket(days_left)
         if kind is None:
