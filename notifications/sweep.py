@@ -36,6 +36,9 @@ class SweepResult:
 def texts(deadline: CycleDeadline, kind: str, days_left: int, count: int = 1) -> tuple[str, str]:
     """Subject and body of a reminder, rendered when it is delivered (in the active language)."""
     stage = deadline.get_stage_display()
+    if deadline.week_start:
+        stage = _("%(stage)s for the week of %(week)s") % {
+            "stage": stage, "week": formats.date_format(deadline.week_start, "DATE_FORMAT")}
     date = formats.date_format(deadline.due_date, "DATE_FORMAT")
     where = {"stage": stage, "date": date, "institution": deadline.institution.name,
              "year": deadline.financial_year.name}
@@ -80,10 +83,13 @@ def sweep(today: datetime.date | None = None) -> SweepResult:
 
 def _sweep(today):
     result = SweepResult()
-    cycle.ensure_deadlines(cycle.current_years())
+    years = list(cycle.current_years())
+    cycle.ensure_deadlines(years)
     days = kinds.reminder_days()
     horizon = today + datetime.timedelta(days=max(days, default=0))
     oldest = today - datetime.timedelta(days=settings.REMINDER_LOOKBACK_DAYS)
+    # The weeks whose deadline this sweep can remind of (a week's log: one deadline per ended week).
+    cycle.ensure_weekly(years, oldest, today)
     deadlines = (
         CycleDeadline.objects.filter(financial_year__is_current=True, due_date__range=(oldest, horizon))
         .select_related("institution", "financial_year")
