@@ -5,12 +5,14 @@ class AppraisalsConfig(AppConfig):
     name = "appraisals"
 
     def ready(self):
-        from notifications import inbox
+        from notifications import cycle, inbox, rules
+        from notifications.models import Stage
         from pmis import confidential, demo
 
+        from . import reminders
         from .confidentiality import readable_filter, readable_objects
         from .models import AppraisalQuerySet
-        from .waiting import Appraisals, WeeklyLogs
+        from .waiting import Appraisals, WeeklyLogs, WeekReviews
 
         # The audit trail shows an appraisal's events only to those who may read the appraisal.
         confidential.register(readable_objects)
@@ -20,6 +22,11 @@ class AppraisalsConfig(AppConfig):
         # The work inbox: what each appraisal waits for, and from whom.
         inbox.register(Appraisals())
         inbox.register(WeeklyLogs())
+        inbox.register(WeekReviews())
+        # A missing week's log: a deadline of the reminder sweep, one per week (``reminders``).
+        cycle.register_weekly(Stage.WEEKLY_LOG, reminders.weeks)
+        if reminders.missing_logs not in rules.RULES[Stage.WEEKLY_LOG]:
+            rules.register(Stage.WEEKLY_LOG)(reminders.missing_logs)
 
 
 def seed_appraisals(admin):

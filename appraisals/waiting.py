@@ -106,14 +106,13 @@ def _plans_of_reviews(ids):
 
 class WeeklyLogs(Provider):
     """A plan's weekly log: the week just ended waits for its officer (``weekly.may_log``) until it is
-    logged, due ``PMIS_WEEKLY_LOG_DUE_DAYS`` after it ends (a new item, and one reminder, each week);
-    a logged week waits for the plan's supervisor to review it (``weekly.may_review``)."""
+    logged, due ``PMIS_WEEKLY_LOG_DUE_DAYS`` after it ends (a new item each week). The item opens
+    without a message: a missing week is a deadline of the reminder sweep (``reminders``), which tells
+    the officer, then chases and escalates, once per week like every deadline."""
 
     subject_type = "plan_week"
-    kinds = (
-        Kind("weekly_log_due", _("Log last week's work on your sub-tasks"), "appraisals"),
-        Kind("weekly_review", _("Review the week's task log"), "appraisals"),
-    )
+    notifies = False
+    kinds = (Kind("weekly_log_due", _("Log last week's work on your sub-tasks"), "appraisals"),)
     watches = {"appraisals.weeklylog": _plans_of_logs, "appraisals.weekreview": _plans_of_reviews}
 
     def due_subjects(self, today):
@@ -121,26 +120,50 @@ class WeeklyLogs(Provider):
         on = profiles.with_weekly_log(set(plans.values_list("institution_id", flat=True).distinct()))
         return plans.filter(institution_id__in=on).values_list("pk", flat=True).order_by("pk")
 
-    def wanted(self, ids, today):
+    @staticmethod
+    def plans(ids):
+        """The plans among ``ids``, each institution knowing whether its profile logs weeks."""
         plans = list(weekly.plans_with_weekly_log().filter(pk__in=ids).select_related("officer__user",
                                                                                           "institution"))
-        if not plans:
-            return []
-        waiting = weekly.weeks_waiting([p.pk for p in plans])
-        last_week = weekly.week_of(today) - datetime.timedelta(days=7)
-        unlogged = weekly.unlogged([p.pk for p in plans], last_week)
-        users = active_users({p.counterparty_id for p in plans} | {p.performer_id for p in plans})
         on = profiles.with_weekly_log({p.institution_id for p in plans})
-        wants = []
         for plan in plans:
             plan.institution._weekly_log_on = plan.institution_id in on
-            officer, supervisor = users.get(plan.performer_id), users.get(plan.counterparty_id)
+        return plans
+
+    def wanted(self, ids, today):
+        plans = self.plans(ids)
+        if not plans:
+            return []
+        last_week = weekly.week_of(today) - datetime.timedelta(days=7)
+        unlogged = weekly.unlogged([p.pk for p in plans], last_week)
+        users = active_users({p.performer_id for p in plans if p.pk in unlogged})
+        wants = []
+        for plan in plans:
+            officer = users.get(plan.performer_id)
             if (plan.pk in unlogged and officer is not None and weekly.may_log(officer, plan)
                     and plan.financial_year.start_date <= last_week <= plan.financial_year.end_date):
                 wants.append(Want(officer.pk, "weekly_log_due", plan.pk, plan.institution_id, str(plan),
                                   weekly.week_url(plan, last_week), number=weekly.week_number(last_week),
                                   due=weekly.log_due(last_week)))
-            week = waiting.get(plan.pk)
+        return wants
+
+
+class WeekReviews(WeeklyLogs):
+    """A logged week waits for the plan's supervisor to review it (``weekly.may_review``): a handoff,
+    told once when the item opens."""
+
+    notifies = True
+    kinds = (Kind("weekly_review", _("Review the week's task log"), "appraisals"),)
+
+    def wanted(self, ids, today):
+        plans = self.plans(ids)
+        if not plans:
+            return []
+        waiting = weekly.weeks_waiting([p.pk for p in plans])
+        users = active_users({p.counterparty_id for p in plans if p.pk in waiting})
+        wants = []
+        for plan in plans:
+            week, supervisor = waiting.get(plan.pk), users.get(plan.counterparty_id)
             if week is not None and supervisor is not None and weekly.may_review(supervisor, plan):
                 wants.append(Want(supervisor.pk, "weekly_review", plan.pk, plan.institution_id, str(plan.officer),
                                   weekly.week_url(plan, week), due=week))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pmis import access
 from pmis.models import Officer, Role
+from scorecards import profiles
 from scorecards.models import ContractLevel
 
 from .models import PerformanceContract, ProgressReport
@@ -33,8 +34,17 @@ _MISSING = {
 }
 
 
-def figure_or_default(value) -> str:
-    return value if value in FIGURES else PLAN
+def figures_for(institution) -> dict:
+    """{figure: label} of the figures ``institution``'s coverage counts: no quarter's report where its
+    profile has no quarterly reports (``profiles.quarterly_reports_on``)."""
+    if profiles.quarterly_reports_on(institution):
+        return dict(FIGURES)
+    return {key: label for key, label in FIGURES.items() if key != REPORTED}
+
+
+def figure_or_default(value, institution=None) -> str:
+    """``value`` if it names a figure (of ``institution``'s, when given), else the plans' figure."""
+    return value if value in (FIGURES if institution is None else figures_for(institution)) else PLAN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,7 +119,11 @@ class Coverage:
 
     @property
     def rows(self):
-        return [(key, label, self.count(key), self.officers) for key, label in FIGURES.items()]
+        return self.rows_of(FIGURES)
+
+    def rows_of(self, figures):
+        """[(figure, label, count, officers)] of ``figures`` ({figure: label}, e.g. ``figures_for``)."""
+        return [(key, label, self.count(key), self.officers) for key, label in figures.items()]
 
 
 def _counts(financial_year_id, period):

@@ -72,9 +72,10 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class DeadlineViewSet(ScopedListViewSet):
-    """The contracting cycle's deadlines per institution and year."""
+    """The contracting cycle's deadlines per institution and year (the yearly stages: a week's log is a
+    deadline of its own for the reminders, not a stage of the calendar)."""
 
-    queryset = CycleDeadline.objects.order_by("due_date", "stage", "pk")
+    queryset = CycleDeadline.objects.filter(week_start__isnull=True).order_by("due_date", "stage", "pk")
     serializer_class = DeadlineSerializer
     filterset_fields = ["institution", "financial_year", "stage"]
 

@@ -59,7 +59,8 @@ def coverage_page(request, pk):
     context = {"institution": institution, "unit": unit, "year": year}
     if year is not None:
         period = current_period(year)
-        figure = coverage.figure_or_default(request.GET.get("missing"))
+        figures = coverage.figures_for(institution)
+        figure = coverage.figure_or_default(request.GET.get("missing"), institution)
         by_unit = coverage.by_unit(institution.pk, year.pk, period, unit)
         found = coverage.total(by_unit)  # the same statement's rows, added up
         names = dict(OrgUnit.objects.filter(pk__in=[u for u, _c in by_unit if u]).values_list("pk", "name"))
@@ -70,13 +71,13 @@ def coverage_page(request, pk):
             officer.plan_label = coverage.status_label(officer.plan_status)
             officer.unit_name = names.get(officer.org_unit_id)
         last = nudges.latest(institution, figure, period, year.pk, unit)
-        links = {key: _url(institution, unit, key) for key in coverage.FIGURES}
-        context.update(period=period, figure=figure, figure_label=coverage.FIGURES[figure], coverage=found,
-                       units=units, page=page, last=last,
+        links = {key: _url(institution, unit, key) for key in figures}
+        context.update(period=period, figure=figure, figure_label=figures[figure], coverage=found,
+                       units=units, page=page, last=last, quarterly=coverage.REPORTED in figures,
                        may_remind=coverage.may_remind(request.user, institution, unit),
                        missing_count=found.missing(figure),
-                       cards=[(key, label, n, m, links[key]) for key, label, n, m in found.rows],
-                       tabs=[(key, label, links[key]) for key, label in coverage.FIGURES.items()])
+                       cards=[(key, label, n, m, links[key]) for key, label, n, m in found.rows_of(figures)],
+                       tabs=[(key, label, links[key]) for key, label in figures.items()])
     return render(request, "notifications/coverage.html", context)
 
 
@@ -85,7 +86,7 @@ def coverage_page(request, pk):
 @scoped(Institution, post_only=True, confidential=True)
 def coverage_remind(request, pk):
     institution, unit, year = _place(request, pk, request.POST.get("unit"))
-    figure = coverage.figure_or_default(request.POST.get("figure"))
+    figure = coverage.figure_or_default(request.POST.get("figure"), institution)
     if year is None:
         raise Http404(_("Not found."))
     if not coverage.may_remind(request.user, institution, unit):

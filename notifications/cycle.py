@@ -4,6 +4,10 @@ Resolution order for a stage's date: the institution's own override (a ``CycleDe
 ``overridden=True``), else the nearest oversight body's ``StageDefault``, else
 ``BUILT_IN_OFFSETS``. Deadlines are materialised as rows (the outbox keys reminders on them);
 ``ensure_deadlines`` creates missing rows idempotently and concurrently-safely.
+
+A weekly stage (a week's task log, ``Stage.WEEKLY_LOG``) has one deadline per week instead, dated by
+the app that owns it (``register_weekly``) and made for the weeks the reminder sweep looks at
+(``ensure_weekly``); the calendar and the stage defaults are about the yearly stages only.
 """
 
 import datetime
@@ -34,6 +38,34 @@ BUILT_IN_OFFSETS = {
 }
 
 MAX_OFFSET = 800
+#: stages with one deadline per week, not one per year
+WEEKLY = (Stage.WEEKLY_LOG,)
+#: the stages with one deadline a year: the calendar's, and those defaults and overrides date
+YEARLY = [stage for stage in Stage.values if stage not in WEEKLY]
+#: stage → weeks(years, first, today): [(year, week start, due date)] of the weeks ended by ``today`` whose
+#: deadline falls on or after ``first``, registered by the app owning the stage (``register_weekly``)
+WEEK_DATES = {}
+
+
+def register_weekly(stage, weeks):
+    if stage not in WEEKLY:
+        raise ValueError(f"not a weekly stage: {stage!r}")
+    WEEK_DATES[stage] = weeks
+
+
+def ensure_weekly(years, first, today) -> int:
+    """Create the missing weekly deadlines of ``years``: the weeks ended by ``today`` falling due on or
+    after ``first``; safe to run concurrently (the unique week constraint). Returns rows made."""
+    years = list(years)
+    rows = [CycleDeadline(institution_id=year.institution_id, financial_year=year, stage=stage, week_start=week,
+                          due_date=due)
+            for stage, weeks in WEEK_DATES.items() for year, week, due in weeks(years, first, today)]
+    if not rows:
+        return 0
+    weekly = CycleDeadline.objects.filter(financial_year__in=years, week_start__isnull=False)
+    before = weekly.count()
+    CycleDeadline.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return weekly.count() - before
 
 
 def ancestor_ids(institution: Institution) -> list[int]:
@@ -72,11 +104,12 @@ def ensure_deadlines(years) -> int:
             due_date=y.start_date + datetime.timedelta(days=offsets[y.institution_id][stage]),
         )
         for y in years
-        for stage in Stage.values
+        for stage in YEARLY
     ]
-    before = CycleDeadline.objects.filter(financial_year__in=years).count()
+    yearly = CycleDeadline.objects.filter(financial_year__in=years, week_start__isnull=True)
+    before = yearly.count()
     CycleDeadline.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return CycleDeadline.objects.filter(financial_year__in=years).count() - before
+    return yearly.count() - before
 
 
 def current_years():
@@ -85,11 +118,12 @@ def current_years():
 
 def calendar_for(year: FinancialYear) -> list[CycleDeadline]:
     ensure_deadlines([year])
-    return list(CycleDeadline.objects.filter(financial_year=year).order_by("due_date", "stage"))
+    return list(CycleDeadline.objects.filter(financial_year=year, week_start__isnull=True)
+                .order_by("due_date", "stage"))
 
 
 def _check_stage(stage):
-    if stage not in Stage.values:
+    if stage not in YEARLY:
         raise ValidationError(_("Unknown stage “%(stage)s”.") % {"stage": stage})
 
 
@@ -120,7 +154,7 @@ def refresh_defaults(institutions) -> int:
     offsets = offsets_for({y.institution for y in years})
     changed = []
     by_year = {y.pk: y for y in years}
-    for deadline in CycleDeadline.objects.filter(financial_year__in=years, overridden=False):
+    for deadline in CycleDeadline.objects.filter(financial_year__in=years, overridden=False, week_start__isnull=True):
         year = by_year[deadline.financial_year_id]
         due = year.start_date + datetime.timedelta(days=offsets[year.institution_id][deadline.stage])
         if due != deadline.due_date:
@@ -135,7 +169,8 @@ def override_deadline(actor, year: FinancialYear, stage: str, due_date: datetime
     """The institution sets its own date for a stage (``None`` goes back to the default)."""
     _check_stage(stage)
     ensure_deadlines([year])
-    deadline = CycleDeadline.objects.select_for_update().get(financial_year=year, stage=stage)
+    deadline = CycleDeadline.objects.select_for_update().get(financial_year=year, stage=stage,
+                                                             week_start__isnull=True)
     before = audit.snapshot(deadline, ["due_date", "overridden"])
     if due_date is None:
         offsets = offsets_for([year.institution])[year.institution_id]

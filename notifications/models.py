@@ -36,6 +36,8 @@ class Stage(models.TextChoices):
     APPRAISAL = "appraisal", _("Appraisal")
     APPEAL_WINDOW = "appeal_window", _("Appeal window closes")
     SELF_EVALUATION = "self_evaluation", _("Institution's year-end self-evaluation")
+    #: one deadline per week (``CycleDeadline.week_start``), made by ``cycle.ensure_weekly``
+    WEEKLY_LOG = "weekly_log", _("Weekly task log")
 
 
 class StageDefault(models.Model):
@@ -75,6 +77,8 @@ class CycleDeadline(models.Model):
         _("set by the institution"), default=False,
         help_text=_("Unset: the date follows the performance department's default."),
     )
+    #: the week a weekly stage's deadline is about (its log due ``due_date``); None for the yearly stages
+    week_start = models.DateField(_("week starting"), null=True, blank=True)
 
     objects = TenantManager()
 
@@ -83,7 +87,10 @@ class CycleDeadline(models.Model):
         verbose_name = _("cycle deadline")
         verbose_name_plural = _("cycle deadlines")
         constraints = [
-            models.UniqueConstraint(fields=["financial_year", "stage"], name="cycle_deadline_unique_stage")
+            models.UniqueConstraint(fields=["financial_year", "stage"], condition=Q(week_start__isnull=True),
+                                    name="cycle_deadline_unique_stage"),
+            models.UniqueConstraint(fields=["financial_year", "stage", "week_start"],
+                                    condition=Q(week_start__isnull=False), name="cycle_deadline_unique_week"),
         ]
         indexes = [models.Index(fields=["due_date"])]
 

@@ -56,7 +56,7 @@ def remind(user, institution, year, figure, period, unit=None) -> Reminded:
     ``coverage.may_remind``); refused, sending nothing, when the figure was nudged within the window."""
     if not coverage.may_remind(user, institution, unit):
         raise access.NotAllowed(_("You may not remind this institution's officers."))
-    figure = coverage.figure_or_default(figure)
+    figure = coverage.figure_or_default(figure, institution)
     with transaction.atomic():
         # One press at a time per institution: the window check and the nudge it allows are one step.
         Institution.objects.select_for_update().filter(pk=institution.pk).first()

@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef
 from contracts.models import PerformanceContract, ProgressReport
 from pmis import access
 from pmis.models import Officer, Role
+from scorecards import profiles
 
 from .models import CycleDeadline, Stage
 
@@ -124,7 +125,10 @@ REPORT_STAGES = {Stage.Q1_REPORT: 1, Stage.Q2_REPORT: 2, Stage.Q3_REPORT: 3, Sta
 def reports_not_submitted(deadline):
     """The performers (who report, ``monitoring.can_report``) of the year's signed contracts with no
     submitted report for the deadline's quarter: reminded before it, chased after it, their
-    supervisors and the performance officers told when it is long overdue (``sweep``)."""
+    supervisors and the performance officers told when it is long overdue (``sweep``). Nobody, where the
+    institution's profile has no quarterly reports."""
+    if not profiles.quarterly_reports_on(deadline.institution):
+        return []
     submitted = ProgressReport.objects.filter(
         contract=OuterRef("pk"), period=REPORT_STAGES[deadline.stage], state=ProgressReport.State.SUBMITTED)
     performers = (PerformanceContract.objects.filter(

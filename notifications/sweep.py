@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from pmis import access
 from pmis.copying import copy_in
 from pmis.models import Officer, Role
+from scorecards import profiles
 
 from . import cycle, kinds
 from .models import CycleDeadline, Kind, Outbox
@@ -35,6 +36,9 @@ class SweepResult:
 def texts(deadline: CycleDeadline, kind: str, days_left: int, count: int = 1) -> tuple[str, str]:
     """Subject and body of a reminder, rendered when it is delivered (in the active language)."""
     stage = deadline.get_stage_display()
+    if deadline.week_start:
+        stage = _("%(stage)s for the week of %(week)s") % {
+            "stage": stage, "week": formats.date_format(deadline.week_start, "DATE_FORMAT")}
     date = formats.date_format(deadline.due_date, "DATE_FORMAT")
     where = {"stage": stage, "date": date, "institution": deadline.institution.name,
              "year": deadline.financial_year.name}
@@ -79,17 +83,24 @@ def sweep(today: datetime.date | None = None) -> SweepResult:
 
 def _sweep(today):
     result = SweepResult()
-    cycle.ensure_deadlines(cycle.current_years())
+    years = list(cycle.current_years())
+    cycle.ensure_deadlines(years)
     days = kinds.reminder_days()
     horizon = today + datetime.timedelta(days=max(days, default=0))
     oldest = today - datetime.timedelta(days=settings.REMINDER_LOOKBACK_DAYS)
+    # The weeks whose deadline this sweep can remind of (a week's log: one deadline per ended week).
+    cycle.ensure_weekly(years, oldest, today)
     deadlines = (
         CycleDeadline.objects.filter(financial_year__is_current=True, due_date__range=(oldest, horizon))
         .select_related("institution", "financial_year")
         .order_by("pk")
     )
     rows: list[tuple] = []  # (institution, deadline, recipient, kind, critical, count)
+    deadlines = list(deadlines)
+    # The rules ask each institution's profile (quarterly reports or none): answered for all at once.
+    reporting = profiles.with_quarterly_reports({d.institution_id for d in deadlines})
     for deadline in deadlines:
+        deadline.institution._quarterly_reports_on = deadline.institution_id in reporting
         days_left = (deadline.due_date - today).days
         kind = kinds.bucket(days_left)
         if kind is None:

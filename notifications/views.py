@@ -144,5 +144,5 @@ def calendar_defaults(request):
         return redirect(f"{request.path}?body={body.pk}")
     own = dict(StageDefault.objects.filter(institution=body).values_list("stage", "offset_days"))
     effective = cycle.offsets_for([body])[body.pk]
-    rows = [(value, label, effective[value], value in own) for value, label in Stage.choices]
+    rows = [(value, label, effective[value], value in own) for value, label in Stage.choices if value in cycle.YEARLY]
     return render(request, "notifications/defaults.html", {"body": body, "bodies": bodies, "rows": rows})

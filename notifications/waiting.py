@@ -25,6 +25,7 @@ from contracts.models import (
     Target,
 )
 from pmis.models import Role
+from scorecards import profiles
 
 from .inbox import Kind, Provider, Want, active_users, holders
 from .models import CycleDeadline, Stage
@@ -155,6 +156,8 @@ class Reports(Provider):
     }
 
     def due_subjects(self, today):
+        # Institutions without quarterly reports too: ``wanted`` answers nothing there, so the sweep closes
+        # what was open before their profile turned reports off.
         return PerformanceContract.objects.filter(
             status__in=list(monitoring.REPORTABLE), financial_year__is_current=True,
             financial_year__start_date__lte=today,
@@ -163,6 +166,9 @@ class Reports(Provider):
     def wanted(self, ids, today):
         contracts = {c.pk: c for c in PerformanceContract.objects.filter(
             pk__in=ids, status__in=list(monitoring.REPORTABLE)).select_related("financial_year")}
+        # No quarterly reports in the institution's profile: nothing of this provider waits there.
+        on = profiles.with_quarterly_reports({c.institution_id for c in contracts.values()})
+        contracts = {pk: c for pk, c in contracts.items() if c.institution_id in on}
         if not contracts:
             return []
         reports = {(r.contract_id, r.period): r for r in ProgressReport.objects.filter(contract_id__in=list(contracts))}

@@ -13,7 +13,7 @@ from django.db.models.functions import RowNumber
 
 from pmis.models import FinancialYear, Institution
 
-from . import charts, scoring
+from . import charts, profiles, scoring
 from .models import ContractLevel, ContractScore
 from .naming import perspective_label
 from .precision import composite_text
@@ -71,7 +71,7 @@ class Dashboard:
         return rows
 
 
-#: participation(institution_id, year_id, period): how the year's contracts take part (planned, signed,
+#: participation(institution_id, year_id, period, quarterly=True): how the year's contracts take part (planned, signed,
 #: reported). The contracts app owns contracts and their reports, and sits above scorecards: it registers
 #: the function from its AppConfig.ready.
 _participation = []
@@ -137,7 +137,8 @@ def institution_dashboard(institution, period=None, participation=None, evaluate
     trend = [(f"Q{p}", scores[p].composite if p in scores else None) for p in PERIODS]
     board = Dashboard(institution, year, period, score, trend, lower)
     if participation is not None:
-        board.participation = participation(institution.pk, year.pk, period)
+        board.participation = participation(institution.pk, year.pk, period,
+                                            quarterly=profiles.quarterly_reports_on(institution))
     if evaluated is not None:
         board.evaluated = evaluated(institution, year.pk)
     partner_ids = {p["id"] for t in board.shared_targets for p in t["partners"]}

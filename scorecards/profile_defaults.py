@@ -50,7 +50,7 @@ PROFILES = [
         "schemes": {"institution": _level("percent_achievement", "percent_achievement", True),
                     "unit": _level("percent_achievement", "percent_achievement", True),
                     "officer": _level("pepmis", "pepmis", False)},
-        "fy_start_month": 7, "weekly_log": True, "quarterly_reports": True,
+        "fy_start_month": 7, "weekly_log": True, "quarterly_reports": False,
         "stage_names": _stages(
             {"en": "Performance plan", "sw": "Mpango wa Utendaji Kazi"},
             {"en": "Implementation and monitoring", "sw": "Utekelezaji na Ufuatiliaji"},

@@ -10,6 +10,8 @@ from pmis.models import Institution, Role
 from .models import InstitutionProfile, Profile, stage_name_in
 
 KENYA = "ke-pc"
+#: the profile's switches ``_switch`` and ``_with`` read
+WEEKLY, QUARTERLY = "weekly_log", "quarterly_reports"
 
 
 def of(institution) -> Profile | None:
@@ -81,25 +83,60 @@ def stage_names_by_institution(institution_ids) -> dict:
     return {pk: chosen.get(pk) or by_country.get(country) or fallback or {} for pk, country in institutions}
 
 
-def weekly_log_on(institution) -> bool:
-    """The profile turns on tasks, sub-tasks and the weekly log (asked once per institution object)."""
-    cached = getattr(institution, "_weekly_log_on", None)
+def _switch(institution, field) -> bool:
+    """One of the profile's switches, asked once per institution object."""
+    attr = f"_{field}_on"
+    cached = getattr(institution, attr, None)
     if cached is None:
         profile = _profile_once(institution)
-        cached = institution._weekly_log_on = bool(profile and profile.weekly_log)
+        # No profile at all (a database without the seeded profiles): Kenya's defaults, reports on, no log.
+        cached = bool(getattr(profile, field)) if profile else field == QUARTERLY
+        setattr(institution, attr, cached)
     return cached
 
 
-def with_weekly_log(institution_ids) -> set:
-    """Those of ``institution_ids`` whose profile turns the weekly log on: four queries for any number."""
+def _with(field, institution_ids) -> set:
+    """Those of ``institution_ids`` whose profile turns ``field`` on: three queries for any number."""
+    institution_ids = set(institution_ids)
+    if not institution_ids:
+        return set()
     institutions = list(Institution.objects.filter(pk__in=institution_ids).only("pk", "country"))
     chosen = dict(InstitutionProfile.objects.filter(institution_id__in=institution_ids)
-                  .values_list("institution_id", "profile__weekly_log"))
-    by_country = {}
-    for profile in Profile.objects.order_by("code"):
-        by_country.setdefault(profile.country, profile.weekly_log)
-    fallback = Profile.objects.filter(code=KENYA).values_list("weekly_log", flat=True).first() or False
+                  .values_list("institution_id", f"profile__{field}"))
+    by_country, fallback = {}, field == QUARTERLY  # as ``_switch`` without any profile
+    for code, country, on in Profile.objects.order_by("code").values_list("code", "country", field):
+        by_country.setdefault(country, on)
+        fallback = on if code == KENYA else fallback
     return {i.pk for i in institutions if chosen.get(i.pk, by_country.get(i.country, fallback))}
+
+
+def weekly_log_on(institution) -> bool:
+    """The profile turns on tasks, sub-tasks and the weekly log (asked once per institution object)."""
+    return _switch(institution, WEEKLY)
+
+
+def with_weekly_log(institution_ids) -> set:
+    """Those of ``institution_ids`` whose profile turns the weekly log on (``_with``)."""
+    return _with(WEEKLY, institution_ids)
+
+
+def quarterly_reports_on(institution) -> bool:
+    """The profile has quarterly progress reports (PEPMIS has none: officers log weeks instead). Off, no
+    quarter's report is due, late, waiting, reminded, counted in coverage or offered as a form. Without
+    any profile (none seeded), reports are on, as in Kenya's. Asked once per institution object."""
+    return _switch(institution, QUARTERLY)
+
+
+def with_quarterly_reports(institution_ids) -> set:
+    """Those of ``institution_ids`` whose profile has quarterly reports (``_with``)."""
+    return _with(QUARTERLY, institution_ids)
+
+
+def forget(institution):
+    """Drop what ``institution`` remembered of its profile's switches (after the profile changed)."""
+    for field in (WEEKLY, QUARTERLY):
+        institution.__dict__.pop(f"_{field}_on", None)
+    institution.__dict__.pop("_profile", None)
 
 
 def perspective_spec(profile):

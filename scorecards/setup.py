@@ -226,9 +226,7 @@ def choose_profile(actor, institution, profile, *, today: datetime.date | None =
     years still to open. A contract already created keeps the scheme and bands it copied, and a
     signed one its signed content."""
     today = today or timezone.localdate()
-    # what the caller's copy remembered of the old profile
-    institution.__dict__.pop("_weekly_log_on", None)
-    institution.__dict__.pop("_profile", None)
+    profiles.forget(institution)  # what the caller's copy remembered of the old profile
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     choice = InstitutionProfile.objects.filter(institution=institution).first()
     if choice is not None and choice.profile_id == profile.pk:

@@ -2,7 +2,8 @@
 
 - **Weights.** A contract's target weights add up to 100; where the contract enforces category
   weights (copied from its scoring policy: institution and unit contracts by default), the
-  targets in each perspective / criteria category add up to that category's weight.
+  targets in each perspective / criteria category add up to that category's weight. A target broken
+  into tasks (PEPMIS) has task weights adding up to 100, and a task's sub-tasks too.
 - **Parents.** A child target names a target of the contract directly above its own:
   an officer's contract sits under the contract of the nearest unit, going up from the officer's
   own unit, that has one; a unit's contract under the nearest ancestor unit's; a unit with no
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from scorecards.models import ContractLevel, Perspective, level_order
 
-from ..models import PerformanceContract, Target
+from ..models import PerformanceContract, SubTask, Target, Task
 
 HUNDRED = Decimal(100)
 
@@ -58,6 +59,33 @@ def weight_problems(contract, targets, perspectives) -> list[str]:
                     _("%(category)s: targets weigh %(got)s; the category weighs %(weight)s.")
                     % {"category": p.name, "got": _num(got), "weight": _num(p.weight)}
                 )
+    return problems
+
+
+def task_weight_problems(contract) -> list[str]:
+    """What is wrong with the weights of ``contract``'s tasks (empty: nothing), in the user's language:
+    the tasks of a target add up to 100, and so do the sub-tasks of a task (``methodology.md``: a task's
+    score is the weighted mean of its sub-tasks', a target's of its tasks'). A target without tasks, or a
+    task without sub-tasks, is not broken down and has nothing to add up. Two queries."""
+    task_weights, sub_weights = defaultdict(Decimal), defaultdict(Decimal)
+    targets, task_titles = {}, {}
+    for task in Task.objects.filter(target__contract=contract).select_related("target").order_by(
+            "target__order", "target_id", "order", "pk"):
+        targets[task.target_id] = task.target
+        task_weights[task.target_id] += task.weight
+        task_titles[task.pk] = task.title
+    for task_id, weight in SubTask.objects.filter(contract=contract).values_list("task_id", "weight"):
+        sub_weights[task_id] += weight
+    problems = []
+    for target_id, total in task_weights.items():
+        if total != HUNDRED:
+            problems.append(_("The tasks of “%(target)s” weigh %(total)s; they must add up to 100.") % {
+                "target": targets[target_id].description, "total": _num(total)})
+    for task_id, title in task_titles.items():
+        total = sub_weights.get(task_id)
+        if total is not None and total != HUNDRED:
+            problems.append(_("The sub-tasks of “%(task)s” weigh %(total)s; they must add up to 100.") % {
+                "task": title, "total": _num(total)})
     return problems
 
 

@@ -51,6 +51,7 @@ from .rules import (
     has_started,
     may_verify,
     period_dates,
+    reports_quarterly,
 )
 from .summaries import refresh_summary
 
@@ -60,5 +61,6 @@ __all__ = [
     "Status", "Verification", "add_evidence", "can_report", "can_verify", "current_period", "entry_rag",
     "may_verify", "negative_allowed", "open_report", "parse_actual", "parse_number", "participation",
     "participation_rows", "period_dates", "quarter_reports", "queue_for", "record_computed", "refresh_summary",
+    "reports_quarterly",
     "report_actual", "sniff", "submit_report", "verify",
 ]

@@ -33,18 +33,20 @@ def queue_for(user):
 LAGGING_SHOWN = 20
 
 
-def participation(institution_id, financial_year_id, period):
+def participation(institution_id, financial_year_id, period, quarterly=True):
     """How the institution's year is taking part, counted in the database: per contract level, how many
     contracts are planned, signed and reported for ``period``; and the first ``LAGGING_SHOWN`` contracts
     still to sign or report, to chase (with ``signed``, ``status_label`` and ``level_label`` set).
     And the quarter's reports submitted late (``late``, each with ``days_late``); officer plans are counted
     against the institution's officers (``of``). Four queries, whatever
-    the number of officers: every dashboard view asks them."""
+    the number of officers: every dashboard view asks them. Not ``quarterly`` (the institution's profile
+    has no quarterly reports, ``profiles.quarterly_reports_on``): nothing is reported or late, and only
+    contracts still to sign are chased."""
     counts = {level: {"level": level, "planned": planned, "signed": signed, "reported": reported}
               for level, planned, signed, reported in _level_counts(institution_id, financial_year_id, period)}
     levels = [{**counts[level], "label": PerformanceContract.Level(level).label}
               for level in PerformanceContract.Level.values if level in counts]
-    lagging = list(_lagging(institution_id, financial_year_id, period))
+    lagging = list(_lagging(institution_id, financial_year_id, period, quarterly))
     # Labels translated once for the list (get_FOO_display rebuilds the choices on every call).
     statuses, level_labels = dict(Status.choices), dict(PerformanceContract.Level.choices)
     for c in lagging:
@@ -54,9 +56,10 @@ def participation(institution_id, financial_year_id, period):
     for row in levels:
         # An officer's plan is counted against every officer: "2 of 25", not "2".
         row["of"] = officers if row["level"] == PerformanceContract.Level.OFFICER else row["planned"]
-    return {"levels": levels, "lagging": lagging, "officers": officers,
-            "lagging_total": sum(row["planned"] - row["reported"] for row in levels),
-            "late": list(_late(institution_id, financial_year_id, period))}
+    chased = "reported" if quarterly else "signed"
+    return {"levels": levels, "lagging": lagging, "officers": officers, "quarterly": quarterly,
+            "lagging_total": sum(row["planned"] - row[chased] for row in levels),
+            "late": list(_late(institution_id, financial_year_id, period)) if quarterly else []}
 
 
 def _late(institution_id, financial_year_id, period):
@@ -108,6 +111,7 @@ def _level_counts(institution_id, financial_year_id, period):
         reported=Count("pk", filter=Q(reported=True))).values_list("level", "planned", "signed", "reported")
 
 
-def _lagging(institution_id, financial_year_id, period):
-    return (_year_contracts(institution_id, financial_year_id, period).filter(reported=False)
+def _lagging(institution_id, financial_year_id, period, quarterly=True):
+    behind = Q(reported=False) if quarterly else ~Q(status__in=SIGNED_STATES)
+    return (_year_contracts(institution_id, financial_year_id, period).filter(behind)
             .only("pk", "title", "level", "status").order_by(level_order(), "title", "pk")[:LAGGING_SHOWN])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from pmis import access
 from pmis.access import NotAllowed
 from pmis.models import Role
+from scorecards import profiles
 
 from ..cycle import workflow
 from ..models import PerformanceContract, ProgressEntry, ProgressReport
@@ -55,6 +56,11 @@ def current_period(year, today=None) -> int:
 # Who may do what
 
 
+def reports_quarterly(contract) -> bool:
+    """Whether ``contract`` has quarterly reports at all: signed, and its institution's profile has them."""
+    return contract.status in REPORTABLE and profiles.quarterly_reports_on(contract.institution)
+
+
 def can_report(user, contract, roles=None) -> bool:
     if getattr(user, "is_superuser", False):
         return True
@@ -85,6 +91,8 @@ def _check_reporter(actor, contract):
     if contract.status not in REPORTABLE:
         raise ValidationError(_("Progress is reported on signed contracts only; this one is “%(status)s”.")
                               % {"status": contract.get_status_display().lower()})
+    if not profiles.quarterly_reports_on(contract.institution):
+        raise ValidationError(_("The institution's profile has no quarterly progress reports."))
 
 
 def _check_open(report):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pmis.tenancy import scoped
 from pmis.views import visible_or_404
+from scorecards import profiles
 
 from .. import monitoring, selectors
 from ..documents import uploads
@@ -28,15 +29,16 @@ def _flash(request, exc):
 @scoped(PerformanceContract)
 def contract_reports(request, pk):
     contract = visible_or_404(PerformanceContract, request.user, pk, selectors.contracts())
-    reports = {r.period: r for r in ProgressReport.objects.filter(contract=contract)}
+    quarterly = profiles.quarterly_reports_on(contract.institution)
+    reports = {r.period: r for r in ProgressReport.objects.filter(contract=contract)} if quarterly else {}
     quarters = []
-    for period in monitoring.PERIODS:
+    for period in monitoring.PERIODS if quarterly else ():
         start, end, due = monitoring.period_dates(contract.financial_year, period)
         quarters.append({"period": period, "start": start, "end": end, "due": due, "report": reports.get(period),
                          "started": monitoring.has_started(contract.financial_year, period)})
     return render(request, "contracts/monitoring/contract_reports.html", {
-        "contract": contract, "quarters": quarters,
-        "may_report": contract.status in monitoring.REPORTABLE and monitoring.can_report(request.user, contract),
+        "contract": contract, "quarters": quarters, "quarterly": quarterly,
+        "may_report": monitoring.reports_quarterly(contract) and monitoring.can_report(request.user, contract),
     })
 
 
@@ -94,7 +96,7 @@ def _plain(value):
 
 def _report_page(request, report, rows, *, status=200, general=()):
     contract = report.contract
-    may_report = contract.status in monitoring.REPORTABLE and monitoring.can_report(request.user, contract)
+    may_report = monitoring.reports_quarterly(contract) and monitoring.can_report(request.user, contract)
     return render(request, "contracts/monitoring/report_detail.html", {
         "report": report, "contract": contract, "rows": rows, "may_report": may_report,
         "is_open": report.state == ProgressReport.State.DRAFT, "statuses": ProgressEntry.Status.choices,

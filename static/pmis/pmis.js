@@ -108,6 +108,21 @@
     if (perspective) { perspective.addEventListener("change", render); }
     render();
   }
+  // The task and sub-task forms' running total: the weights already there with the weight being typed.
+  function partTotals(root) {
+    root.querySelectorAll("[data-part-total]").forEach(function (weight) {
+      var out = document.getElementById(weight.getAttribute("aria-describedby"));
+      if (!out) { return; }
+      var others = parseFloat(weight.dataset.partTotal) || 0;
+      var render = function () {
+        var total = Math.round((others + (parseFloat((weight.value || "0").replace(",", ".")) || 0)) * 100) / 100;
+        out.textContent = out.dataset.line.replace("%(total)s", total);
+        out.className = total === 100 ? "ok" : "off";
+      };
+      weight.addEventListener("input", render);
+      render();
+    });
+  }
   // On a phone a wide table becomes one card per row: each cell is labelled with its column's heading
   // (the stylesheet shows the label; the table itself is unchanged for wider screens).
   function stackables(root) {
@@ -175,7 +190,7 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
-    menu(); weightTotals(); stackables(document); wire(document); scrollables(document); scrollHints(document);
+    menu(); weightTotals(); partTotals(document); stackables(document); wire(document); scrollables(document); scrollHints(document);
   });
   window.addEventListener("resize", function () { scrollHints(document); });
   document.addEventListener("htmx:load", function (event) { stackables(event.target); scrollHints(event.target); });

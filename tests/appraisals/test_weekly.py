@@ -206,7 +206,7 @@ def test_the_week_page_and_the_team_page_take_a_constant_number_of_queries(clien
     assert small_week <= 20 and small_team <= 20
 
 
-def test_a_missing_weekly_log_is_a_deadline_with_one_reminder(django_capture_on_commit_callbacks):
+def test_a_missing_weekly_log_opens_an_item_each_week_told_by_the_reminder_sweep(django_capture_on_commit_callbacks):
     from notifications import inbox
     from notifications.models import Outbox
 
@@ -224,9 +224,43 @@ def test_a_missing_weekly_log_is_a_deadline_with_one_reminder(django_capture_on_
         inbox.sweep(next_monday)  # the daily sweep run twice opens it once
     assert due_items() == [(plan.pk, weekly.log_due(this_week()))]
     assert weekly.log_due(this_week()) == this_week() + datetime.timedelta(days=8)
-    assert Outbox.objects.filter(recipient=officer, kind="task.weekly_log_due").count() == 1
+    # The item opens without a message of its own: the reminder sweep tells the officer (test below).
+    assert not Outbox.objects.filter(recipient=officer, kind="task.weekly_log_due").exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         weekly.log_week(officer, plan, this_week(), {sub_tasks(plan)[2].pk: {"progress": "30"}})
         inbox.sweep(next_monday)
     assert due_items() == []
+
+
+def test_the_reminder_sweep_reminds_of_each_missing_week_once():
+    """A missing week is a deadline of the reminder sweep (``appraisals.reminders``): the sweep run twice
+    writes one reminder per missing week and officer, in the outbox, keyed like every deadline's."""
+    from notifications import sweep
+    from notifications.models import CycleDeadline, Outbox, Stage
+
+    plan = council_plan()
+    officer, supervisor = user("tz-afisa"), user("tz-msimamizi")
+    last_week = this_week() - datetime.timedelta(days=7)
+    WeeklyLog.objects.filter(contract=plan, week_start=last_week).delete()  # the demo logged it: not now
+    logged = set(plan.weekly_logs.values_list("week_start", flat=True))
+    today = weekly.log_due(this_week()) - datetime.timedelta(days=1)  # this week over, its log due tomorrow
+    first = sweep.sweep(today)
+    again = sweep.sweep(today)
+    assert first.created > 0 and again.created == 0
+    weeks = CycleDeadline.objects.filter(financial_year=plan.financial_year, stage=Stage.WEEKLY_LOG)
+    reminded = Outbox.objects.filter(recipient=officer, deadline__in=weeks)
+    by_week = dict(reminded.values_list("deadline__week_start", "kind"))
+    assert by_week[this_week()] == "due_1"  # due tomorrow: the one-day reminder
+    assert by_week[last_week] == "overdue"  # due six days ago
+    assert reminded.count() == len(by_week)  # one reminder per missing week
+    assert not set(by_week) & logged  # logged weeks are not chased
+    # Overdue long enough: the supervisor is told about their team, once.
+    assert Outbox.objects.filter(recipient=supervisor, deadline__week_start=last_week,
+                                 kind="escalate_supervisor").count() == 1
+    # Logged afterwards: the week is not chased again.
+    weekly.log_week(officer, plan, this_week(), {sub_tasks(plan)[0].pk: {"progress": "10"}})
+    sweep.sweep(weekly.log_due(this_week()) + datetime.timedelta(days=1))
+    assert not Outbox.objects.filter(recipient=officer, deadline__week_start=this_week(), kind="overdue").exists()
+    # A Kenyan institution has no weekly deadlines (its profile logs no weeks).
+    assert not CycleDeadline.objects.filter(stage=Stage.WEEKLY_LOG, institution__slug="water").exists()

@@ -80,8 +80,9 @@ def test_coverage_page_queries_do_not_grow_with_officers(demo, as_user, django_a
 
 
 #: session, user, institution, access (two for an oversight body), year, the figures by unit (added up for the
-#: whole), the units' names, the page's count and rows, the last reminder
-COVERAGE_PAGE_QUERIES = 11
+#: whole), the units' names, the page's count and rows, the last reminder, the institution's profile (its
+#: choice, else its country's: whether a quarter's report is a figure)
+COVERAGE_PAGE_QUERIES = 13
 
 
 def test_another_institution_answers_404(demo, as_user):

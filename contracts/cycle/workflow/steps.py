@@ -79,14 +79,21 @@ def _perspectives(contract):
 # Target identification and pre-negotiation
 
 
+def _weight_problems(contract):
+    """The targets' weights, and the tasks' and sub-tasks' where targets are broken down (``cascade``)."""
+    return (cascade.weight_problems(contract, _targets(contract), _perspectives(contract))
+            + cascade.task_weight_problems(contract))
+
+
 @transaction.atomic
 def submit(actor, contract, *, lock_version=None):
-    """The performer submits the draft plan for pre-negotiation review; weights must add up."""
+    """The performer submits the draft plan for pre-negotiation review; weights must add up (targets',
+    and tasks' and sub-tasks' within each target and task)."""
     contract = lock(contract, lock_version)
     check(actor, contract, "submit")
     if contract.counterparty_id is None:
         raise TransitionError(_("Name the counter-party who agrees this contract before submitting it."))
-    problems = cascade.weight_problems(contract, _targets(contract), _perspectives(contract))
+    problems = _weight_problems(contract)
     if problems:
         raise TransitionError(problems)
     return _move(actor, contract, "submit", Status.SUBMITTED)
@@ -228,7 +235,7 @@ def conclude_negotiation(actor, contract, comment="", *, lock_version=None):
             _("%(n)s proposal(s) still wait for an answer; accept, counter or withdraw them first.")
             % {"n": open_rounds}
         )
-    problems = cascade.weight_problems(contract, _targets(contract), _perspectives(contract))
+    problems = _weight_problems(contract)
     if problems:
         raise TransitionError(problems)
     return _move(actor, contract, "conclude_negotiation", Status.AGREED, (comment or "").strip())
