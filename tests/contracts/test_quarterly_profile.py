@@ -85,6 +85,12 @@ def test_the_reminder_sweep_chases_no_quarterly_report_at_the_council(demo, coun
     assert Outbox.objects.filter(deadline=kenya_q1, recipient=demo.users["head"], kind="overdue").exists()
 
 
+def english(client):
+    """The browser's language set to English: a Tanzanian's sign-in left Swahili in it."""
+    client.cookies["django_language"] = "en"
+    return client
+
+
 def test_no_report_form_is_offered_and_none_opens(as_user, ministry, demo):
     plan = council_plan()
     officer = user("tz-afisa")
@@ -100,6 +106,7 @@ def test_no_report_form_is_offered_and_none_opens(as_user, ministry, demo):
         monitoring.open_report(officer, plan, 1)
     # Kenya's ministry offers its quarters.
     ProgressReport.objects.filter(contract=ministry, period=1).delete()
+    english(as_user(officer))  # the browser's language stands for the next sign-in (she reads Swahili)
     kenya = as_user(demo.users["head"]).get(reverse("monitoring-contract-reports", args=[ministry.pk]))
     assert "Start the report" in kenya.content.decode() and "data-no-quarterly" not in kenya.content.decode()
 
@@ -132,6 +139,7 @@ def test_the_dashboard_shows_no_reported_column_or_late_report_at_the_council(as
     page = as_user(user("tz-mkurugenzi")).get(reverse("institution-dashboard", args=[council.pk]) + "?period=1")
     assert page.status_code == 200
     assert "data-late" not in page.content.decode()
+    english(as_user(user("tz-mkurugenzi")))
     kenya = as_user(demo.users["head"]).get(reverse("institution-dashboard", args=[demo.water.pk]))
     assert "Reported Q" in kenya.content.decode()
     assert PerformanceContract.objects.filter(pk=plan.pk, status__in=monitoring.REPORTABLE).exists()

@@ -186,6 +186,7 @@ def test_the_plan_is_submitted_only_when_task_and_sub_task_weights_add_up(demo, 
     assert [m for m in refused.value.messages if "Vikao vya robo" in m] == [
         "The sub-tasks of “Vikao vya robo” weigh 66.66; they must add up to 100."]
     client.force_login(person)
+    client.cookies["django_language"] = "en"  # she reads Swahili; the page is checked in English here
     text = client.get(reverse("contract-tasks", args=[plan.pk])).content.decode()
     assert f'data-task-total="{target.pk}">' in text and "Tasks weigh 100 of 100." in text
     assert "Sub-tasks weigh 66.66 of 100." in text and 'data-part-total="66.66"' in text
