@@ -68,7 +68,8 @@ def test_the_four_journeys_pages_pdfs_and_exports_read_in_swahili(demo, as_user,
     from pmis.models import AuditEvent, FinancialYear
     from tests.contracts.helpers_documents import pdf_text
 
-    ministry = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    ministry = PerformanceContract.objects.get(
+        institution=demo.water, level="institution", financial_year__is_current=True)
     plan = PerformanceContract.objects.filter(institution=demo.water, officer=demo.officer).first()
     year = FinancialYear.objects.get(institution=demo.water, is_current=True)
     event = AuditEvent.objects.filter(institution=demo.water, action="contract.signature").first()
