@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
+from contracts.cycle import workflow
 from contracts.demo.history import fresh_code, last_year
 from contracts.models import PerformanceContract
 from pmis import access, org
@@ -74,6 +75,9 @@ def seed_evaluations(admin):
         if evaluation.state == State.DRAFT:
             _self_evaluate(head, evaluation, filed_on, PASSWORD)
             evaluation.refresh_from_db()
+        if contract.status == PerformanceContract.Status.IN_FORCE:
+            # The year has ended since it was filed: closed as the scheduled calendar step closes contracts.
+            workflow.close(None, contract, "The financial year ended.")
         if evaluation.state in rules.UNDER_EVALUATION:
             if not access.evaluates(evaluator, institution.pk):
                 independent.assign(perfdept, institution, evaluator)
