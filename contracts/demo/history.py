@@ -15,7 +15,7 @@ from scorecards import setup
 from scorecards.models import ContractLevel, Perspective
 
 from ..cycle import signing, workflow
-from ..models import PerformanceContract, Target
+from ..models import PerformanceContract
 from .cycle import (
     MACHAKOS_INDICATORS,
     MACHAKOS_INSTITUTION,
@@ -25,6 +25,7 @@ from .cycle import (
     _indicators,
     _targets,
     demo_request,
+    vet_all,
 )
 
 # The year's final actual per target key: the ministry missed its irrigation and complaints targets and
@@ -77,15 +78,10 @@ def _sign_through(contract, head, principal, secretariat, vetting):
     signed by both parties."""
     from pmis.management.commands.seed_demo import PASSWORD  # the command imports this module
 
-    from ..cycle import vetting as vetting_rules
-
     workflow.submit(head, contract)
     workflow.pass_review(secretariat, contract, "Complete; weights balance per category.")
     workflow.conclude_negotiation(principal, contract, "Agreed as drafted.")
-    for target in Target.objects.filter(contract=contract):
-        flagged = vetting_rules.flags(target)
-        workflow.vet_target(vetting, target, smart=True, aligned=True,
-                            comment="Seen; the figures match the sector plan." if flagged else "")
+    vet_all(vetting, contract, "Seen; the figures match the sector plan.")
     workflow.approve_vetting(vetting, contract, "Targets SMART and aligned.")
     for signer in (head, principal):
         signing.sign(demo_request(signer), contract, password=PASSWORD, code=fresh_code(signer))

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 
 from charters.models import Complaint
-from contracts.models import ContractDocument, NegotiationRound, PerformanceContract, Target
+from contracts.cycle import vetting as cycle_vetting
+from contracts.models import ContractDocument, NegotiationRound, PerformanceContract, Target, VettingCheck
 from notifications.models import CycleDeadline, Notification
 from pmis import twofactor
 from scorecards.models import Indicator, Perspective, StrategicObjective
@@ -117,9 +118,22 @@ def _negotiated_directorate(client, demo):
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "agreed"
     vetting = api(client, demo.users["vetting"])
+    flagged = []
     for target in Target.objects.filter(contract=contract):
-        response = vetting.post(f"/api/v1/targets/{target.pk}/vet/", {"smart": True, "aligned": True})
-        assert response.status_code == 200, response.content
+        url = f"/api/v1/targets/{target.pk}/vet/"
+        if not cycle_vetting.flags(target):
+            response = vetting.post(url, {"smart": True, "aligned": True})
+            assert response.status_code == 200, response.content
+            continue
+        # The flagged target (151 negotiated, 150 in its description and "Very good"): passed only with
+        # the committee's comment, as on the vetting form; refused with a 400 naming the comment otherwise.
+        flagged.append(target.target_value)
+        refused = err(vetting.post(url, {"smart": True, "aligned": True}), 400)
+        assert "flagged" in refused["errors"]["comment"][0], refused
+        assert not VettingCheck.objects.filter(target=target).exists()
+        response = vetting.post(url, {"smart": True, "aligned": True, "comment": "151: the co-funded borehole."})
+        assert response.status_code == 200 and response.json()["comment"] == "151: the co-funded borehole."
+    assert flagged == [Decimal(151)]
     response = vetting.post(f"/api/v1/contracts/{contract.pk}/approve-vetting/", {})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "ready_to_sign"
