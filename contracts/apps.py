@@ -14,6 +14,7 @@ class ContractsConfig(AppConfig):
 
         demo.register(10, seed_contracts)
         demo.register(15, seed_monitoring)  # progress reports on the contracts seeded above
+        demo.register(16, seed_last_year)  # the year before, signed, for the year-end evaluation to show
         # The institution dashboard's participation card counts contracts and reports, which this app owns.
         dashboards.register_participation(participation)
         # The exports carry each quarter report's lateness (its due date, submission and days late).
@@ -35,3 +36,9 @@ def seed_monitoring(admin):
     from .demo.monitoring import seed_monitoring
 
     seed_monitoring(admin)
+
+
+def seed_last_year(admin):
+    from .demo.history import seed_last_year
+
+    seed_last_year(admin)

@@ -125,10 +125,10 @@ def judged_actual(scheme, target, period, actual, year_start=None):
 
     A milestone target (phased as a date, ``year_start`` the contract's year) is off track in a quarter
     by whose end its date has passed and it is not done (``Target.milestone_missed``): judged as a
-    value beyond the poor end of its criteria. Otherwise its actual (the day it was reached) is judged
-    as it is."""
-    if (actual is not None and period is not None and year_start is not None and target.is_milestone
-            and scheme in PHASED_SCHEMES):
+    value beyond the poor end of its criteria, whether a day was reported after its date or none was
+    reported at all (a milestone overdue and unreported is off track, not merely unverified). Otherwise
+    its actual (the day it was reached) is judged as it is."""
+    if period is not None and year_start is not None and target.is_milestone and scheme in PHASED_SCHEMES:
         return missed_value(target) if target.milestone_missed(period, year_start, actual) else actual
     if actual is None or period is None or period >= 4 or scheme not in PHASED_SCHEMES:
         return actual

@@ -6,6 +6,7 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         from notifications import inbox
+        from pmis import demo
         from scorecards import dashboards
 
         from .results import for_dashboard
@@ -16,3 +17,12 @@ class EvaluationsConfig(AppConfig):
         inbox.register(Evaluations())
         # The institution dashboard shows the evaluated result; scorecards sits below this app.
         dashboards.register_evaluated(for_dashboard)
+        # Last year's results, evaluated and released, after the contracts seed has signed that year.
+        demo.register(50, seed_evaluations)
+
+
+def seed_evaluations(admin):
+    # Imported when the demo is seeded, not at every start-up.
+    from .demo import seed_evaluations
+
+    seed_evaluations(admin)

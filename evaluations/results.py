@@ -3,10 +3,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from contracts import scores
+from pmis.models import FinancialYear
 from scorecards import scoring
 
 from . import rules
@@ -146,15 +147,23 @@ def for_report(contract, user) -> dict | None:
 
 def for_dashboard(user, institution, financial_year_id) -> dict | None:
     """The institution contract's evaluated result for the institution dashboard (registered with
-    ``scorecards.dashboards``): None before one exists or while ``user`` may not see it. One query,
-    plus the access module's own when the result is not yet released."""
-    evaluation = (Evaluation.objects.filter(institution_id=institution.pk, financial_year_id=financial_year_id,
-                                            contract__level="institution", state__in=rules.RESULT_STATES)
-                  .only("pk", "institution_id", "state", "composite", "grade", "moderated_composite",
-                        "moderated_grade", "released_on").first())
-    if evaluation is None:
-        return None
-    evaluation.institution = institution
-    if not rules.sees_result(user, evaluation):
-        return None
-    return {**figures_of(evaluation), "released": rules.released(evaluation), "url": evaluation.get_absolute_url()}
+    ``scorecards.dashboards``): the year's own where one exists and ``user`` may see it, else the latest
+    released result of an earlier year (a new year has no result until its end; last year's is what
+    there is to show), with ``year`` naming the year it is for. None when neither exists. One query,
+    plus the access module's own when the year's result is not yet released."""
+    found = list(Evaluation.objects.filter(
+        Q(financial_year_id=financial_year_id) | released_filter(),
+        institution_id=institution.pk, contract__level="institution", state__in=rules.RESULT_STATES,
+        financial_year__start_date__lte=Subquery(
+            FinancialYear.objects.filter(pk=financial_year_id).values("start_date")[:1]),
+    ).select_related("financial_year").only(
+        "pk", "institution_id", "state", "composite", "grade", "moderated_composite", "moderated_grade",
+        "released_on", "financial_year__name", "financial_year__start_date").order_by("-year_start", "-pk")[:2])
+    for evaluation in found:
+        evaluation.institution = institution
+        if evaluation.financial_year_id == financial_year_id and not rules.sees_result(user, evaluation):
+            continue  # the year's own result before release, to someone it is not shown to yet
+        return {**figures_of(evaluation), "released": rules.released(evaluation),
+                "url": evaluation.get_absolute_url(), "year": evaluation.financial_year.name,
+                "earlier": evaluation.financial_year_id != financial_year_id}
+    return None

@@ -97,7 +97,9 @@ def compute(scheme: str, bands: list, targets: list[TargetData], perspective_ord
         raws[t.id] = raw
         grade, tone = grade_and_tone(scheme, bands, raw)
         status = tone
-        if t.verified and t.judged is not None:
+        # A target is judged against the quarter once verified; one judged with nothing verified is a
+        # milestone overdue and unreported (``contracts.scores.judged_actual``): off track all the same.
+        if t.judged is not None:
             status = grade_and_tone(scheme, bands, _scored_alone(scheme, t.judged)[0])[1]
         if status:
             counts[status] += 1

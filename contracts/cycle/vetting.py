@@ -2,7 +2,8 @@
 (``flags``), and every target's finding saved at once (``save_findings``).
 
 A flagged target may still pass, but only with a comment saying why: the committee has seen the flag.
-The single-target step (``workflow.vet_target``), approval and return stay in ``workflow``.
+The single-target step (``workflow.vet_target``, which the API and the target page use), approval and
+return stay in ``workflow``; the single-target step asks the same ``finding_problem``.
 """
 
 import re

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 
 from charters.models import Complaint
-from contracts.models import ContractDocument, NegotiationRound, PerformanceContract, Target
+from contracts.cycle import vetting as cycle_vetting
+from contracts.models import ContractDocument, NegotiationRound, PerformanceContract, Target, VettingCheck
 from notifications.models import CycleDeadline, Notification
 from pmis import twofactor
 from scorecards.models import Indicator, Perspective, StrategicObjective
@@ -48,7 +49,8 @@ def test_schema_validates_without_warnings(tmp_path):
 def test_every_list_is_paginated_scoped_and_refuses_anonymous(demo, client):
     urls = list_urls()
     assert len(urls) >= 20
-    contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    contract = PerformanceContract.objects.get(
+        institution=demo.water, level="institution", financial_year__is_current=True)
     for url in urls:
         url = url.format(contract=contract.pk)
         assert client.get(url).status_code in (401, 403), url
@@ -97,7 +99,8 @@ def test_transitions_call_the_workflow(demo, client):
     err(api(client, demo.users["officer"]).post(
         f"/api/v1/contracts/{plan.pk}/submit/", {"lock_version": plan.lock_version + 5}), 409)
     # Wrong state: 400.
-    in_force = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    in_force = PerformanceContract.objects.get(
+        institution=demo.water, level="institution", financial_year__is_current=True)
     err(api(client, demo.users["secretariat"]).post(f"/api/v1/contracts/{in_force.pk}/pass-review/", {}), 400)
     # A return needs a comment (400 with the field), and is for the secretariat only.
     err(api(client, demo.users["officer"]).post(f"/api/v1/contracts/{in_force.pk}/return/", {}), 403)
@@ -115,9 +118,22 @@ def _negotiated_directorate(client, demo):
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "agreed"
     vetting = api(client, demo.users["vetting"])
+    flagged = []
     for target in Target.objects.filter(contract=contract):
-        response = vetting.post(f"/api/v1/targets/{target.pk}/vet/", {"smart": True, "aligned": True})
-        assert response.status_code == 200, response.content
+        url = f"/api/v1/targets/{target.pk}/vet/"
+        if not cycle_vetting.flags(target):
+            response = vetting.post(url, {"smart": True, "aligned": True})
+            assert response.status_code == 200, response.content
+            continue
+        # The flagged target (151 negotiated, 150 in its description and "Very good"): passed only with
+        # the committee's comment, as on the vetting form; refused with a 400 naming the comment otherwise.
+        flagged.append(target.target_value)
+        refused = err(vetting.post(url, {"smart": True, "aligned": True}), 400)
+        assert "flagged" in refused["errors"]["comment"][0], refused
+        assert not VettingCheck.objects.filter(target=target).exists()
+        response = vetting.post(url, {"smart": True, "aligned": True, "comment": "151: the co-funded borehole."})
+        assert response.status_code == 200 and response.json()["comment"] == "151: the co-funded borehole."
+    assert flagged == [Decimal(151)]
     response = vetting.post(f"/api/v1/contracts/{contract.pk}/approve-vetting/", {})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "ready_to_sign"
@@ -195,7 +211,8 @@ def test_comments(demo, client):
 
 
 def test_read_only_records(demo, client):
-    contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    contract = PerformanceContract.objects.get(
+        institution=demo.water, level="institution", financial_year__is_current=True)
     c = api(client, demo.users["auditor"])
     for part in ("versions", "signatures", "vetting-checks", "transitions"):
         response = c.get(f"/api/v1/contracts/{contract.pk}/{part}/")
@@ -259,7 +276,8 @@ def test_targets_refuse_other_people_and_tenants(demo, client):
 
 
 def test_document_request_status_and_download(demo, client, settings):
-    contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    contract = PerformanceContract.objects.get(
+        institution=demo.water, level="institution", financial_year__is_current=True)
     c = api(client, demo.users["head"])
     response = c.post(f"/api/v1/contracts/{contract.pk}/document/")
     assert response.status_code == 202, response.content

@@ -77,14 +77,16 @@ def make_years(demo, n):
 
 
 def make_contracts(demo, n):
-    contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    contract = PerformanceContract.objects.get(
+        institution=demo.water, level="institution", financial_year__is_current=True)
     years = list(_years(n))
     clone(contract, n, financial_year=lambda i: years[i], status=lambda i: "draft")
     return {}
 
 
 def _contract():
-    return PerformanceContract.objects.get(institution__slug="water", level="institution")
+    return PerformanceContract.objects.get(
+        institution__slug="water", level="institution", financial_year__is_current=True)
 
 
 def make_targets(demo, n):
@@ -232,8 +234,9 @@ def make_evaluations(demo, n):
     from evaluations.models import Evaluation
 
     contracts = _extra_contracts(demo, n)
-    Evaluation.objects.filter(institution=demo.water).update(state="concluded", composite="2.0000", grade="Excellent")
-    clone(Evaluation.objects.filter(institution=demo.water).first(), n, contract=lambda i: contracts[i])
+    this_year = Evaluation.objects.filter(institution=demo.water, financial_year__is_current=True)
+    this_year.update(state="concluded", composite="2.0000", grade="Excellent")
+    clone(this_year.first(), n, contract=lambda i: contracts[i])
     return {}
 
 

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from appraisals import services
 from appraisals.models import Appraisal, ImprovementPlan, OutcomeRule
 from contracts.cycle import negotiation, signing, workflow
+from contracts.cycle import vetting as vetting_rules
 from contracts.demo.cycle import demo_request
 from contracts.models import PerformanceContract, Target
 from notifications.models import Notification
@@ -31,7 +32,8 @@ def resign(plan, performer, supervisor):
     vetting = user("vetting")
     workflow.conclude_negotiation(supervisor, plan, "Amended target agreed.")
     for target in Target.objects.filter(contract=plan):
-        workflow.vet_target(vetting, target, smart=True, aligned=True)
+        workflow.vet_target(vetting, target, smart=True, aligned=True,
+                            comment="Passes as negotiated." if vetting_rules.flags(target) else "")
     workflow.approve_vetting(vetting, plan)
     # The supervisor signed version 1 moments ago; a TOTP code works once, so let the clock move on.
     TOTPDevice.objects.filter(user=supervisor).update(last_t=-1)

@@ -3,6 +3,7 @@ from django.test import RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contracts.cycle import signing, workflow
+from contracts.cycle import vetting as vetting_rules
 from contracts.models import Target
 from pmis import twofactor
 
@@ -42,6 +43,8 @@ def carry(cycle, until):
 
 
 def _vet_all(cycle):
+    # A target flagged after negotiation (vetting.flags) passes only with the committee's comment.
     for target in Target.objects.filter(contract=cycle.plan):
-        workflow.vet_target(cycle.vetting, target, smart=True, aligned=True)
+        workflow.vet_target(cycle.vetting, target, smart=True, aligned=True,
+                            comment="Passes as negotiated." if vetting_rules.flags(target) else "")
     workflow.approve_vetting(cycle.vetting, cycle.plan)

@@ -197,7 +197,8 @@ def test_someone_other_than_the_performer_is_refused(demo, plan):
 
 
 def test_a_contract_past_draft_is_refused(demo):
-    contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    contract = PerformanceContract.objects.get(
+        institution=demo.water, level="institution", financial_year__is_current=True)
     PerformanceContract.objects.filter(pk=contract.pk).update(status=PerformanceContract.Status.SUBMITTED)
     contract.refresh_from_db()
     with pytest.raises(workflow.TransitionError):

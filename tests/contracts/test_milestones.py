@@ -157,3 +157,50 @@ def test_the_import_takes_the_milestone_date_and_refuses_a_bad_one(cycle, bill, 
     result = importing.import_targets(cycle.performer, cycle.plan, upload(date.isoformat()))
     assert result.ok, [str(e) for e in result.errors]
     assert Target.objects.get(contract=cycle.plan, description="Bill enacted").expected_date == date
+
+
+def test_a_milestone_past_its_date_with_nothing_reported_is_off_track_not_unverified(cycle, bill):
+    """The hand example with nothing reported at all: expected 30 days into quarter 2. In quarter 1 its day
+    has not come: no status (nothing verified). In quarter 2 its date has passed by the quarter's end and
+    nothing says it is done: off track (red), counted with the red targets; the composite, made of verified
+    actuals only, is not moved by it."""
+    q1_end = monitoring.period_dates(cycle.year, 1)[1]
+    target = add_milestone(cycle, bill, expected_date=q1_end + datetime.timedelta(days=30))
+    plan = PerformanceContract.objects.get(pk=cycle.plan.pk)
+    assert target.milestone_missed(2, plan.year_start, None) and not target.milestone_missed(1, plan.year_start, None)
+
+    def row(figures):
+        return next(t for t in figures["targets"] if t["id"] == target.pk)
+
+    q1, q2 = scores.compute(plan, 1), scores.compute(plan, 2)
+    assert (row(q1)["tone"], row(q1)["status"], row(q1)["raw"]) == ("", "", None)
+    assert (row(q2)["tone"], row(q2)["status"], row(q2)["raw"]) == ("", "red", None)
+    assert q2["red"] == q1["red"] + 1
+    assert (q2["composite"], q2["targets_verified"]) == (q1["composite"], q1["targets_verified"])
+    # A number target with nothing reported stays "not verified", whatever the quarter.
+    others = [t for t in q2["targets"] if t["id"] != target.pk]
+    assert others and all(t["status"] == "" for t in others if t["raw"] is None)
+
+
+def test_the_dashboard_shows_an_overdue_unreported_milestone_as_off_track(demo, ministry, bill, as_user):
+    """The ministry's irrigation target, which the demo leaves unreported in quarters 1 and 2, made a
+    milestone expected within quarter 2 (behind the frozen guard, as a plan agreed that way would be)."""
+    from django.db.models import QuerySet
+
+    target = Target.objects.get(contract=ministry, description__startswith="Bring 20,000 acres")
+    client = as_user(demo.users["head"])
+    url = reverse("institution-dashboard", args=[demo.water.pk]) + "?period=2"
+
+    def cell(html):
+        at = html.index(target.description)
+        return html[at:html.index("</tr>", at)]
+
+    assert "Not verified" in cell(client.get(url).content.decode())
+    q1_end = monitoring.period_dates(ministry.financial_year, 1)[1]
+    QuerySet(model=Target).filter(pk=target.pk).update(
+        indicator=bill, direction="lower", baseline=None, target_value=180,
+        expected_date=q1_end + datetime.timedelta(days=30), **LOWER_CRITERIA)
+    monitoring.refresh_summary(ministry, 2)
+    shown = cell(client.get(url).content.decode())
+    assert "data-overdue" in shown and "Off track" in shown and "Not verified" not in shown
+    assert "Off track" not in cell(client.get(url.replace("period=2", "period=1")).content.decode())

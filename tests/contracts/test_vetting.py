@@ -6,6 +6,7 @@ grow with the number of targets."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -103,6 +104,29 @@ def test_a_flagged_target_passes_only_with_a_comment(cycle, agreed):
     assert saved.ok
     workflow.approve_vetting(cycle.vetting, agreed)
     assert PerformanceContract.objects.get(pk=agreed.pk).status == "ready_to_sign"
+
+
+def test_the_single_target_step_keeps_the_same_rule(cycle, agreed, client):
+    """``workflow.vet_target`` (the API's and the target page's step) asks the form's one rule
+    (``vetting.finding_problem``): a flagged target passed without a comment is refused, nothing recorded."""
+    first = Target.objects.filter(contract=agreed).order_by("order", "pk").first()
+    Target.objects.filter(pk=first.pk).update(description="Write 99 reports")
+    with pytest.raises(ValidationError) as refused:
+        workflow.vet_target(cycle.vetting, first, smart=True, aligned=True)
+    assert "flagged" in refused.value.message_dict["comment"][0]
+    assert not VettingCheck.objects.filter(target=first).exists()
+    # The target page's form posts to the same step: refused, said on the page, nothing recorded.
+    client.force_login(cycle.vetting)
+    response = client.post(reverse("target-vet", args=[first.pk]), {"smart": "on", "aligned": "on", "comment": ""},
+                           follow=True)
+    assert "flagged" in response.content.decode() and not VettingCheck.objects.filter(target=first).exists()
+    response = client.post(reverse("target-vet", args=[first.pk]),
+                           {"smart": "on", "aligned": "on", "comment": "99 is last year's figure."})
+    assert response.status_code == 302
+    assert VettingCheck.objects.get(target=first).comment == "99 is last year's figure."
+    # A clean target still passes without a comment.
+    other = Target.objects.filter(contract=agreed).exclude(pk=first.pk).first()
+    assert vetting.flags(other) == [] and workflow.vet_target(cycle.vetting, other, smart=True, aligned=True).passed
 
 
 def form(plan, action, rows=None):

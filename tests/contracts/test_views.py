@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from contracts.cycle import vetting as vetting_rules
 from contracts.models import ContractVersion, NegotiationRound, PerformanceContract, Signature, Target
 from pmis import twofactor
 from tests.contracts.conftest import PASSWORD, carry
@@ -65,9 +66,11 @@ def test_a_plan_goes_from_draft_to_in_force_through_the_pages(cycle, client):
     plan.refresh_from_db()
     post(client, cycle.counterparty, transition, {"action": "conclude_negotiation", "lock_version": plan.lock_version})
 
-    # The vetting committee checks each target and approves.
+    # The vetting committee checks each target and approves; the one negotiated up is flagged (its
+    # description and "Very good" still say the old value) and passes with the committee's comment.
     for t in Target.objects.filter(contract=plan):
-        post(client, cycle.vetting, reverse("target-vet", args=[t.pk]), {"smart": "on", "aligned": "on"})
+        post(client, cycle.vetting, reverse("target-vet", args=[t.pk]),
+             {"smart": "on", "aligned": "on", "comment": "Passes as negotiated." if vetting_rules.flags(t) else ""})
     plan.refresh_from_db()
     post(client, cycle.vetting, transition, {"action": "approve_vetting", "lock_version": plan.lock_version})
     plan.refresh_from_db()
@@ -162,7 +165,8 @@ def test_amendment_makes_a_new_version_and_the_diff_shows_the_change(cycle, clie
     negotiation.accept(cycle.performer, proposal)
     workflow.conclude_negotiation(cycle.counterparty, plan)
     for t in Target.objects.filter(contract=plan):
-        workflow.vet_target(cycle.vetting, t, smart=True, aligned=True)
+        workflow.vet_target(cycle.vetting, t, smart=True, aligned=True,
+                            comment="Passes as negotiated." if vetting_rules.flags(t) else "")
     workflow.approve_vetting(cycle.vetting, plan)
     for user in (cycle.performer, cycle.counterparty):
         sign(user, plan)

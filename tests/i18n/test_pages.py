@@ -27,11 +27,12 @@ def seeds(demo):
     from evaluations.models import Evaluation
     from pmis.models import AuditEvent, FinancialYear
 
-    ministry = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    ministry = PerformanceContract.objects.get(
+        institution=demo.water, level="institution", financial_year__is_current=True)
     plan = PerformanceContract.objects.get(institution=demo.water, officer=demo.officer)
     year = FinancialYear.objects.get(institution=demo.water, is_current=True)
     version = ContractVersion.objects.filter(contract=ministry).order_by("number").first()
-    evaluation = Evaluation.objects.get(institution=demo.water)
+    evaluation = Evaluation.objects.filter(institution=demo.water).order_by("year_start").first()  # released
     appraisal = Appraisal.objects.filter(institution=demo.water).order_by("pk").first()
     tz_plan = PerformanceContract.objects.get(institution__slug="bagamoyo", level="officer")
     # The trail's event page opened on a signature and on a band table's change (its bands are a stored

@@ -11,6 +11,7 @@ from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contracts import monitoring
+from contracts.cycle import vetting as vetting_rules
 from contracts.models import NegotiationRound, ProgressEntry, ProgressReport, Target
 from notifications import inbox, sender
 from notifications.models import Notification, Outbox, WorkItem
@@ -135,11 +136,16 @@ def test_every_handoff_reaches_the_next_actor_once(cycle, client, django_capture
     j.expect({"vetting": {("contract_vet", 0)}}, replay)
 
     # Vetting each target changes nothing for anyone (and vetting one again neither).
+    # (A target flagged after negotiation, vetting.flags, passes with the committee's comment.)
     replay = None
+
+    def finding(t):
+        return {"smart": True, "aligned": True, "comment": "Passes as negotiated." if vetting_rules.flags(t) else ""}
+
     for t in Target.objects.filter(contract=plan):
-        replay = step("vetting", f"/api/v1/targets/{t.pk}/vet/", {"smart": True, "aligned": True})
+        replay = step("vetting", f"/api/v1/targets/{t.pk}/vet/", finding(t))
     j.expect({"vetting": {("contract_vet", 0)}}, lambda: j.post(
-        "vetting", f"/api/v1/targets/{t.pk}/vet/", {"smart": True, "aligned": True}))
+        "vetting", f"/api/v1/targets/{t.pk}/vet/", finding(t)))
 
     # Approved: both parties sign.
     replay = step("vetting", f"/api/v1/contracts/{plan.pk}/approve-vetting/")

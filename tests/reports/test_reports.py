@@ -41,7 +41,8 @@ def produce(user, kind, params, fmt, capture):
 def ministry(demo, *, scored=True):
     """The water ministry's signed institution contract; ``scored``: its one missing actual recorded
     (the demo leaves the irrigation target pending), so it has a composite and a grade."""
-    contract = PerformanceContract.objects.get(institution=demo.water, level="institution")
+    contract = PerformanceContract.objects.get(
+        institution=demo.water, level="institution", financial_year__is_current=True)
     if scored:
         Target.objects.filter(contract=contract, actual__isnull=True).update(actual=Decimal("19000"))
     return contract

@@ -253,13 +253,18 @@ def target_hash(target) -> str:
 @transaction.atomic
 def vet_target(actor, target, *, smart, aligned, comment=""):
     """Record the committee's finding on one target, on its content as it stands now (a later change
-    clears it: ``clear_vetting``); a failing finding needs a comment."""
+    clears it: ``clear_vetting``). A failing finding needs a comment, and so does a pass of a flagged
+    target: the one rule of the vetting form (``vetting.finding_problem``), for the API and the page too."""
+    # vetting imports this package (lock, check, target_hash): imported here, not at the top.
+    from ..vetting import finding_problem, flags
+
     contract = lock(target.contract)
     check(actor, contract, "vet_target")
     comment = (comment or "").strip()
-    if not (smart and aligned) and not comment:
-        raise ValidationError({"comment": _("Say what is wrong with the target so the parties can fix it.")})
     target = content.targets_of(contract).get(pk=target.pk)
+    problem = finding_problem(flags(target), bool(smart), bool(aligned), comment)
+    if problem:
+        raise ValidationError({"comment": problem})
     digest = target_hash(target)
     found, _created = VettingCheck.objects.update_or_create(
         target=target, version=contract.version,
