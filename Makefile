@@ -32,7 +32,8 @@ demo: messages migrate
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "PMIS is at http://127.0.0.1:$(PORT)/  — log in as admin, perfdept, principal, head, director,"
-	@echo "supervisor, officer, vetting, appeals, auditor, head2 or officer2 with password pmis-demo."
+	@echo "supervisor, officer, vetting, appeals, auditor, assessor, head2 or officer2 with password pmis-demo;"
+	@echo "Tanzania (in Swahili): tz-afisa, tz-msimamizi, tz-mkurugenzi; Uganda: ug-officer, ug-supervisor."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The demo signatories' current 2FA code: make totp LOGIN=head

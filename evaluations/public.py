@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from pmis.spreadsheets import CsvWriter, append
 from scorecards import charts, summary
 from scorecards.grades import grade_label
+from scorecards.precision import composite_text
 
 from . import results
 from .models import Evaluation
@@ -53,7 +54,7 @@ def _rows_html(ranked, here, not_submitted):
         body = "".join(
             f'<tr data-institution="{escape(e.institution.slug)}"><td class="num" data-rank>{rank}</td>'
             f'<td><a href="{escape(here)}{escape(e.institution.slug)}/">{escape(e.institution.name)}</a></td>'
-            f'<td class="num" data-composite>{e.final_composite}</td>'
+            f'<td class="num" data-composite>{composite_text(e.final_composite)}</td>'
             f'<td data-grade>{escape(grade_label(e.final_grade))}{flag if e.not_submitted else ""}</td></tr>'
             for rank, e in rows)
         out.append((category, mark_safe(body)))  # noqa: S308 (built above from escaped values)
