@@ -51,6 +51,8 @@ class GeneratedReport(models.Model):
     title = models.CharField(_("title"), max_length=300, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict)
     format = models.CharField(_("format"), max_length=8, choices=Format.choices, default=Format.PDF)
+    # The worker has no request: the report is written in the language its requester read when asking.
+    language = models.CharField(_("language"), max_length=8, default="en")
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     file = models.FileField(_("file"), upload_to="reports/", blank=True)

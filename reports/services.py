@@ -8,7 +8,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -141,7 +141,12 @@ CONTENT_TYPES = {
 
 
 def generate(report, progress=lambda percent: None):
-    """Build and render ``report``: (bytes, data hash, pages or None, generated_at)."""
+    """Build and render ``report`` in its requester's language: (bytes, data hash, pages or None, generated_at)."""
+    with translation.override(report.language or settings.LANGUAGE_CODE):
+        return _generate(report, progress)
+
+
+def _generate(report, progress):
     kind = builders.get(report.kind)
     data = builders.get(report.kind).build(report.parameters, user=report.requested_by, progress=progress)
     digest = data_hash(data)

@@ -284,3 +284,26 @@ def test_annual_report_lists_quarterly_actuals_and_evidence(demo):
     assert {"Q1", "Q2"} <= {q["quarter"] for q in quarters} and any(q["verified"] for q in quarters)
     assert built["evidence"] and built["evidence"][0]["name"]
     assert contract.pk
+
+
+def test_a_report_asked_for_in_swahili_is_written_in_swahili(demo, media, eager,
+                                                              django_capture_on_commit_callbacks):
+    """The worker has no request: the report keeps the language its requester read (``language``)."""
+    from django.utils import translation
+
+    auditor = demo.users["auditor"]
+    with translation.override("sw"):
+        report, data = produce(auditor, "annual", {"institution": demo.water.pk}, "pdf",
+                               django_capture_on_commit_callbacks)
+    assert report.language == "sw"
+    flat = squash(pdf_text(data)[0])
+    assert squash("Historia ya marekebisho") in flat and squash("Amendment history") not in flat
+    with translation.override("sw"):
+        report, data = produce(auditor, "annual", {"institution": demo.water.pk}, "xlsx",
+                               django_capture_on_commit_callbacks)
+    # The sheets are named and headed in Swahili too (asked for in English: "About", "Targets").
+    assert "About" not in load_workbook(io.BytesIO(data)).sheetnames
+    with translation.override("en"):
+        report, data = produce(auditor, "annual", {"institution": demo.water.pk}, "xlsx",
+                               django_capture_on_commit_callbacks)
+    assert report.language == "en" and {"About", "Targets"} <= set(load_workbook(io.BytesIO(data)).sheetnames)
