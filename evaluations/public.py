@@ -94,7 +94,7 @@ def _table(year):
     for category, ranked in results.ranked(results.released_rows(year)):
         for rank, e in ranked:
             rows.append([str(category), rank, e.institution.name,
-                         None if e.final_composite is None else f"{e.final_composite:.4f}", e.final_grade,
+                         None if e.final_composite is None else f"{e.final_composite:.4f}", grade_label(e.final_grade),
                          _("yes") if e.not_submitted else ""])
     return header, rows
 

@@ -203,7 +203,9 @@ class PerformanceContract(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.financial_year})"
+        year = str(self.financial_year)
+        # A title that already names its year ("…: performance contract 2026/27") is not given it twice.
+        return self.title if year in self.title else f"{self.title} ({year})"
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
