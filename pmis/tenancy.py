@@ -96,7 +96,7 @@ def check_same_institution(errors, field, obj, institution_id, message=None):
         errors[field] = message or _("This belongs to another institution.")
 
 
-def scoped(model, *, post_only=False, confidential=False):
+def scoped(model, *, post_only=False, confidential=False, url_kwargs=None):
     """Declare which tenant-owned model a view's ``pk`` names.
 
     The generic isolation test (tests/pmis/test_isolation.py) reads this to request another
@@ -108,12 +108,15 @@ def scoped(model, *, post_only=False, confidential=False):
     ``confidential`` views (appraisals) open for fewer people than the whole institution, so the
     isolation test does not expect every login of the same institution to get 200 there (it still
     expects 404 across tenants); such views carry their own permission-matrix test.
+
+    ``url_kwargs``: the URL's other parts, which the isolation test fills in beside ``pk``.
     """
 
     def decorate(view):
         view.scoped_model = model
         view.scoped_post_only = post_only
         view.scoped_confidential = confidential
+        view.scoped_url_kwargs = dict(url_kwargs or {})
         return view
 
     return decorate

@@ -117,7 +117,8 @@ def _part(request, pk, kind, part_pk):
 
 
 @login_required
-@scoped(PerformanceContract)
+# Only the plan's performer, while it is a draft (tests/contracts/test_tasks.py lists who may).
+@scoped(PerformanceContract, confidential=True, url_kwargs={"kind": "task", "part_pk": 1})
 def plan_part_edit(request, pk, kind, part_pk):
     contract, part = _part(request, pk, kind, part_pk)
     errors = {}
@@ -139,7 +140,8 @@ def plan_part_edit(request, pk, kind, part_pk):
 
 
 @login_required
-@scoped(PerformanceContract)
+# Only the plan's performer, while it is a draft (tests/contracts/test_tasks.py lists who may).
+@scoped(PerformanceContract, confidential=True, url_kwargs={"kind": "task", "part_pk": 1})
 def plan_part_delete(request, pk, kind, part_pk):
     """GET asks to confirm (the page's button confirms in the browser first); POST deletes."""
     contract, part = _part(request, pk, kind, part_pk)

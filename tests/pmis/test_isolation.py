@@ -38,6 +38,11 @@ def model_of(callback):
     return model
 
 
+def url_kwargs(callback, obj):
+    """``pk`` and the URL's other parts the view declares (``scoped(url_kwargs=...)``)."""
+    return {"pk": obj.pk, **getattr(callback, "scoped_url_kwargs", {})}
+
+
 ID_URLS = sorted(set(walk(get_resolver().url_patterns)), key=lambda t: t[0])
 
 
@@ -74,12 +79,12 @@ def test_other_institutions_objects_answer_404(demo, client, name, callback):
         client.force_login(demo.users[login])
         own = first_of(model, Institution.objects.get(slug=own_slug))
         if own is not None and not post_only and not confidential(callback):
-            response = client.get(reverse(name, kwargs={"pk": own.pk}))
+            response = client.get(reverse(name, kwargs=url_kwargs(callback, own)))
             assert response.status_code == 200, f"{login} cannot open their own {model.__name__} at {name}"
         for slug in foreign_slugs:
             obj = first_of(model, Institution.objects.get(slug=slug))
             assert obj is not None, f"no {model.__name__} in {slug} to test with"
-            response = request(reverse(name, kwargs={"pk": obj.pk}))
+            response = request(reverse(name, kwargs=url_kwargs(callback, obj)))
             assert response.status_code == 404, (
                 f"{login} got {response.status_code} for {slug}'s {model.__name__} at {name}"
             )
@@ -89,5 +94,5 @@ def test_anonymous_users_never_see_objects(demo, client):
     for name, callback in ID_URLS:
         obj = first_of(model_of(callback), demo.water)
         request = client.post if getattr(callback, "scoped_post_only", False) else client.get
-        response = request(reverse(name, kwargs={"pk": obj.pk}))
+        response = request(reverse(name, kwargs=url_kwargs(callback, obj)))
         assert response.status_code in (302, 401, 403), f"anonymous got {response.status_code} at {name}"
