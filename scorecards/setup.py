@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from pmis import access, audit
 from pmis.models import FinancialYear, Institution, Role
@@ -23,21 +22,7 @@ from .models import (
     ScoringPolicy,
     StrategicObjective,
 )
-
-# Methodology defaults that a performance department replaces with the current guidelines' figures.
-PC_CRITERIA_CATEGORIES = [
-    ("FS", _("Financial Stewardship and Discipline"), 10),
-    ("CM", _("Core Mandate"), 50),
-    ("SD", _("Service Delivery"), 15),
-    ("PD", _("Implementation of Presidential Directives"), 10),
-    ("CC", _("Cross-Cutting Issues"), 15),
-]
-BSC_PERSPECTIVES = [
-    ("CL", _("Client/Customer"), 25),
-    ("FI", _("Financial Stewardship"), 25),
-    ("IB", _("Internal Business Processes"), 25),
-    ("LG", _("Learning and Growth"), 25),
-]
+from .naming import BSC_PERSPECTIVES, PC_CRITERIA_CATEGORIES
 
 # Per country: (perspective set, {level: (scheme, band table name, enforce category weights)}), the
 # fallback before any country profile exists (the bulk seeder writes Kenya's rows without the ORM).

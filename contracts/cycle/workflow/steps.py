@@ -31,6 +31,7 @@ from ...models import (
     VettingCheck,
 )
 from .. import cascade, content, events
+from ..findings import finding_problem, flags
 from .rules import COUNTERPARTY, PERFORMER, Side, Status, TransitionError, check, lock, parts_of
 
 
@@ -254,10 +255,7 @@ def target_hash(target) -> str:
 def vet_target(actor, target, *, smart, aligned, comment=""):
     """Record the committee's finding on one target, on its content as it stands now (a later change
     clears it: ``clear_vetting``). A failing finding needs a comment, and so does a pass of a flagged
-    target: the one rule of the vetting form (``vetting.finding_problem``), for the API and the page too."""
-    # vetting imports this package (lock, check, target_hash): imported here, not at the top.
-    from ..vetting import finding_problem, flags
-
+    target: the one rule of the vetting form (``findings.finding_problem``), for the API and the page too."""
     contract = lock(target.contract)
     check(actor, contract, "vet_target")
     comment = (comment or "").strip()
