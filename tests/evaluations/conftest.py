@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contracts import monitoring
@@ -83,3 +84,23 @@ def opened(demo, ministry, targets, q4_day):
 def short_of(target):
     step = abs(target.target_value) / 10 or Decimal(1)
     return target.target_value - step if target.direction == "higher" else target.target_value + step
+
+
+@pytest.fixture
+def draft(demo, ministry):
+    """The ministry's self-evaluation (the test rows' draft), due after today."""
+    evaluation = Evaluation.objects.get(contract=ministry)
+    Evaluation.objects.filter(pk=evaluation.pk).update(due_date=timezone.localdate() + datetime.timedelta(days=30))
+    evaluation.refresh_from_db()
+    return evaluation
+
+
+def form_values(evaluation, **override):
+    """The self-evaluation form as the head posts it: every achievement at its target, with ``override``."""
+    data = {}
+    for a in evaluation.achievements.select_related("target"):
+        data[f"actual-{a.pk}"] = str(a.target.target_value)
+        data[f"explanation-{a.pk}"] = ""
+        data[f"evidence-{a.pk}"] = "Annual report"
+    data.update(override)
+    return data

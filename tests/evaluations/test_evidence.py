@@ -2,35 +2,23 @@
 several files at once, checked by the contracts' evidence rules (size, type by content); a refused file
 writes nothing and keeps what was typed; another institution's file answers 404."""
 
-import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from evaluations.models import Achievement, Evaluation, EvidenceFile, PhysicalVerification
+
+from .conftest import form_values
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture
-def draft(demo, ministry, media):
-    evaluation = Evaluation.objects.get(contract=ministry)
-    Evaluation.objects.filter(pk=evaluation.pk).update(due_date=timezone.localdate() + datetime.timedelta(days=30))
-    evaluation.refresh_from_db()
-    return evaluation
-
-
-def form_values(evaluation, **override):
-    data = {}
-    for a in evaluation.achievements.select_related("target"):
-        data[f"actual-{a.pk}"] = str(a.target.target_value)
-        data[f"explanation-{a.pk}"] = ""
-        data[f"evidence-{a.pk}"] = "Annual report"
-    data.update(override)
-    return data
+def draft(draft, media):
+    """The shared draft (conftest), its evidence files stored in a test folder."""
+    return draft
 
 
 def test_the_head_attaches_several_files_and_downloads_them(demo, client, draft):

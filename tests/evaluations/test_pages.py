@@ -17,26 +17,7 @@ from evaluations import independent, release
 from evaluations.models import Achievement, Evaluation
 from pmis import access, twofactor
 
-from .conftest import PASSWORD
-
-
-@pytest.fixture
-def draft(demo, ministry):
-    """The ministry's self-evaluation (the test rows' draft), due after today."""
-    evaluation = Evaluation.objects.get(contract=ministry)
-    Evaluation.objects.filter(pk=evaluation.pk).update(due_date=timezone.localdate() + datetime.timedelta(days=30))
-    evaluation.refresh_from_db()
-    return evaluation
-
-
-def form_values(evaluation, **override):
-    data = {}
-    for a in evaluation.achievements.select_related("target"):
-        data[f"actual-{a.pk}"] = str(a.target.target_value)
-        data[f"explanation-{a.pk}"] = ""
-        data[f"evidence-{a.pk}"] = "Annual report"
-    data.update(override)
-    return data
+from .conftest import PASSWORD, form_values
 
 
 def test_the_head_fills_the_one_form_and_a_bad_figure_keeps_everything_typed(demo, client, draft):
