@@ -69,18 +69,23 @@ def _request_cache(request) -> dict:
 
 def stage_names_by_institution(institution_ids) -> dict:
     """{institution id: its profile's stage names} for any number of institutions, in three queries."""
+    return {pk: names or {} for pk, names in _by_institution(institution_ids, "stage_names", {}).items()}
+
+
+def _by_institution(institution_ids, field, default) -> dict:
+    """{institution id: ``field`` of its profile, chosen as ``of`` chooses it}, in three queries for any
+    number; ``default`` where no profile exists at all."""
     ids = set(institution_ids)
     if not ids:
         return {}
     institutions = Institution.objects.filter(pk__in=ids).values_list("pk", "country")
     chosen = dict(InstitutionProfile.objects.filter(institution_id__in=ids)
-                  .values_list("institution_id", "profile__stage_names"))
-    by_country, fallback = {}, {}
-    for code, country, names in Profile.objects.order_by("code").values_list("code", "country", "stage_names"):
-        by_country.setdefault(country, names)
-        if code == KENYA:
-            fallback = names
-    return {pk: chosen.get(pk) or by_country.get(country) or fallback or {} for pk, country in institutions}
+                  .values_list("institution_id", f"profile__{field}"))
+    by_country, fallback = {}, default
+    for code, country, value in Profile.objects.order_by("code").values_list("code", "country", field):
+        by_country.setdefault(country, value)
+        fallback = value if code == KENYA else fallback
+    return {pk: chosen[pk] if pk in chosen else by_country.get(country, fallback) for pk, country in institutions}
 
 
 def _switch(institution, field) -> bool:
@@ -96,18 +101,8 @@ def _switch(institution, field) -> bool:
 
 
 def _with(field, institution_ids) -> set:
-    """Those of ``institution_ids`` whose profile turns ``field`` on: three queries for any number."""
-    institution_ids = set(institution_ids)
-    if not institution_ids:
-        return set()
-    institutions = list(Institution.objects.filter(pk__in=institution_ids).only("pk", "country"))
-    chosen = dict(InstitutionProfile.objects.filter(institution_id__in=institution_ids)
-                  .values_list("institution_id", f"profile__{field}"))
-    by_country, fallback = {}, field == QUARTERLY  # as ``_switch`` without any profile
-    for code, country, on in Profile.objects.order_by("code").values_list("code", "country", field):
-        by_country.setdefault(country, on)
-        fallback = on if code == KENYA else fallback
-    return {i.pk for i in institutions if chosen.get(i.pk, by_country.get(i.country, fallback))}
+    """Those of ``institution_ids`` whose profile turns ``field`` on (without any profile: as ``_switch``)."""
+    return {pk for pk, on in _by_institution(institution_ids, field, field == QUARTERLY).items() if on}
 
 
 def weekly_log_on(institution) -> bool:
